@@ -1,1 +1,37 @@
-"""Helpers for the thresholding lesson."""
+"""Helpers for the image thresholding lesson.
+
+They take care of what is not the lesson itself: loading images, laying out figures,
+widgets and batch plumbing. The thresholding is written in the episodes.
+
+>>> import helpers
+>>> helpers.load_image("coins", gray=True).shape
+(303, 384)
+"""
+
+from helpers.bundled import bundled_names, data_dir, load_mask
+from helpers.loading import load_image, prepare_image
+from helpers.plotting import overlay, plot_histogram, show_images, show_overlay
+from helpers.thresholds import (
+    FIXED_KINDS,
+    between_class_variance,
+    fixed_threshold,
+    image_histogram,
+    otsu_threshold,
+)
+
+__all__ = [
+    "FIXED_KINDS",
+    "between_class_variance",
+    "bundled_names",
+    "data_dir",
+    "fixed_threshold",
+    "image_histogram",
+    "load_image",
+    "load_mask",
+    "otsu_threshold",
+    "overlay",
+    "plot_histogram",
+    "prepare_image",
+    "show_images",
+    "show_overlay",
+]

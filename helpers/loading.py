@@ -1,0 +1,223 @@
+"""Loading images: from a file or a bundled name, into the form the lesson works with.
+
+Every image, whatever it was stored as (RGB, RGBA, palette, 16-bit, float), comes out as
+either floating point in [0, 1] or ``uint8`` in [0, 255], colour (H, W, 3) or grayscale
+(H, W). Bad input gets an error that names the file and says what to do.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from helpers import bundled
+
+Source = str | os.PathLike | np.ndarray
+
+
+def _looks_like_path(source: str | os.PathLike) -> bool:
+    if isinstance(source, os.PathLike):
+        return True
+    return os.sep in source or "/" in source or Path(source).suffix != ""
+
+
+def _read_file(path: Path) -> np.ndarray:
+    """Read an image file, turning every failure into an error that names the file."""
+    import imageio.v3 as iio
+
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} does not exist. Check the spelling and the folder "
+            f"(the working directory is {Path.cwd()})."
+        )
+    if path.is_dir():
+        raise IsADirectoryError(
+            f"{path} is a folder, not an image. Give the path of an image file inside it."
+        )
+    size = path.stat().st_size
+    if size == 0:
+        raise ValueError(f"{path} is not an image (0 bytes). Re-download or remove it.")
+    try:
+        # Reading the bytes ourselves means no file is left open when decoding fails.
+        return np.asarray(iio.imread(path.read_bytes(), extension=path.suffix.lower() or None))
+    except Exception as error:  # imageio raises many kinds; all mean "cannot decode"
+        detail = (str(error).splitlines() or [""])[0]
+        text = detail.lower()
+        if "truncated" in text or "premature" in text or "broken data stream" in text:
+            problem = "is truncated or damaged: only part of the image is there"
+        else:
+            problem = "could not be read as an image (the file is not an image or is damaged)"
+        raise ValueError(
+            f"{path} {problem} ({size} bytes; {type(error).__name__}: {detail}). "
+            "Re-download or re-export it, or remove it from the folder."
+        ) from error
+
+
+def prepare_image(
+    image: np.ndarray,
+    *,
+    gray: bool = False,
+    dtype: Literal["float", "uint8"] = "float",
+    source: str = "the image",
+) -> np.ndarray:
+    """Convert an image array to the lesson's standard form.
+
+    Parameters
+    ----------
+    image : ndarray
+        Grayscale (H, W), gray with alpha (H, W, 2), RGB (H, W, 3) or RGBA (H, W, 4);
+        ``bool``, any unsigned integer type, or float in [0, 1].
+    gray : bool, optional
+        Convert colour to grayscale (luminance, as ``skimage.color.rgb2gray``).
+    dtype : {'float', 'uint8'}, optional
+        ``'float'`` gives float64 in [0, 1]; ``'uint8'`` gives integers in [0, 255].
+    source : str, optional
+        What to call the image in error messages (usually its file name).
+
+    Returns
+    -------
+    ndarray
+        (H, W) if ``gray`` or already grayscale, else (H, W, 3). Transparent pixels are
+        composited onto white.
+
+    Raises
+    ------
+    ValueError
+        For NaN or infinite values, floats outside [0, 1], negative integers, or shapes that
+        are not a 2-D image.
+
+    Examples
+    --------
+    >>> prepare_image(np.array([[0, 128, 255]], dtype=np.uint8))
+    array([[0.        , 0.50196078, 1.        ]])
+    >>> prepare_image(np.array([[0.0, 0.5, 1.0]]), dtype="uint8")
+    array([[  0, 128, 255]], dtype=uint8)
+    """
+    import skimage as ski
+
+    image = np.asarray(image)
+    if dtype not in ("float", "uint8"):
+        raise ValueError(f"dtype must be 'float' or 'uint8', not {dtype!r}.")
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[-1] not in (2, 3, 4)):
+        raise ValueError(
+            f"{source} has shape {image.shape}, which is not a 2-D grayscale or colour image. "
+            "The lesson expects (height, width) or (height, width, 3); for a stack or "
+            "a multi-page file, pick one plane first, e.g. image[0]."
+        )
+    if image.size == 0:
+        raise ValueError(f"{source} has no pixels (shape {image.shape}).")
+
+    if image.dtype == bool:
+        image = image.astype(np.uint8) * 255
+    if image.dtype.kind == "f":
+        if not np.all(np.isfinite(image)):
+            raise ValueError(
+                f"{source} contains NaN or infinite values. Replace them first, for example "
+                "with np.nan_to_num(image), or mask them out."
+            )
+        low, high = float(image.min()), float(image.max())
+        if low < 0 or high > 1:
+            raise ValueError(
+                f"{source} is a floating-point image with values from {low:g} to {high:g}, "
+                "outside [0, 1]. Rescale it first, for example with "
+                "ski.exposure.rescale_intensity(image, out_range=(0, 1))."
+            )
+    elif image.dtype.kind == "i":
+        if image.min() < 0:
+            raise ValueError(
+                f"{source} has negative integer values; rescale it to [0, 1] first with "
+                "ski.exposure.rescale_intensity(image, out_range=(0.0, 1.0))."
+            )
+        image = image.astype(np.uint64 if image.dtype.itemsize > 2 else np.uint16)
+        if image.max() <= 255:
+            image = image.astype(np.uint8)
+    elif image.dtype.kind != "u":
+        raise ValueError(f"{source} has data type {image.dtype}, which is not an image type.")
+
+    if image.ndim == 3 and image.shape[-1] in (2, 4):
+        image = _composite_on_white(image)
+
+    if dtype == "uint8" and image.dtype == np.uint8:
+        if gray and image.ndim == 3:
+            return ski.util.img_as_ubyte(ski.color.rgb2gray(image))
+        return image
+    image = ski.util.img_as_float64(image)
+    if gray and image.ndim == 3:
+        image = ski.color.rgb2gray(image)
+    if dtype == "uint8":
+        return ski.util.img_as_ubyte(image)
+    return image
+
+
+def _composite_on_white(image: np.ndarray) -> np.ndarray:
+    """Drop the alpha channel, showing transparent pixels as white."""
+    import skimage as ski
+
+    image = ski.util.img_as_float64(image)
+    colour, alpha = image[..., :-1], image[..., -1:]
+    result = colour * alpha + (1.0 - alpha)
+    if result.shape[-1] == 1:
+        result = result[..., 0]
+    return np.clip(result, 0.0, 1.0)
+
+
+def load_image(
+    source: str | os.PathLike,
+    *,
+    gray: bool = False,
+    dtype: Literal["float", "uint8"] = "float",
+) -> np.ndarray:
+    """Load an image from a file, or a bundled image by name.
+
+    Parameters
+    ----------
+    source : str or path
+        A file path (``'data/trial-016.jpg'``, ``Path(...)``), or the name of a bundled
+        image without extension: one of the lesson's own (``'trial-016'``) or one of
+        scikit-image's offline samples (``'coins'``). See
+        :func:`helpers.bundled.bundled_names`.
+    gray : bool, optional
+        Return grayscale (H, W) instead of colour.
+    dtype : {'float', 'uint8'}, optional
+        Floating point in [0, 1] (the default) or integers in [0, 255].
+
+    Returns
+    -------
+    ndarray
+        (H, W) or (H, W, 3).
+
+    Raises
+    ------
+    FileNotFoundError, IsADirectoryError, ValueError, KeyError
+        With a message naming the file (or name) and what to do about it.
+
+    Examples
+    --------
+    >>> coins = load_image("coins")
+    >>> coins.shape, coins.dtype, float(coins.max()) <= 1.0
+    ((303, 384), dtype('float64'), True)
+    >>> load_image("astronaut", gray=True, dtype="uint8").shape
+    (512, 512)
+    """
+    if isinstance(source, np.ndarray):
+        raise TypeError(
+            "load_image takes a path or a name; for an array already in memory use "
+            "helpers.prepare_image(array)."
+        )
+    if _looks_like_path(source):
+        path = Path(source).expanduser()
+        image = _read_file(path)
+        label = str(path)
+    elif source in bundled.SKIMAGE_SAMPLES:
+        image = bundled.load_sample(source)
+        label = f"scikit-image sample {source!r}"
+    else:
+        path = bundled.image_path(source)
+        image = _read_file(path)
+        label = str(path)
+    return prepare_image(image, gray=gray, dtype=dtype, source=label)

@@ -1,0 +1,264 @@
+"""Figures for the episodes: images side by side, histograms with a threshold, overlays.
+
+Every function returns a :class:`matplotlib.figure.Figure` made without pyplot, so an
+episode cell is one line, the figure shows as a static image in the notebook and on the
+website, and running an episode leaves no pyplot figures open. Pass ``ax=`` to draw into an
+existing axes instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+#: Readable defaults for projected slides and for learners' screens.
+STYLE = {
+    "font.size": 12,
+    "axes.titlesize": 13,
+    "axes.labelsize": 12,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "legend.fontsize": 11,
+    "figure.dpi": 100,
+}
+
+#: Colours from the Okabe-Ito palette, distinguishable with colour-vision deficiencies.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+}
+THRESHOLD_COLOUR = OKABE_ITO["vermillion"]
+OVERLAY_COLOUR = OKABE_ITO["sky blue"]
+
+
+def _new_figure(ncols: int = 1, nrows: int = 1, size: float = 4.0) -> tuple[Figure, np.ndarray]:
+    with mpl.rc_context(STYLE):
+        figure = Figure(figsize=(size * ncols, size * nrows * 0.85), layout="constrained")
+        axes = figure.subplots(nrows, ncols, squeeze=False)
+    return figure, axes.ravel()
+
+
+def _show(ax: Axes, image: np.ndarray, title: str | None) -> None:
+    image = np.asarray(image)
+    if image.ndim == 2:
+        if image.dtype == bool:
+            vmin, vmax = 0, 1
+        elif image.dtype == np.uint8:
+            vmin, vmax = 0, 255
+        elif image.dtype.kind == "f" and image.min() >= 0 and image.max() <= 1:
+            vmin, vmax = 0, 1
+        else:
+            vmin, vmax = None, None
+        ax.imshow(image, cmap="gray", vmin=vmin, vmax=vmax, interpolation="antialiased")
+    else:
+        ax.imshow(image, interpolation="antialiased")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+
+
+def show_images(
+    images: Sequence[np.ndarray],
+    titles: Sequence[str] | None = None,
+    *,
+    ncols: int | None = None,
+    size: float = 4.0,
+) -> Figure:
+    """Show images side by side, with titles.
+
+    Grayscale images are drawn in gray over their full range (0 to 1 for float, 0 to 255
+    for ``uint8``, False to True for masks), so brightness is comparable between panels.
+
+    Parameters
+    ----------
+    images : sequence of ndarray
+        Grayscale, boolean or RGB images.
+    titles : sequence of str, optional
+        One title per image.
+    ncols : int, optional
+        Panels per row (default: all in one row, at most 4).
+    size : float, optional
+        Width of one panel in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> figure = show_images([np.zeros((4, 4)), np.ones((4, 4), bool)], ["dark", "mask"])
+    >>> [ax.get_title() for ax in figure.axes]
+    ['dark', 'mask']
+    """
+    images = list(images)
+    if not images:
+        raise ValueError("show_images needs at least one image.")
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"Got {len(images)} images but {len(titles)} titles.")
+    ncols = ncols or min(len(images), 4)
+    nrows = -(-len(images) // ncols)
+    figure, axes = _new_figure(ncols, nrows, size)
+    for index, ax in enumerate(axes):
+        if index < len(images):
+            _show(ax, images[index], titles[index] if titles else None)
+        else:
+            ax.set_visible(False)
+    return figure
+
+
+def plot_histogram(
+    image: np.ndarray,
+    threshold: float | None = None,
+    *,
+    bins: int = 256,
+    ax: Axes | None = None,
+    title: str | None = "Histogram",
+) -> Figure:
+    """Histogram of a grayscale image, with the threshold drawn as a vertical line.
+
+    Parameters
+    ----------
+    image : ndarray
+        Grayscale image (float in [0, 1] or ``uint8``).
+    threshold : float, optional
+        Where to draw the threshold line.
+    bins : int, optional
+        Number of bins.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of in a new figure.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure, or the one ``ax`` belongs to.
+
+    Examples
+    --------
+    >>> figure = plot_histogram(np.linspace(0, 1, 100).reshape(10, 10), threshold=0.5)
+    >>> figure.axes[0].get_xlabel()
+    'pixel value'
+    """
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError(
+            f"plot_histogram expects a grayscale image, got shape {image.shape}; "
+            "convert it with ski.color.rgb2gray first."
+        )
+    value_range = (0, 255) if image.dtype == np.uint8 else (0.0, 1.0)
+    if image.dtype.kind == "f" and (image.min() < 0 or image.max() > 1):
+        value_range = (float(image.min()), float(image.max()))
+    counts, edges = np.histogram(image, bins=bins, range=value_range)
+    if ax is None:
+        figure, (ax,) = _new_figure(1, 1, size=6.0)
+    else:
+        figure = ax.figure
+    with mpl.rc_context(STYLE):
+        ax.stairs(counts, edges, fill=True, color="0.35")
+        ax.set_xlim(*value_range)
+        ax.set_xlabel("pixel value")
+        ax.set_ylabel("number of pixels")
+        if threshold is not None:
+            ax.axvline(
+                threshold,
+                color=THRESHOLD_COLOUR,
+                linestyle="--",
+                linewidth=2,
+                label=f"t = {threshold:.3g}",
+            )
+            ax.legend(loc="upper right")
+        if title:
+            ax.set_title(title)
+    return figure
+
+
+def overlay(
+    image: np.ndarray, mask: np.ndarray, colour: str = OVERLAY_COLOUR, alpha: float = 0.5
+) -> np.ndarray:
+    """Blend a colour into an image where a mask is True.
+
+    Parameters
+    ----------
+    image : ndarray
+        Grayscale or RGB image, float in [0, 1].
+    mask : ndarray of bool
+        Same height and width as ``image``.
+    colour : str, optional
+        Any matplotlib colour.
+    alpha : float, optional
+        Opacity of the colour.
+
+    Returns
+    -------
+    ndarray
+        RGB float image.
+
+    Examples
+    --------
+    >>> overlay(np.zeros((1, 2)), np.array([[True, False]]), "white", 1.0).tolist()
+    [[[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]]]
+    """
+    image = np.asarray(image, dtype=float)
+    if image.max() > 1:
+        image = image / 255.0
+    mask = np.asarray(mask, dtype=bool)
+    if image.shape[:2] != mask.shape:
+        raise ValueError(
+            f"The mask's shape {mask.shape} differs from the image's {image.shape[:2]}."
+        )
+    rgb = np.repeat(image[..., None], 3, axis=-1) if image.ndim == 2 else image[..., :3].copy()
+    rgb[mask] = (1 - alpha) * rgb[mask] + alpha * np.asarray(mpl.colors.to_rgb(colour))
+    return rgb
+
+
+def show_overlay(
+    image: np.ndarray,
+    mask: np.ndarray,
+    *,
+    title: str | None = None,
+    ax: Axes | None = None,
+    colour: str = OVERLAY_COLOUR,
+    alpha: float = 0.5,
+) -> Figure:
+    """Show an image with a mask laid over it in a colour-blind-safe colour.
+
+    Parameters
+    ----------
+    image : ndarray
+        Grayscale or RGB image.
+    mask : ndarray of bool
+        Same height and width as ``image``.
+    title : str, optional
+        Axes title.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of in a new figure.
+    colour, alpha : optional
+        Colour and opacity of the overlay (see :func:`overlay`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> figure = show_overlay(np.zeros((4, 4)), np.eye(4, dtype=bool), title="diagonal")
+    >>> figure.axes[0].get_title()
+    'diagonal'
+    """
+    if ax is None:
+        figure, (ax,) = _new_figure(1, 1, size=5.0)
+    else:
+        figure = ax.figure
+    with mpl.rc_context(STYLE):
+        _show(ax, overlay(image, mask, colour, alpha), title)
+    return figure
