@@ -1,0 +1,105 @@
+"""Executed copies of the episodes, kept in tests/expected/ for nbval to compare against.
+
+The episodes are Markdown (jupytext MyST), which holds no outputs, and nbval compares only
+cells that have stored outputs. So `make expected` executes each episode and stores the
+result here, stripped of images (nbval ignores them anyway) to keep diffs readable. The
+tests then check that:
+
+- the stored notebook's cells are exactly the episode's (text and tags), so an edited
+  episode fails until `make expected` is run and the new numbers are reviewed;
+- nbval re-executes the stored notebook and every printed number still comes out the same,
+  so a library change that changes a number fails a test.
+
+Run: python tests/episode_notebooks.py episodes/01-*.md
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+EPISODES = ROOT / "episodes"
+EXPECTED = ROOT / "tests" / "expected"
+
+#: Output types that only carry pictures or widget state; nbval does not compare them.
+PICTURE_MIMETYPES = (
+    "image/png",
+    "image/svg+xml",
+    "text/html",
+    "application/vnd.jupyter.widget-view+json",
+)
+
+
+def episode_paths() -> list[Path]:
+    """The episodes, in teaching order."""
+    return sorted(EPISODES.glob("[0-9]*.md"))
+
+
+def expected_path(episode: Path) -> Path:
+    return EXPECTED / f"{episode.stem}.ipynb"
+
+
+def read_episode(episode: Path) -> nbformat.NotebookNode:
+    """The episode as a notebook, exactly as JupyterLab would open it."""
+    return jupytext.read(episode)
+
+
+def cell_summary(notebook: nbformat.NotebookNode) -> list[tuple[str, str, tuple[str, ...]]]:
+    """What must agree between an episode and its executed copy: type, text and tags."""
+    return [
+        (cell.cell_type, cell.source, tuple(cell.get("metadata", {}).get("tags", ())))
+        for cell in notebook.cells
+    ]
+
+
+def strip_pictures(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove image and widget payloads, keeping text outputs and execution counts."""
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        cell.get("metadata", {}).pop("execution", None)
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if data is None:
+                continue
+            for mimetype in PICTURE_MIMETYPES:
+                data.pop(mimetype, None)
+            output.get("metadata", {}).clear()
+    return notebook
+
+
+def execute(episode: Path, timeout: int = 300) -> nbformat.NotebookNode:
+    """Execute an episode from a fresh kernel, in the folder of the expected copies."""
+    from nbclient import NotebookClient
+
+    notebook = read_episode(episode)
+    EXPECTED.mkdir(parents=True, exist_ok=True)
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(EXPECTED)}},
+    )
+    client.execute()
+    return notebook
+
+
+def write_expected(episode: Path) -> Path:
+    notebook = strip_pictures(execute(episode))
+    path = expected_path(episode)
+    nbformat.write(notebook, path)
+    return path
+
+
+def main(argv: list[str]) -> int:
+    episodes = [Path(arg) for arg in argv] or episode_paths()
+    for episode in episodes:
+        print(f"executing {episode} -> {write_expected(episode).relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
