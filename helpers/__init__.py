@@ -8,7 +8,7 @@ widgets and batch plumbing. The thresholding is written in the episodes.
 (303, 384)
 """
 
-from helpers.bundled import bundled_names, data_dir, load_mask
+from helpers.bundled import bundled_names, data_dir, image_info, load_mask
 from helpers.loading import load_image, prepare_image
 from helpers.plotting import overlay, plot_histogram, show_images, show_overlay
 from helpers.thresholds import (
@@ -26,6 +26,7 @@ __all__ = [
     "data_dir",
     "fixed_threshold",
     "image_histogram",
+    "image_info",
     "load_image",
     "load_mask",
     "otsu_threshold",

@@ -208,6 +208,39 @@ def load_mask(name: str) -> np.ndarray:
     return load_image(mask_path(name), gray=True) > 0.5
 
 
+def image_info(name: str) -> dict:
+    """What the lesson's data folder records about one of its images.
+
+    Read from ``data/manifest.json``, written by the generator that made the images:
+    size, a description, what the image teaches, and facts known by construction, such as
+    the true number of colonies.
+
+    Parameters
+    ----------
+    name : str
+        Name of one of the lesson's own images.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    KeyError
+        If the image does not exist or the manifest does not describe it.
+    """
+    import json
+
+    image_path(name)  # raises a helpful error for unknown names
+    manifest = data_dir() / "manifest.json"
+    if not manifest.is_file():
+        raise UnknownImageError(f"{manifest} does not exist; regenerate the data with `make data`.")
+    images = json.loads(manifest.read_text())["images"]
+    if name not in images:
+        raise UnknownImageError(f"{manifest} does not describe {name!r}.")
+    return images[name]
+
+
 def load_sample(name: str) -> np.ndarray:
     """One of scikit-image's offline sample images, as scikit-image stores it.
 

@@ -36,6 +36,8 @@ OKABE_ITO = {
     "vermillion": "#D55E00",
     "reddish purple": "#CC79A7",
 }
+#: The same colours as RGB triples, for ``ski.color.label2rgb(labels, colors=LABEL_COLOURS)``.
+LABEL_COLOURS = [mpl.colors.to_rgb(colour) for colour in OKABE_ITO.values()]
 THRESHOLD_COLOUR = OKABE_ITO["vermillion"]
 OVERLAY_COLOUR = OKABE_ITO["sky blue"]
 

@@ -16,6 +16,7 @@ def fake_data(tmp_path, monkeypatch):
     iio.imwrite(tmp_path / "square-mask.png", (image[..., 0] > 0).astype(np.uint8) * 255)
     iio.imwrite(tmp_path / "plain.jpg", image)
     (tmp_path / "README.md").write_text("not an image")
+    (tmp_path / "manifest.json").write_text('{"images": {"square": {"objects": 1}}}')
     monkeypatch.setenv("THRESHOLDING_DATA", str(tmp_path))
     return tmp_path
 
@@ -58,3 +59,11 @@ def test_every_listed_sample_works_offline(name):
     # These ship inside scikit-image's wheel; a sample that needed a download would fail here
     # (the suite runs with no network).
     assert bundled.load_sample(name).size > 0
+
+
+def test_image_info_reads_the_manifest(fake_data):
+    assert bundled.image_info("square") == {"objects": 1}
+    with pytest.raises(KeyError, match="does not describe 'plain'"):
+        bundled.image_info("plain")
+    with pytest.raises(KeyError, match="no bundled image called 'nope'"):
+        bundled.image_info("nope")

@@ -65,3 +65,13 @@ def test_no_pyplot_figures_are_left_open():
         plot_histogram(np.zeros((3, 3)))
         show_overlay(np.zeros((3, 3)), np.eye(3, dtype=bool))
     assert plt.get_fignums() == []
+
+
+def test_label_colours_work_with_label2rgb():
+    import skimage as ski
+
+    from helpers.plotting import LABEL_COLOURS
+
+    labels = np.array([[0, 1, 2]])
+    coloured = ski.color.label2rgb(labels, colors=LABEL_COLOURS, bg_label=0)
+    assert coloured[0, 1].tolist() == pytest.approx(list(LABEL_COLOURS[0]))
