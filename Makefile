@@ -27,8 +27,8 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)  ## Create the environment and open the lesson in JupyterLab
 	$(BIN)/jupyter lab $(LAB_ARGS) $(firstword $(EPISODES))
 
-test: $(STAMP) lint  ## Create the environment and run every test
-	$(BIN)/python -m pytest
+test: $(STAMP) lint  ## Create the environment and run every test, offline
+	tests/offline $(BIN)/python -m pytest
 
 lint: $(STAMP)  ## Check the code style with ruff
 	$(BIN)/ruff check .
