@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 EPISODES := $(sort $(wildcard episodes/[0-9]*.md))
 LAB_ARGS ?=
 
-.PHONY: help lab test lint data expected clean
+.PHONY: help lab test lint data figures expected clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -36,6 +36,9 @@ lint: $(STAMP)  ## Check the code style with ruff
 
 data: $(STAMP)  ## Regenerate the lesson's images and masks in data/
 	$(BIN)/python data/generate.py
+
+figures: $(STAMP)  ## Redraw the static figures in fig/
+	$(BIN)/python fig/make_figures.py
 
 expected: $(STAMP)  ## Re-execute the episodes into tests/expected/ (review the diff!)
 	$(BIN)/python tests/episode_notebooks.py $(EPISODES)

@@ -71,7 +71,10 @@ def prepare_image(
         Grayscale (H, W), gray with alpha (H, W, 2), RGB (H, W, 3) or RGBA (H, W, 4);
         ``bool``, any unsigned integer type, or float in [0, 1].
     gray : bool, optional
-        Convert colour to grayscale (luminance, as ``skimage.color.rgb2gray``).
+        Return grayscale (H, W): colour is converted to luminance, as
+        ``skimage.color.rgb2gray`` does. Otherwise return colour (H, W, 3), repeating a
+        grayscale image in all three channels, so that code written for colour photographs
+        also works on grayscale ones.
     dtype : {'float', 'uint8'}, optional
         ``'float'`` gives float64 in [0, 1]; ``'uint8'`` gives integers in [0, 255].
     source : str, optional
@@ -80,8 +83,7 @@ def prepare_image(
     Returns
     -------
     ndarray
-        (H, W) if ``gray`` or already grayscale, else (H, W, 3). Transparent pixels are
-        composited onto white.
+        (H, W) if ``gray``, else (H, W, 3). Transparent pixels are composited onto white.
 
     Raises
     ------
@@ -91,10 +93,12 @@ def prepare_image(
 
     Examples
     --------
-    >>> prepare_image(np.array([[0, 128, 255]], dtype=np.uint8))
+    >>> prepare_image(np.array([[0, 128, 255]], dtype=np.uint8), gray=True)
     array([[0.        , 0.50196078, 1.        ]])
-    >>> prepare_image(np.array([[0.0, 0.5, 1.0]]), dtype="uint8")
+    >>> prepare_image(np.array([[0.0, 0.5, 1.0]]), gray=True, dtype="uint8")
     array([[  0, 128, 255]], dtype=uint8)
+    >>> prepare_image(np.zeros((2, 3), dtype=np.uint8)).shape
+    (2, 3, 3)
     """
     import skimage as ski
 
@@ -145,13 +149,18 @@ def prepare_image(
     if dtype == "uint8" and image.dtype == np.uint8:
         if gray and image.ndim == 3:
             return ski.util.img_as_ubyte(ski.color.rgb2gray(image))
-        return image
+        return image if gray or image.ndim == 3 else _as_rgb(image)
     image = ski.util.img_as_float64(image)
     if gray and image.ndim == 3:
         image = ski.color.rgb2gray(image)
     if dtype == "uint8":
-        return ski.util.img_as_ubyte(image)
-    return image
+        image = ski.util.img_as_ubyte(image)
+    return image if gray or image.ndim == 3 else _as_rgb(image)
+
+
+def _as_rgb(gray: np.ndarray) -> np.ndarray:
+    """A grayscale image as RGB, the same value in all three channels."""
+    return np.repeat(gray[..., np.newaxis], 3, axis=-1)
 
 
 def _composite_on_white(image: np.ndarray) -> np.ndarray:
@@ -182,7 +191,8 @@ def load_image(
         scikit-image's offline samples (``'coins'``). See
         :func:`helpers.bundled.bundled_names`.
     gray : bool, optional
-        Return grayscale (H, W) instead of colour.
+        Return grayscale (H, W) instead of colour (H, W, 3). Grayscale files come out as
+        colour with three equal channels unless ``gray`` is True.
     dtype : {'float', 'uint8'}, optional
         Floating point in [0, 1] (the default) or integers in [0, 255].
 
@@ -198,9 +208,11 @@ def load_image(
 
     Examples
     --------
-    >>> coins = load_image("coins")
+    >>> coins = load_image("coins", gray=True)
     >>> coins.shape, coins.dtype, float(coins.max()) <= 1.0
     ((303, 384), dtype('float64'), True)
+    >>> load_image("coins").shape
+    (303, 384, 3)
     >>> load_image("astronaut", gray=True, dtype="uint8").shape
     (512, 512)
     """

@@ -167,16 +167,21 @@ def test_episode_file_is_as_jupyterlab_would_save_it(episode):
     )
 
 
-def test_readme_lists_every_episode_with_its_timings():
-    readme = (ROOT / "README.md").read_text()
+@pytest.mark.parametrize(
+    ("document", "prefix"),
+    [("README.md", "episodes/"), ("instructors/instructor-notes.md", "../episodes/")],
+)
+def test_schedules_list_every_episode_with_its_timings(document, prefix):
+    text = (ROOT / document).read_text()
     for episode in EPISODES:
         first = read_episode(episode).cells[0].source
         title = first.splitlines()[0].removeprefix("# ")
         teaching = re.search(r"\*\*Teaching:\*\* (\d+) min", first).group(1)
         exercises = re.search(r"\*\*Exercises:\*\* (\d+) min", first).group(1)
+        link = f"{prefix}{episode.name}"
         row = (
-            rf"\|\s*\[{re.escape(title)}\]\(episodes/{re.escape(episode.name)}\)"
+            rf"\|\s*\[{re.escape(title)}\]\({re.escape(link)}\)"
             rf"\s*\|\s*{teaching}\s*\|\s*{exercises}\s*\|"
         )
-        expected_row = f"| [{title}](episodes/{episode.name}) | {teaching} | {exercises} |"
-        assert re.search(row, readme), f"README.md needs the row: {expected_row}"
+        expected_row = f"| [{title}]({link}) | {teaching} | {exercises} |"
+        assert re.search(row, text), f"{document} needs the row: {expected_row}"

@@ -54,13 +54,13 @@ def test_palette_png_loads_as_colour(folder):
 def test_16_bit_tiff_is_scaled_by_its_full_range(folder):
     image16 = np.array([[0, 32768, 65535]], dtype=np.uint16)
     iio.imwrite(folder / "deep.tif", image16)
-    np.testing.assert_allclose(load_image(folder / "deep.tif"), image16 / 65535)
-    assert load_image(folder / "deep.tif", dtype="uint8").tolist() == [[0, 128, 255]]
+    np.testing.assert_allclose(load_image(folder / "deep.tif", gray=True), image16 / 65535)
+    assert load_image(folder / "deep.tif", gray=True, dtype="uint8").tolist() == [[0, 128, 255]]
 
 
 def test_float_tiff_in_range_loads(folder):
     iio.imwrite(folder / "float.tif", np.array([[0.0, 0.25, 1.0]], dtype=np.float32))
-    assert load_image(folder / "float.tif").tolist() == [[0.0, 0.25, 1.0]]
+    assert load_image(folder / "float.tif", gray=True).tolist() == [[0.0, 0.25, 1.0]]
 
 
 def test_float_image_outside_unit_range_is_refused(folder):
@@ -119,7 +119,7 @@ def test_unknown_bundled_name_lists_the_names():
 
 def test_bundled_sample_loads_from_any_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert load_image("coins", dtype="uint8").tolist() == ski.data.coins().tolist()
+    assert load_image("coins", gray=True, dtype="uint8").tolist() == ski.data.coins().tolist()
 
 
 def test_array_goes_through_prepare_image():
@@ -128,11 +128,40 @@ def test_array_goes_through_prepare_image():
 
 
 def test_prepare_image_boolean_and_signed():
-    assert prepare_image(np.array([[True, False]])).tolist() == [[1.0, 0.0]]
-    assert prepare_image(np.array([[0, 255]], dtype=np.int32), dtype="uint8").tolist() == [[0, 255]]
+    assert prepare_image(np.array([[True, False]]), gray=True).tolist() == [[1.0, 0.0]]
+    signed = np.array([[0, 255]], dtype=np.int32)
+    assert prepare_image(signed, gray=True, dtype="uint8").tolist() == [[0, 255]]
     with pytest.raises(ValueError, match="negative"):
         prepare_image(np.array([[-1, 3]]))
     with pytest.raises(ValueError, match="no pixels"):
         prepare_image(np.zeros((0, 3)))
     with pytest.raises(ValueError, match="dtype must be"):
         prepare_image(np.zeros((2, 2)), dtype="float32")
+
+
+@pytest.mark.parametrize("dtype", ["float", "uint8"])
+def test_grayscale_files_load_as_colour_unless_gray(folder, dtype):
+    """Code written for colour photographs (rgb2gray, image[~mask] = 0) works on gray files."""
+    gray = RGB[..., 0]
+    iio.imwrite(folder / "gray.png", gray)
+    colour = load_image(folder / "gray.png", dtype=dtype)
+    assert colour.shape == (*gray.shape, 3)
+    assert np.array_equal(colour[..., 0], colour[..., 2])
+    np.testing.assert_allclose(ski.color.rgb2gray(colour), gray / 255, atol=1e-6)
+
+
+def _variants(folder):
+    """One photograph stored the ways a learner's own file might be."""
+    iio.imwrite(folder / "rgb.png", RGB)
+    iio.imwrite(folder / "rgba.png", np.dstack([RGB, np.full(RGB.shape[:2], 255, np.uint8)]))
+    iio.imwrite(folder / "deep.tif", RGB.astype(np.uint16) * 257)
+    iio.imwrite(folder / "gray.png", ski.util.img_as_ubyte(ski.color.rgb2gray(RGB)))
+    return ["rgb.png", "rgba.png", "deep.tif", "gray.png"]
+
+
+def test_every_kind_of_file_gives_the_same_grayscale(folder):
+    reference = load_image(folder / _variants(folder)[0], gray=True)
+    for name in _variants(folder):
+        colour = load_image(folder / name)
+        assert colour.shape == RGB.shape and colour.dtype == np.float64, name
+        np.testing.assert_allclose(load_image(folder / name, gray=True), reference, atol=1 / 255)
