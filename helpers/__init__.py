@@ -10,7 +10,13 @@ widgets and batch plumbing. The thresholding is written in the episodes.
 
 from helpers.bundled import bundled_names, data_dir, image_info, load_mask
 from helpers.loading import load_image, prepare_image
-from helpers.plotting import overlay, plot_histogram, show_images, show_overlay
+from helpers.plotting import (
+    overlay,
+    plot_histogram,
+    plot_variance,
+    show_images,
+    show_overlay,
+)
 from helpers.thresholds import (
     FIXED_KINDS,
     between_class_variance,
@@ -32,6 +38,7 @@ __all__ = [
     "otsu_threshold",
     "overlay",
     "plot_histogram",
+    "plot_variance",
     "prepare_image",
     "show_images",
     "show_overlay",

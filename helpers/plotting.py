@@ -264,3 +264,66 @@ def show_overlay(
     with mpl.rc_context(STYLE):
         _show(ax, overlay(image, mask, colour, alpha), title)
     return figure
+
+
+def plot_variance(
+    candidates: np.ndarray,
+    variance: np.ndarray,
+    threshold: float | None = None,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Otsu's between-class variance for every candidate threshold, with its maximum marked.
+
+    Pass ``ax=`` a twin of a histogram's axes (``ax.twinx()``) to draw the curve over the
+    histogram, sharing its horizontal axis.
+
+    Parameters
+    ----------
+    candidates : ndarray
+        Candidate thresholds, as returned by :func:`helpers.between_class_variance`.
+    variance : ndarray
+        Between-class variance for each candidate.
+    threshold : float, optional
+        Where to draw a dot on the curve (usually Otsu's threshold, where it peaks).
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of in a new figure.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure, or the one ``ax`` belongs to.
+
+    Examples
+    --------
+    >>> candidates = np.linspace(0, 1, 5)
+    >>> figure = plot_variance(candidates, candidates * (1 - candidates), threshold=0.5)
+    >>> figure.axes[0].get_ylabel()
+    'between-class variance'
+    """
+    candidates = np.asarray(candidates)
+    variance = np.asarray(variance)
+    if candidates.shape != variance.shape:
+        raise ValueError(
+            f"Got {candidates.size} candidates but {variance.size} variances; pass the two "
+            "arrays helpers.between_class_variance returns."
+        )
+    if ax is None:
+        figure, (ax,) = _new_figure(1, 1, size=6.0)
+    else:
+        figure = ax.figure
+    colour = OKABE_ITO["blue"]
+    with mpl.rc_context(STYLE):
+        ax.plot(candidates, variance, color=colour, linewidth=2, label="between-class variance")
+        ax.set_ylabel("between-class variance", color=colour)
+        ax.tick_params(axis="y", colors=colour)
+        ax.set_ylim(bottom=0)
+        if threshold is not None:
+            peak = np.interp(threshold, candidates, variance)
+            ax.plot([threshold], [peak], "o", color=THRESHOLD_COLOUR, markersize=8)
+        if title:
+            ax.set_title(title)
+    return figure
