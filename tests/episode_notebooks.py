@@ -57,10 +57,17 @@ def cell_summary(notebook: nbformat.NotebookNode) -> list[tuple[str, str, tuple[
 
 
 def strip_pictures(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove image and widget payloads, keeping text outputs and execution counts."""
+    """Remove image and widget payloads, keeping text outputs and execution counts.
+
+    Cell ids are numbered and printed text is joined into one output per stream, so that
+    re-executing an unchanged episode gives an unchanged file.
+    """
     notebook.metadata.pop("widgets", None)
-    for cell in notebook.cells:
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{index}"
         cell.get("metadata", {}).pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = _join_streams(cell.outputs)
         for output in cell.get("outputs", []):
             data = output.get("data")
             if data is None:
@@ -69,6 +76,23 @@ def strip_pictures(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 data.pop(mimetype, None)
             output.get("metadata", {}).clear()
     return notebook
+
+
+def _join_streams(outputs: list) -> list:
+    """Merge consecutive stdout (or stderr) chunks, which arrive split at random points."""
+    joined: list = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] += output["text"]
+        else:
+            joined.append(output)
+    return joined
 
 
 def execute(episode: Path, timeout: int = 300) -> nbformat.NotebookNode:
