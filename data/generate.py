@@ -29,7 +29,7 @@ from scipy import ndimage as ndi
 HERE = Path(__file__).resolve().parent
 LICENSE = "CC-BY-4.0"
 JPEG_QUALITY = 90
-TRIAL_JPEG_QUALITY = 80
+TRIAL_JPEG_QUALITY = 88
 TRIAL_SHAPE = (3008, 2000)  # rows, columns: portrait, like a phone camera
 
 # Luminance weights of skimage.color.rgb2gray, used to keep brightness
@@ -89,14 +89,27 @@ def paper_texture(rng, shape, amount=0.02):
     fibres = ndi.gaussian_filter(rng.standard_normal(shape), (0.6, 1.6))
     fibres /= fibres.std()
     clouds = smooth_noise(rng, shape, 12, downsample=4)
-    return (amount * (0.6 * fibres + 0.8 * clouds)).astype(np.float32)
+    return (amount * (0.7 * fibres + 0.5 * clouds)).astype(np.float32)
 
 
 def sensor_noise(rng, image, amount=0.012):
-    """Add shot-like noise (stronger in bright areas) and clip to [0, 1]."""
-    noise = rng.standard_normal(image.shape, dtype=np.float32)
-    scale = amount * (0.5 + 0.7 * np.sqrt(np.clip(image, 0, 1)))
-    return np.clip(image + scale * noise, 0, 1)
+    """Add shot-like noise (stronger in bright areas) and clip to [0, 1].
+
+    The noise is the same in the three colour channels (luminance noise, as
+    left after a camera's demosaicing and JPEG's colour subsampling).
+    Works in place on float32 images to spare memory.
+    """
+    image = np.asarray(image, np.float32)
+    noise = rng.standard_normal(image.shape[:2], dtype=np.float32)
+    if image.ndim == 3:
+        noise = noise[..., None]
+    scale = np.clip(image, 0, 1)
+    np.sqrt(scale, out=scale)
+    scale *= 0.7 * amount
+    scale += 0.5 * amount
+    scale *= noise
+    image += scale
+    return np.clip(image, 0, 1, out=image)
 
 
 def polygon_coverage(shape, polygons, supersample=3):
@@ -158,7 +171,7 @@ def save_png(path, image):
 
 
 def save_mask(path, mask):
-    Image.fromarray(np.where(mask, 255, 0).astype(np.uint8), mode="L").save(path)
+    Image.fromarray(np.where(mask, 255, 0).astype(np.uint8)).save(path)
 
 
 def font(size):
@@ -393,13 +406,26 @@ def grow_root_system(rng, crown, n_primary, primary_length, primary_radius,
     return system
 
 
+def upsample2(a):
+    """Enlarge 2x with linear interpolation (pixel centres at 2i + 0.5)."""
+    def along(a, axis):
+        a = np.moveaxis(a, axis, 0)
+        prev = np.concatenate([a[:1], a[:-1]])
+        nxt = np.concatenate([a[1:], a[-1:]])
+        out = np.empty((2 * a.shape[0],) + a.shape[1:], a.dtype)
+        out[0::2] = 0.75 * a + 0.25 * prev
+        out[1::2] = 0.75 * a + 0.25 * nxt
+        return np.moveaxis(out, 0, axis)
+    return along(along(a, 0), 1)
+
+
 def draw_tube(shape, pts, radius, bright, scale=1):
     """Distance-transform drawing of one group of centre-line points.
 
     Returns the bounding box (r0, r1, c0, c1) and, inside it, the coverage
     (anti-aliased, in [0, 1]) and the brightness with a rounded profile.
-    With ``scale=2`` the group is drawn at half resolution and enlarged,
-    which is four times faster and fine for thick roots.
+    With ``scale=2`` (the only other choice) the group is drawn at half
+    resolution and enlarged: four times faster, and fine for thick roots.
     """
     rows, cols = shape
     pad = int(math.ceil(radius.max())) + 3
@@ -429,7 +455,7 @@ def draw_tube(shape, pts, radius, bright, scale=1):
     r = rmap[near]
     if scale > 1:
         # signed distance to the edge, in big pixels, enlarged smoothly
-        edge = ndi.zoom((r - dist) * scale, scale, order=1, grid_mode=True, mode="nearest")
+        edge = upsample2(((r - dist) * scale).astype(np.float32))
         # radius and brightness change slowly: repeating pixels is enough
         big_r, b = (np.repeat(np.repeat(a.reshape(h, w), scale, 0), scale, 1)
                     for a in (r * scale, bmap[near]))
@@ -512,7 +538,7 @@ ROOT_RGB = np.array([0.90, 0.86, 0.74], np.float32)  # creamy white (gray ~0.86)
 def dark_cloth(rng, shape, base=(0.085, 0.08, 0.075)):
     """Dark, slightly blotchy background with a fine woven/soil texture."""
     rows, cols = shape
-    grain = ndi.gaussian_filter(rng.standard_normal(shape).astype(np.float32), 0.8)
+    grain = ndi.gaussian_filter(rng.standard_normal(shape, dtype=np.float32), 0.8)
     grain /= grain.std()
     y = np.arange(rows, dtype=np.float32)[:, None]
     x = np.arange(cols, dtype=np.float32)[None, :]
@@ -521,18 +547,22 @@ def dark_cloth(rng, shape, base=(0.085, 0.08, 0.075)):
     blotch = smooth_noise(rng, shape, 60, downsample=8)
     crumbs = smooth_noise(rng, shape, 2.5, downsample=2)
     crumbs = np.clip(crumbs - 2.2, 0, None)  # scattered soil crumbs
-    lum = 1 + 0.16 * grain + 0.06 * weave + 0.18 * blotch + 0.9 * crumbs
+    lum = 1 + 0.16 * grain + 0.12 * weave + 0.18 * blotch + 0.9 * crumbs
     return np.clip(lum[..., None] * np.asarray(base, np.float32), 0, 1)
 
 
 def composite_roots(rng, shape, system, background, light, hairs=True):
     alpha, value, mask = render_roots(shape, system)
-    image = background * light[..., None]
-    root = value[..., None] * ROOT_RGB * (light[..., None] * 0.9 + 0.1)
-    image = image * (1 - alpha[..., None]) + root * alpha[..., None]
-    if hairs:
-        h = render_root_hairs(rng, shape, system)
-        image = image + (ROOT_RGB * 0.8 - image) * h[..., None] * 0.6
+    image = background
+    image *= light[..., None]
+    lit = light * 0.9 + 0.1  # roots catch a little more light than the cloth
+    lit *= value
+    h = render_root_hairs(rng, shape, system) * 0.6 if hairs else None
+    for ch in range(3):  # channel by channel: "over" compositing, in place
+        c = image[..., ch]
+        c += (lit * ROOT_RGB[ch] - c) * alpha
+        if hairs:
+            c += (ROOT_RGB[ch] * 0.8 - c) * h
     return image, mask
 
 
@@ -557,14 +587,14 @@ def make_maize_roots(out_dir):
 
 TRIALS = {
     # name: seed, number of primaries, lateral spacing, lateral length, date
-    "trial-016": dict(seed=16, n_primary=5, primary_length=1700, primary_radius=6.0,
-                      lateral_spacing=70, lateral_length=200, date="2026-03-02"),
-    "trial-020": dict(seed=20, n_primary=8, primary_length=2200, primary_radius=7.0,
-                      lateral_spacing=50, lateral_length=300, date="2026-03-02"),
-    "trial-216": dict(seed=216, n_primary=11, primary_length=2500, primary_radius=8.0,
-                      lateral_spacing=38, lateral_length=380, date="2026-03-16"),
-    "trial-293": dict(seed=293, n_primary=15, primary_length=2700, primary_radius=9.0,
-                      lateral_spacing=30, lateral_length=430, date="2026-03-23"),
+    "trial-016": dict(seed=16, n_primary=6, primary_length=2000, primary_radius=6.5,
+                      lateral_spacing=55, lateral_length=260, date="2026-03-02"),
+    "trial-020": dict(seed=20, n_primary=9, primary_length=2400, primary_radius=7.5,
+                      lateral_spacing=42, lateral_length=340, date="2026-03-02"),
+    "trial-216": dict(seed=216, n_primary=12, primary_length=2600, primary_radius=8.5,
+                      lateral_spacing=34, lateral_length=420, date="2026-03-16"),
+    "trial-293": dict(seed=293, n_primary=16, primary_length=2750, primary_radius=9.5,
+                      lateral_spacing=28, lateral_length=480, date="2026-03-23"),
 }
 
 
@@ -619,8 +649,9 @@ def make_trial(out_dir, name):
     paper, ink, shadow = label_and_marker(rng, shape, name.split("-")[1], p["date"])
     image *= (1 - 0.5 * shadow * (1 - paper))[..., None]
     white = np.float32(1.08)  # white paper is over-exposed: it clips at 255
-    label_rgb = white * (1 - ink[..., None] * np.array([0.82, 0.82, 0.78], np.float32))
-    image = image * (1 - paper[..., None]) + label_rgb * paper[..., None]
+    for ch, darkness in enumerate((0.82, 0.82, 0.78)):
+        c = image[..., ch]
+        c += (white * (1 - darkness * ink) - c) * paper
     mask &= paper < 0.5
     image = ndi.gaussian_filter(image, (0.7, 0.7, 0))
     image = sensor_noise(rng, image, 0.012)
@@ -632,17 +663,17 @@ def make_trial(out_dir, name):
 # ---------------------------------------------------------------------------
 
 UNEVEN_TEXT = [
-    "Thresholding turns a grey image into a mask:",
-    "every pixel is either foreground or background.",
-    "A single global threshold assumes the light is",
-    "the same everywhere. Here it is not: one corner",
-    "is bright, the opposite corner is in deep shadow.",
-    "Paper in the shadow is darker than ink in the",
-    "light, so no single number can separate them.",
-    "A local threshold compares each pixel with its",
-    "neighbours instead, and finds the ink anywhere.",
-    "Block size, offset and sign all matter. Try it!",
-    "0123456789  +-*/=  (a, b) [c; d] {e: f}",
+    "Thresholding turns a grey image into a mask: every pixel",
+    "is either foreground or background. A single global",
+    "threshold assumes that the light is the same everywhere.",
+    "Here it is not: one corner is bright, the opposite corner",
+    "is in deep shadow, and a dark band crosses the page.",
+    "Paper in the shadow is darker than ink in the light, so",
+    "no single number can separate the two of them at once.",
+    "A local threshold compares each pixel with the mean of",
+    "its neighbours instead, and so it finds the ink anywhere.",
+    "Block size, offset and direction all matter. Try it out!",
+    "0123456789  + - * / =  (a, b)  [c; d]  {e: f}  x < y > z",
 ]
 
 
@@ -650,7 +681,7 @@ def make_uneven_text(out_dir):
     """Printed text under a strong light gradient and vignette."""
     rng = np.random.default_rng(404)
     shape = (640, 900)
-    ink = text_layer(shape, UNEVEN_TEXT, 30, (40, 45), 50, angle=-1.2)
+    ink = text_layer(shape, UNEVEN_TEXT, 29, (40, 40), 50, angle=-1.2)
     paper = 0.86 + paper_texture(rng, shape, 0.015)
     reflect = paper * (1 - 0.88 * ink)
     y = np.linspace(0, 1, shape[0], dtype=np.float32)[:, None]
@@ -737,7 +768,7 @@ def make_colonies(out_dir):
     agar_r = dish_r - 14
     agar = np.clip(agar_r - d + 0.5, 0, 1)
     agar_rgb = np.array([0.62, 0.47, 0.24], np.float32)
-    agar_lum = 0.9 + 0.1 * (1 - (d / agar_r) ** 2) + 0.03 * smooth_noise(rng, (rows, cols), 25, 4)
+    agar_lum = 0.9 + 0.1 * (1 - (d / agar_r) ** 2) + 0.012 * smooth_noise(rng, (rows, cols), 25, 4)
     image = image * (1 - agar[..., None]) + (agar_lum[..., None] * agar_rgb) * agar[..., None]
     # plastic wall of the dish: a thin bright ring with a highlight arc
     theta = np.arctan2(yy - centre[0], xx - centre[1])
@@ -756,13 +787,16 @@ def make_colonies(out_dir):
         py, px = yy[r0:r1, c0:c1] - cy, xx[r0:r1, c0:c1] - cx
         dd = np.hypot(py, px)
         ang = np.arctan2(py, px)
-        wob = 1 + 0.04 * np.sin(5 * ang + rng.uniform(0, 6.3)) + 0.03 * np.sin(
-            9 * ang + rng.uniform(0, 6.3))
+        # slightly irregular outline: a few random low harmonics
+        wob = 1 + sum(rng.normal(0, 0.022 / math.sqrt(k)) * np.sin(k * ang + rng.uniform(0, 6.3))
+                      for k in range(2, 8))
         edge = r * wob
-        cov = np.clip(edge - dd + 0.5, 0, 1)
-        dome = 0.78 + 0.22 * np.sqrt(np.clip(1 - (dd / edge) ** 2, 0, 1))
+        # opaque in the middle, a little translucent at the rim
+        cov = np.clip(edge - dd + 0.5, 0, 1) * (0.8 + 0.2 * np.clip((edge - dd) / (0.3 * r), 0, 1))
+        dome = 0.8 + 0.2 * np.sqrt(np.clip(1 - (dd / edge) ** 2, 0, 1))
+        glint = np.exp(-((py + 0.35 * r) ** 2 + (px + 0.35 * r) ** 2) / (0.06 * r * r + 1))
         shade = rng.uniform(0.85, 1.0)
-        col = colony_rgb * (dome * shade)[..., None]
+        col = colony_rgb * (dome * shade)[..., None] + 0.12 * glint[..., None]
         patch = image[r0:r1, c0:c1]
         patch[...] = patch * (1 - cov[..., None]) + col * cov[..., None]
         inside = dd <= edge
