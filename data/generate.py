@@ -504,32 +504,48 @@ def render_roots(shape, system, classes=(0.0, 1.6)):
     return alpha, value, mask
 
 
-def render_root_hairs(rng, shape, system, density=0.08, length=(4, 14), max_radius=3.0):
-    """Faint root hairs: short fine lines sticking out of the thinner roots."""
+def splat_lines(shape, start, direction, length, value, curl=None, spacing=0.6):
+    """Add many short straight (or slightly curled) lines into an image.
+
+    ``start`` and ``direction`` are (N, 2) arrays (row, column), ``length``
+    and ``value`` (N,) arrays.  Overlapping lines add up.  Returns the sum
+    image, softened by a small Gaussian blur so each line is about 1 px wide.
+    """
+    n = len(start)
+    t = np.arange(0, length.max() + spacing, spacing)[None, :] * np.ones((n, 1))
+    keep = t <= length[:, None]
+    bend = 0 if curl is None else curl[:, None] * t**2
+    normal = np.stack([direction[:, 1], -direction[:, 0]], 1)
+    yy = start[:, 0, None] + direction[:, 0, None] * t + normal[:, 0, None] * bend
+    xx = start[:, 1, None] + direction[:, 1, None] * t + normal[:, 1, None] * bend
+    val = np.broadcast_to(value[:, None], t.shape)
+    yy, xx, val = yy[keep], xx[keep], val[keep]
+    iy, ix = np.rint(yy).astype(np.intp), np.rint(xx).astype(np.intp)
+    inside = (iy >= 0) & (iy < shape[0]) & (ix >= 0) & (ix < shape[1])
+    flat = iy[inside] * shape[1] + ix[inside]
+    acc = np.bincount(flat, weights=val[inside] * spacing, minlength=shape[0] * shape[1])
+    return ndi.gaussian_filter(acc.reshape(shape).astype(np.float32), 0.55)
+
+
+def render_root_hairs(rng, shape, system, density=0.22, length=(2.5, 11), max_radius=3.0):
+    """Faint root hairs: a fuzz of short fine lines around the thinner roots.
+
+    Returns an opacity in [0, 1]; hairs are not part of the ground truth.
+    """
     pts, radius, bright, direction = system.arrays()
     ok = radius < max_radius
     pick = np.flatnonzero(ok & (rng.random(len(pts)) < density))
     n = len(pick)
     side = rng.choice([-1.0, 1.0], n)
     normal = np.stack([direction[pick, 1], -direction[pick, 0]], 1) * side[:, None]
-    tilt = direction[pick] * rng.uniform(0.1, 0.6, n)[:, None]  # towards the tip
+    tilt = direction[pick] * rng.uniform(-0.2, 0.9, n)[:, None]  # mostly towards the tip
     d = normal + tilt
     d /= np.hypot(d[:, 0], d[:, 1])[:, None]
-    start = pts[pick] + normal * radius[pick, None]
+    start = pts[pick] + normal * (radius[pick, None] - 0.3)
     hair_len = rng.uniform(*length, n)
-    steps = np.arange(0, length[1], 0.6)
-    t = steps[None, :] * np.ones((n, 1))
-    keep = t <= hair_len[:, None]
-    yy = start[:, 0, None] + d[:, 0, None] * t
-    xx = start[:, 1, None] + d[:, 1, None] * t
-    val = np.broadcast_to((bright[pick] * rng.uniform(0.3, 0.55, n))[:, None], t.shape)
-    yy, xx, val = yy[keep], xx[keep], val[keep]
-    iy, ix = np.rint(yy).astype(np.intp), np.rint(xx).astype(np.intp)
-    inside = (iy >= 0) & (iy < shape[0]) & (ix >= 0) & (ix < shape[1])
-    hairs = np.zeros(shape[0] * shape[1], np.float32)
-    np.maximum.at(hairs, iy[inside] * shape[1] + ix[inside], val[inside])
-    hairs = ndi.gaussian_filter(hairs.reshape(shape), 0.5) * 2.2
-    return np.clip(hairs, 0, 1)
+    value = bright[pick] * rng.uniform(0.25, 0.6, n)
+    hairs = splat_lines(shape, start, d, hair_len, value, curl=rng.normal(0, 0.02, n))
+    return np.clip(hairs * 1.6, 0, 0.9)
 
 
 ROOT_RGB = np.array([0.90, 0.86, 0.74], np.float32)  # creamy white (gray ~0.86)
@@ -547,7 +563,14 @@ def dark_cloth(rng, shape, base=(0.085, 0.08, 0.075)):
     blotch = smooth_noise(rng, shape, 60, downsample=8)
     crumbs = smooth_noise(rng, shape, 2.5, downsample=2)
     crumbs = np.clip(crumbs - 2.2, 0, None)  # scattered soil crumbs
-    lum = 1 + 0.16 * grain + 0.12 * weave + 0.18 * blotch + 0.9 * crumbs
+    # loose lint fibres lying on the cloth: short, curly, dim
+    n = int(rows * cols / 6000)
+    angle = rng.uniform(0, 2 * np.pi, n)
+    lint = splat_lines(shape, rng.uniform(0, 1, (n, 2)) * [rows, cols],
+                       np.stack([np.sin(angle), np.cos(angle)], 1),
+                       rng.uniform(8, 45, n), rng.uniform(0.6, 1.6, n),
+                       curl=rng.normal(0, 0.012, n))
+    lum = 1 + 0.16 * grain + 0.2 * weave + 0.18 * blotch + 0.9 * crumbs + lint
     return np.clip(lum[..., None] * np.asarray(base, np.float32), 0, 1)
 
 
@@ -831,27 +854,45 @@ def write_pair(out_dir, name, ext, image, mask, quality=JPEG_QUALITY):
     return [image_path, mask_path]
 
 
+PHOTO = ("sensor noise, and saved as JPEG (quality {q})")
+
+# name: (what it shows, what it teaches, function that makes it, how it is made)
 DESCRIPTIONS = {
     "shapes-light": (
         "Shapes cut from coloured paper lying on white paper, under slightly uneven light.",
         "A fixed-level threshold with `<`: the objects are darker than the background.",
-        "make_shapes_light"),
+        "make_shapes_light",
+        "Ten polygons (circles, triangles, rectangles, stars...) drawn at 3x and averaged "
+        "for smooth edges; fibrous paper grain on both papers, a soft shadow, lamp "
+        "fall-off, lens blur, " + PHOTO.format(q=JPEG_QUALITY) + "."),
     "shapes-dark": (
         "Shapes cut from light paper lying on dark card.",
         "A fixed-level threshold with `>`: the objects are brighter than the background.",
-        "make_shapes_dark"),
+        "make_shapes_dark",
+        "Same renderer as shapes-light (paper_shapes_scene), other seed and colours: pale "
+        "papers on dark card, soft shadow, lamp fall-off, lens blur, "
+        + PHOTO.format(q=JPEG_QUALITY) + "."),
     "maize-roots": (
         "Close-up of a bundle of bright maize roots on dark cloth.",
         "Otsu's method: the histogram has two clear peaks, roots and background.",
-        "make_maize_roots"),
+        "make_maize_roots",
+        "Random-walk roots with laterals and root hairs (grow_root_system, render_roots) "
+        "on a woven cloth texture, uneven light, lens blur, "
+        + PHOTO.format(q=JPEG_QUALITY) + "."),
     "uneven-text": (
         "Printed text lit by a lamp from one corner, with a shadow band (grayscale).",
         "Adaptive (local) thresholding: every global threshold fails on this image.",
-        "make_uneven_text"),
+        "make_uneven_text",
+        "Text drawn with Pillow's bundled font on grainy paper, multiplied by a strong "
+        "light fall-off and a soft shadow band, slight blur and sensor noise; saved as "
+        "8-bit grayscale PNG."),
     "colonies": (
         "Bacterial colonies of different sizes on agar in a Petri dish; some touch.",
         "Thresholding and counting objects; touching objects merge in a mask.",
-        "make_colonies"),
+        "make_colonies",
+        "Colonies placed by colony_layout (singles, touching pairs and a chain of three), "
+        "drawn as domes with wavy edges on amber agar, inside a dish wall with a glint, "
+        "on black velvet; uneven light, " + PHOTO.format(q=JPEG_QUALITY) + "."),
 }
 for _name in TRIALS:
     DESCRIPTIONS[_name] = (
@@ -859,15 +900,21 @@ for _name in TRIALS:
         "paper label and a round white marker.",
         "Measuring root mass with Otsu's method, and excluding the over-exposed label "
         "and marker (pixels above 0.95) that plain Otsu counts as root.",
-        "make_trial")
+        f'make_trial(out_dir, "{_name}")',
+        "Primary roots grown as random walks from a crown, with tapering laterals and "
+        "sub-laterals, brightness varying along each root, root hairs; dark cloth with "
+        "weave, blotches and lint; a label with printed text and a marker, over-exposed "
+        "to white; uneven light, lens blur, " + PHOTO.format(q=TRIAL_JPEG_QUALITY) + "."
+        " The label and marker hide any root under them, so the mask is roots only.")
 
 
 def describe(path, mask_path, name, extra):
     with Image.open(path) as im:
         width, height = im.size
-    description, teaches, function = DESCRIPTIONS[name]
+    description, teaches, function, made = DESCRIPTIONS[name]
     entry = {"file": path.name, "mask": mask_path.name, "width": width, "height": height,
-             "description": description, "teaches": teaches, "function": function}
+             "description": description, "teaches": teaches, "function": function,
+             "made": made}
     entry.update(extra)
     return entry
 
@@ -908,14 +955,19 @@ def write_readme(out_dir, manifest):
         lines.append(f"| `{e['file']}` | {e['width']} x {e['height']} | "
                      f"{isize / 1e3:,.0f} kB ({isize:,} bytes) | "
                      f"{msize / 1e3:,.0f} kB ({msize:,} bytes) |")
-    lines += ["", "## Images", ""]
+    total = sum((out_dir / e[k]).stat().st_size
+                for e in manifest["images"].values() for k in ("file", "mask"))
+    lines += ["", f"Images and masks together: {total / 1e6:.1f} MB.", "", "## Images", ""]
     for name, e in manifest["images"].items():
         lines += [f"### `{e['file']}`", "",
                   f"- Shows: {e['description']}",
                   f"- Teaches: {e['teaches']}",
-                  f"- Made by: `{e['function']}()` in `generate.py`",
+                  f"- Made by: `{e['function'] if '(' in e['function'] else e['function'] + '()'}`"
+                  " in `generate.py`: " + e["made"],
                   f"- Mask: `{e['mask']}`",
                   f"- Pixels: {e['width']} wide x {e['height']} tall"]
+        if "objects" in e:
+            lines.append(f"- Number of shapes (none touch): {e['objects']}")
         if "root_fraction" in e:
             lines.append(f"- True root fraction (mask pixels / all pixels): "
                          f"{e['root_fraction']:.4f}")
@@ -943,8 +995,11 @@ def generate_all(out_dir=HERE):
         written.extend(files)
         images[name] = describe(files[0], files[1], name, extra or {})
 
-    add("shapes-light", make_shapes_light(out_dir))
-    add("shapes-dark", make_shapes_dark(out_dir))
+    for name, make in (("shapes-light", make_shapes_light), ("shapes-dark", make_shapes_dark)):
+        files = make(out_dir)
+        with Image.open(files[1]) as m:
+            objects = int(ndi.label(np.asarray(m) > 0)[1])
+        add(name, files, {"objects": objects})
     add("maize-roots", make_maize_roots(out_dir))
     for name in TRIALS:
         files = make_trial(out_dir, name)
