@@ -244,7 +244,7 @@ def paper_shapes_scene(rng, shape, background_rgb, colours, background_grain,
     for ch in range(3):
         image[..., ch] = background_rgb[ch] + grain
     # Soft shadow cast down and to the right by the slightly lifted paper.
-    shadow = ndi.gaussian_filter(ndi.shift(total, (4, 5), order=1), 4.0)
+    shadow = ndi.gaussian_filter(ndi.shift(total, (5, 6), order=1), 5.0)
     image *= (1 - shadow_strength * shadow)[..., None]
 
     for cov, colour in zip(coverage, colours):
@@ -270,7 +270,7 @@ def make_shapes_light(out_dir):
                (0.30, 0.35, 0.10)]
     light = lighting(shape, (0.25, 0.3), 0.22, tilt=(-0.04, -0.03))
     image, mask = paper_shapes_scene(rng, shape, (0.93, 0.92, 0.88), colours,
-                                     0.02, 0.28, light)
+                                     0.02, 0.4, light)
     return write_pair(out_dir, "shapes-light", ".jpg", image, mask)
 
 
@@ -652,7 +652,13 @@ def label_and_marker(rng, shape, trial_id, date):
     yy, xx = np.ogrid[:rows, :cols]
     d = np.hypot(yy - cy, xx - cx)
     paper = np.maximum(paper, np.clip(r - d + 0.5, 0, 1))
-    shadow = ndi.gaussian_filter(ndi.shift(paper, (10, 8), order=0), 9)
+    # soft shadow down and to the right, computed only around each paper
+    shadow = np.zeros_like(paper)
+    for found in ndi.find_objects(ndi.label(paper > 0)[0]):
+        box = tuple(slice(max(0, sl.start - 60), min(n, sl.stop + 60))
+                    for sl, n in zip(found, shape))
+        shadow[box] = np.maximum(shadow[box], ndi.gaussian_filter(
+            ndi.shift(paper[box], (10, 8), order=0), 9))
     return paper, ink, shadow
 
 
@@ -723,7 +729,12 @@ def make_uneven_text(out_dir):
 # ---------------------------------------------------------------------------
 
 
-def colony_layout(seed=505, centre=(400, 400), radius=300):
+DISH_CENTRE = (400.0, 400.0)  # row, column of the Petri dish in colonies.jpg
+DISH_RADIUS = 340.0  # outer radius of the dish wall
+AGAR_RADIUS = DISH_RADIUS - 14
+
+
+def colony_layout(seed=505, centre=DISH_CENTRE, radius=AGAR_RADIUS - 10):
     """Centres and radii of the colonies: singles, touching pairs, a triple.
 
     Returns an (N, 3) array of (row, column, radius), one row per colony.
@@ -780,7 +791,7 @@ def make_colonies(out_dir):
     """Bacterial colonies on agar in a Petri dish, seen from above."""
     rng = np.random.default_rng(506)
     rows = cols = 800
-    centre, dish_r = (400.0, 400.0), 340.0
+    centre, dish_r = DISH_CENTRE, DISH_RADIUS
     yy, xx = np.mgrid[:rows, :cols].astype(np.float32)
     d = np.hypot(yy - centre[0], xx - centre[1])
     # black velvet under the dish
@@ -788,7 +799,7 @@ def make_colonies(out_dir):
     image[:] = np.array([0.06, 0.06, 0.07], np.float32)
     image *= (1 + 0.15 * smooth_noise(rng, (rows, cols), 1.0))[..., None]
     # agar: translucent amber, a little brighter in the middle
-    agar_r = dish_r - 14
+    agar_r = AGAR_RADIUS
     agar = np.clip(agar_r - d + 0.5, 0, 1)
     agar_rgb = np.array([0.62, 0.47, 0.24], np.float32)
     agar_lum = 0.9 + 0.1 * (1 - (d / agar_r) ** 2) + 0.012 * smooth_noise(rng, (rows, cols), 25, 4)
@@ -799,7 +810,7 @@ def make_colonies(out_dir):
     glint = 0.35 + 0.65 * np.clip(np.cos(theta + 2.3), 0, 1) ** 3
     image += (ring * glint * 0.75)[..., None] * np.array([0.95, 0.95, 1.0], np.float32)
     # colonies: creamy domes with slightly wavy edges
-    layout = colony_layout(centre=centre, radius=agar_r - 10)
+    layout = colony_layout()  # the defaults are this dish
     mask = np.zeros((rows, cols), bool)
     ids = np.zeros((rows, cols), np.int32)
     colony_rgb = np.array([0.93, 0.88, 0.74], np.float32)
@@ -833,7 +844,8 @@ def make_colonies(out_dir):
     drawn = len(np.unique(ids[ids > 0]))
     components = int(ndi.label(mask)[1])
     return files, {"colonies": int(len(layout)), "colonies_visible": drawn,
-                   "mask_components": components}
+                   "mask_components": components,
+                   "agar": {"row": centre[0], "column": centre[1], "radius": agar_r}}
 
 
 # ---------------------------------------------------------------------------
@@ -888,7 +900,9 @@ DESCRIPTIONS = {
         "8-bit grayscale PNG."),
     "colonies": (
         "Bacterial colonies of different sizes on agar in a Petri dish; some touch.",
-        "Thresholding and counting objects; touching objects merge in a mask.",
+        "Thresholding and counting objects. Otsu on the whole picture separates the dish "
+        "from the black velvet; Otsu inside the dish (see `agar` in the manifest) finds the "
+        "colonies. Touching colonies merge into one object of the mask.",
         "make_colonies",
         "Colonies placed by colony_layout (singles, touching pairs and a chain of three), "
         "drawn as domes with wavy edges on amber agar, inside a dish wall with a glint, "
