@@ -558,8 +558,7 @@ def dark_cloth(rng, shape, base=(0.085, 0.08, 0.075)):
     grain /= grain.std()
     y = np.arange(rows, dtype=np.float32)[:, None]
     x = np.arange(cols, dtype=np.float32)[None, :]
-    weave = np.sin(2 * np.pi * (x + 2 * smooth_noise(rng, shape, 60, 8)) / 5.3) * \
-        np.sin(2 * np.pi * y / 5.7)
+    weave = np.sin(2 * np.pi * y / 5.7) * np.sin(2 * np.pi * x / 5.3)
     blotch = smooth_noise(rng, shape, 60, downsample=8)
     crumbs = smooth_noise(rng, shape, 2.5, downsample=2)
     crumbs = np.clip(crumbs - 2.2, 0, None)  # scattered soil crumbs
@@ -676,11 +675,13 @@ def make_trial(out_dir, name):
                      tilt=(rng.uniform(-0.06, 0.06), rng.uniform(-0.06, 0.06)))
     image, mask = composite_roots(rng, shape, system, background, light)
     paper, ink, shadow = label_and_marker(rng, shape, name.split("-")[1], p["date"])
-    image *= (1 - 0.5 * shadow * (1 - paper))[..., None]
     white = np.float32(1.08)  # white paper is over-exposed: it clips at 255
-    for ch, darkness in enumerate((0.82, 0.82, 0.78)):
-        c = image[..., ch]
-        c += (white * (1 - darkness * ink) - c) * paper
+    for box in ndi.find_objects(ndi.label(shadow > 0)[0]):  # around label, marker
+        sh, pa, ink_box = shadow[box], paper[box], ink[box]
+        image[box] *= (1 - 0.5 * sh * (1 - pa))[..., None]
+        for ch, darkness in enumerate((0.82, 0.82, 0.78)):
+            c = image[box + (ch,)]
+            c += (white * (1 - darkness * ink_box) - c) * pa
     mask &= paper < 0.5
     image = ndi.gaussian_filter(image, (0.7, 0.7, 0))
     image = sensor_noise(rng, image, 0.012)
