@@ -16,6 +16,7 @@ authors.
 """
 
 import argparse
+import itertools
 import json
 import math
 import sys
@@ -53,7 +54,7 @@ def smooth_noise(rng, shape, sigma, downsample=1):
     field -= field.mean()
     field /= field.std() + 1e-12
     if downsample > 1:
-        zoom = [n / m for n, m in zip(shape, small)]
+        zoom = [n / m for n, m in zip(shape, small, strict=True)]
         field = ndi.zoom(field, zoom, order=1)[: shape[0], : shape[1]]
     return field.astype(np.float32)
 
@@ -200,8 +201,20 @@ def text_layer(shape, lines, size, origin, spacing, angle=0.0):
 
 def random_shapes(rng, shape, count, margin=30, size=(45, 85)):
     """Place ``count`` non-overlapping paper shapes; return their polygons."""
-    kinds = ["circle", "triangle", "rectangle", "star", "square", "hexagon",
-             "ellipse", "circle", "triangle", "star", "rectangle", "ellipse"]
+    kinds = [
+        "circle",
+        "triangle",
+        "rectangle",
+        "star",
+        "square",
+        "hexagon",
+        "ellipse",
+        "circle",
+        "triangle",
+        "star",
+        "rectangle",
+        "ellipse",
+    ]
     placed = []
     polygons = []
     for kind in kinds[:count]:
@@ -232,8 +245,9 @@ def random_shapes(rng, shape, count, margin=30, size=(45, 85)):
     return polygons
 
 
-def paper_shapes_scene(rng, shape, background_rgb, colours, background_grain,
-                       shadow_strength, light):
+def paper_shapes_scene(
+    rng, shape, background_rgb, colours, background_grain, shadow_strength, light
+):
     """Shared renderer for the two shapes pictures; returns (image, mask)."""
     polygons = random_shapes(rng, shape, len(colours))
     coverage = polygon_coverage(shape, polygons)
@@ -247,7 +261,7 @@ def paper_shapes_scene(rng, shape, background_rgb, colours, background_grain,
     shadow = ndi.gaussian_filter(ndi.shift(total, (5, 6), order=1), 5.0)
     image *= (1 - shadow_strength * shadow)[..., None]
 
-    for cov, colour in zip(coverage, colours):
+    for cov, colour in zip(coverage, colours, strict=True):
         tint = paper_texture(rng, shape, 0.018)
         # Cut edges catch a little light: a faint rim just inside the edge.
         rim = np.clip(cov - ndi.uniform_filter(cov, 3), 0, 1) * 0.25
@@ -264,13 +278,22 @@ def make_shapes_light(out_dir):
     """Coloured paper shapes on white paper: objects darker than background."""
     rng = np.random.default_rng(101)
     shape = (600, 800)
-    colours = [(0.78, 0.16, 0.14), (0.13, 0.30, 0.66), (0.10, 0.48, 0.25),
-               (0.42, 0.18, 0.55), (0.84, 0.38, 0.08), (0.10, 0.45, 0.55),
-               (0.55, 0.10, 0.30), (0.20, 0.22, 0.28), (0.70, 0.20, 0.45),
-               (0.30, 0.35, 0.10)]
+    colours = [
+        (0.78, 0.16, 0.14),
+        (0.13, 0.30, 0.66),
+        (0.10, 0.48, 0.25),
+        (0.42, 0.18, 0.55),
+        (0.84, 0.38, 0.08),
+        (0.10, 0.45, 0.55),
+        (0.55, 0.10, 0.30),
+        (0.20, 0.22, 0.28),
+        (0.70, 0.20, 0.45),
+        (0.30, 0.35, 0.10),
+    ]
     light = lighting(shape, (0.25, 0.3), 0.22, tilt=(-0.04, -0.03))
-    image, mask = paper_shapes_scene(rng, shape, (0.93, 0.92, 0.88), colours,
-                                     0.02, 0.4, light)
+    image, mask = paper_shapes_scene(
+        rng, shape, (0.93, 0.92, 0.88), colours, 0.02, 0.4, light
+    )
     return write_pair(out_dir, "shapes-light", ".jpg", image, mask)
 
 
@@ -278,13 +301,22 @@ def make_shapes_dark(out_dir):
     """Light paper shapes on dark card: objects brighter than background."""
     rng = np.random.default_rng(202)
     shape = (600, 800)
-    colours = [(0.97, 0.90, 0.52), (0.97, 0.74, 0.78), (0.70, 0.84, 0.97),
-               (0.94, 0.94, 0.92), (0.76, 0.94, 0.70), (0.98, 0.78, 0.55),
-               (0.86, 0.80, 0.97), (0.95, 0.95, 0.80), (0.80, 0.93, 0.90),
-               (0.98, 0.86, 0.68)]
+    colours = [
+        (0.97, 0.90, 0.52),
+        (0.97, 0.74, 0.78),
+        (0.70, 0.84, 0.97),
+        (0.94, 0.94, 0.92),
+        (0.76, 0.94, 0.70),
+        (0.98, 0.78, 0.55),
+        (0.86, 0.80, 0.97),
+        (0.95, 0.95, 0.80),
+        (0.80, 0.93, 0.90),
+        (0.98, 0.86, 0.68),
+    ]
     light = lighting(shape, (0.3, 0.65), 0.25, tilt=(-0.03, 0.03))
-    image, mask = paper_shapes_scene(rng, shape, (0.14, 0.13, 0.16), colours,
-                                     0.012, 0.5, light)
+    image, mask = paper_shapes_scene(
+        rng, shape, (0.14, 0.13, 0.16), colours, 0.012, 0.5, light
+    )
     return write_pair(out_dir, "shapes-dark", ".jpg", image, mask)
 
 
@@ -357,22 +389,40 @@ class RootSystem:
     def arrays(self, which=None):
         if which is not None:
             keep = [k for k, p in enumerate(self.primary) if p == which]
-            return (np.concatenate([self.points[k] for k in keep]),
-                    np.concatenate([self.radius[k] for k in keep]),
-                    np.concatenate([self.bright[k] for k in keep]),
-                    np.concatenate([self.direction[k] for k in keep]))
-        return (np.concatenate(self.points), np.concatenate(self.radius),
-                np.concatenate(self.bright), np.concatenate(self.direction))
+            return (
+                np.concatenate([self.points[k] for k in keep]),
+                np.concatenate([self.radius[k] for k in keep]),
+                np.concatenate([self.bright[k] for k in keep]),
+                np.concatenate([self.direction[k] for k in keep]),
+            )
+        return (
+            np.concatenate(self.points),
+            np.concatenate(self.radius),
+            np.concatenate(self.bright),
+            np.concatenate(self.direction),
+        )
 
 
-def grow_root_system(rng, crown, n_primary, primary_length, primary_radius,
-                     lateral_spacing, lateral_length, scale=1.0, spread=(0.25, 2.9)):
+def grow_root_system(
+    rng,
+    crown,
+    n_primary,
+    primary_length,
+    primary_radius,
+    lateral_spacing,
+    lateral_length,
+    scale=1.0,
+    spread=(0.25, 2.9),
+):
     """Maize-like root system: primaries from a crown, laterals, sub-laterals."""
     system = RootSystem()
     angles = np.sort(rng.uniform(*spread, n_primary))
     for a in angles:
         length = primary_length * rng.uniform(0.65, 1.0)
-        start = (crown[0] + rng.normal(0, 6 * scale), crown[1] + rng.normal(0, 10 * scale))
+        start = (
+            crown[0] + rng.normal(0, 6 * scale),
+            crown[1] + rng.normal(0, 10 * scale),
+        )
         pts = grow_path(rng, start, a, length, 4 * scale, 0.035, 0.02)
         r0 = primary_radius * rng.uniform(0.8, 1.15)
         got = system.add(rng, pts, r0, r0 * 0.38, rng.uniform(0.8, 1.0), primary=True)
@@ -398,9 +448,12 @@ def grow_root_system(rng, crown, n_primary, primary_length, primary_radius,
                 while p2 < 0.8 * ls[-1]:
                     j = int(np.searchsorted(ls, p2))
                     a2 = lhead[j] + rng.choice([-1, 1]) * rng.uniform(0.8, 1.4)
-                    spts = grow_path(rng, ld[j], a2, rng.uniform(12, 60) * scale,
-                                     2 * scale, 0.1, 0.0)
-                    system.add(rng, spts, max(0.55, lrad[j] * 0.5), 0.45, rng.uniform(0.6, 0.9))
+                    spts = grow_path(
+                        rng, ld[j], a2, rng.uniform(12, 60) * scale, 2 * scale, 0.1, 0.0
+                    )
+                    system.add(
+                        rng, spts, max(0.55, lrad[j] * 0.5), 0.45, rng.uniform(0.6, 0.9)
+                    )
                     p2 += rng.exponential(40 * scale) + 8 * scale
             pos += rng.exponential(lateral_spacing) + 0.3 * lateral_spacing
     return system
@@ -408,6 +461,7 @@ def grow_root_system(rng, crown, n_primary, primary_length, primary_radius,
 
 def upsample2(a):
     """Enlarge 2x with linear interpolation (pixel centres at 2i + 0.5)."""
+
     def along(a, axis):
         a = np.moveaxis(a, axis, 0)
         prev = np.concatenate([a[:1], a[:-1]])
@@ -416,6 +470,7 @@ def upsample2(a):
         out[0::2] = 0.75 * a + 0.25 * prev
         out[1::2] = 0.75 * a + 0.25 * nxt
         return np.moveaxis(out, 0, axis)
+
     return along(along(a, 0), 1)
 
 
@@ -428,7 +483,7 @@ def draw_tube(shape, pts, radius, bright, scale=1):
     resolution and enlarged: four times faster, and fine for thick roots.
     """
     rows, cols = shape
-    pad = int(math.ceil(radius.max())) + 3
+    pad = math.ceil(radius.max()) + 3
     iy0, iy1 = int(pts[:, 0].min()) - pad, int(pts[:, 0].max()) + pad + 1
     ix0, ix1 = int(pts[:, 1].min()) - pad, int(pts[:, 1].max()) + pad + 1
     r0, r1 = max(0, iy0 - iy0 % scale), min(rows, iy1 + (-iy1) % scale)
@@ -457,8 +512,10 @@ def draw_tube(shape, pts, radius, bright, scale=1):
         # signed distance to the edge, in big pixels, enlarged smoothly
         edge = upsample2(((r - dist) * scale).astype(np.float32))
         # radius and brightness change slowly: repeating pixels is enough
-        big_r, b = (np.repeat(np.repeat(a.reshape(h, w), scale, 0), scale, 1)
-                    for a in (r * scale, bmap[near]))
+        big_r, b = (
+            np.repeat(np.repeat(a.reshape(h, w), scale, 0), scale, 1)
+            for a in (r * scale, bmap[near])
+        )
         edge, big_r, b = (a[: r1 - r0, : c1 - c0] for a in (edge, big_r, b))
         rel = np.clip((big_r - edge) / (big_r + 0.5), 0, 1)
     else:
@@ -482,7 +539,7 @@ def render_roots(shape, system, classes=(0.0, 1.6)):
     groups = []
     pts, radius, bright, _ = system.arrays(which=False)
     bounds = list(classes) + [np.inf]
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
+    for lo, hi in itertools.pairwise(bounds):
         sel = (radius >= lo) & (radius < hi)
         if sel.any():
             groups.append((pts[sel], radius[sel], bright[sel], 1))
@@ -523,11 +580,15 @@ def splat_lines(shape, start, direction, length, value, curl=None, spacing=0.6):
     iy, ix = np.rint(yy).astype(np.intp), np.rint(xx).astype(np.intp)
     inside = (iy >= 0) & (iy < shape[0]) & (ix >= 0) & (ix < shape[1])
     flat = iy[inside] * shape[1] + ix[inside]
-    acc = np.bincount(flat, weights=val[inside] * spacing, minlength=shape[0] * shape[1])
+    acc = np.bincount(
+        flat, weights=val[inside] * spacing, minlength=shape[0] * shape[1]
+    )
     return ndi.gaussian_filter(acc.reshape(shape).astype(np.float32), 0.55)
 
 
-def render_root_hairs(rng, shape, system, density=0.22, length=(2.5, 11), max_radius=3.0):
+def render_root_hairs(
+    rng, shape, system, density=0.22, length=(2.5, 11), max_radius=3.0
+):
     """Faint root hairs: a fuzz of short fine lines around the thinner roots.
 
     Returns an opacity in [0, 1]; hairs are not part of the ground truth.
@@ -538,7 +599,9 @@ def render_root_hairs(rng, shape, system, density=0.22, length=(2.5, 11), max_ra
     n = len(pick)
     side = rng.choice([-1.0, 1.0], n)
     normal = np.stack([direction[pick, 1], -direction[pick, 0]], 1) * side[:, None]
-    tilt = direction[pick] * rng.uniform(-0.2, 0.9, n)[:, None]  # mostly towards the tip
+    tilt = (
+        direction[pick] * rng.uniform(-0.2, 0.9, n)[:, None]
+    )  # mostly towards the tip
     d = normal + tilt
     d /= np.hypot(d[:, 0], d[:, 1])[:, None]
     start = pts[pick] + normal * (radius[pick, None] - 0.3)
@@ -565,10 +628,14 @@ def dark_cloth(rng, shape, base=(0.085, 0.08, 0.075)):
     # loose lint fibres lying on the cloth: short, curly, dim
     n = int(rows * cols / 6000)
     angle = rng.uniform(0, 2 * np.pi, n)
-    lint = splat_lines(shape, rng.uniform(0, 1, (n, 2)) * [rows, cols],
-                       np.stack([np.sin(angle), np.cos(angle)], 1),
-                       rng.uniform(8, 45, n), rng.uniform(0.6, 1.6, n),
-                       curl=rng.normal(0, 0.012, n))
+    lint = splat_lines(
+        shape,
+        rng.uniform(0, 1, (n, 2)) * [rows, cols],
+        np.stack([np.sin(angle), np.cos(angle)], 1),
+        rng.uniform(8, 45, n),
+        rng.uniform(0.6, 1.6, n),
+        curl=rng.normal(0, 0.012, n),
+    )
     lum = 1 + 0.16 * grain + 0.2 * weave + 0.18 * blotch + 0.9 * crumbs + lint
     return np.clip(lum[..., None] * np.asarray(base, np.float32), 0, 1)
 
@@ -592,9 +659,17 @@ def make_maize_roots(out_dir):
     """A close-up of a bundle of maize roots, for Otsu's method."""
     rng = np.random.default_rng(303)
     shape = (600, 800)
-    system = grow_root_system(rng, crown=(-40, 250), n_primary=14, primary_length=1100,
-                              primary_radius=9.0, lateral_spacing=35, lateral_length=180,
-                              scale=1.0, spread=(0.35, 1.6))
+    system = grow_root_system(
+        rng,
+        crown=(-40, 250),
+        n_primary=14,
+        primary_length=1100,
+        primary_radius=9.0,
+        lateral_spacing=35,
+        lateral_length=180,
+        scale=1.0,
+        spread=(0.35, 1.6),
+    )
     background = dark_cloth(rng, shape)
     light = lighting(shape, (0.3, 0.4), 0.3)
     image, mask = composite_roots(rng, shape, system, background, light)
@@ -608,15 +683,44 @@ def make_maize_roots(out_dir):
 # ---------------------------------------------------------------------------
 
 TRIALS = {
-    # name: seed, number of primaries, lateral spacing, lateral length, date
-    "trial-016": dict(seed=16, n_primary=6, primary_length=2000, primary_radius=6.5,
-                      lateral_spacing=55, lateral_length=260, date="2026-03-02"),
-    "trial-020": dict(seed=20, n_primary=9, primary_length=2400, primary_radius=7.5,
-                      lateral_spacing=42, lateral_length=340, date="2026-03-02"),
-    "trial-216": dict(seed=216, n_primary=12, primary_length=2600, primary_radius=8.5,
-                      lateral_spacing=34, lateral_length=420, date="2026-03-16"),
-    "trial-293": dict(seed=293, n_primary=16, primary_length=2750, primary_radius=9.5,
-                      lateral_spacing=28, lateral_length=480, date="2026-03-23"),
+    # seed, number of primary roots, their length and base radius (pixels), mean
+    # spacing and length of laterals (pixels), date printed on the label
+    "trial-016": {
+        "seed": 16,
+        "n_primary": 6,
+        "primary_length": 2000,
+        "primary_radius": 6.5,
+        "lateral_spacing": 55,
+        "lateral_length": 260,
+        "date": "2026-03-02",
+    },
+    "trial-020": {
+        "seed": 20,
+        "n_primary": 9,
+        "primary_length": 2400,
+        "primary_radius": 7.5,
+        "lateral_spacing": 42,
+        "lateral_length": 340,
+        "date": "2026-03-02",
+    },
+    "trial-216": {
+        "seed": 216,
+        "n_primary": 12,
+        "primary_length": 2600,
+        "primary_radius": 8.5,
+        "lateral_spacing": 34,
+        "lateral_length": 420,
+        "date": "2026-03-16",
+    },
+    "trial-293": {
+        "seed": 293,
+        "n_primary": 16,
+        "primary_length": 2750,
+        "primary_radius": 9.5,
+        "lateral_spacing": 28,
+        "lateral_length": 480,
+        "date": "2026-03-23",
+    },
 }
 
 
@@ -639,11 +743,15 @@ def label_and_marker(rng, shape, trial_id, date):
     paper_tile = Image.new("L", (lw, lh), 255)
     top = int(rows - lh - 140 + rng.integers(-30, 30))
     left = int(90 + rng.integers(-30, 30))
-    big.paste(paper_tile.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True),
-              (left, top))
+    big.paste(
+        paper_tile.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True),
+        (left, top),
+    )
     ink_tile = Image.eval(label, lambda v: 255 - v)
-    ink_big.paste(ink_tile.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True),
-                  (left, top))
+    ink_big.paste(
+        ink_tile.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True),
+        (left, top),
+    )
     paper = np.asarray(big, np.float32) / 255
     ink = np.asarray(ink_big, np.float32) / 255
     # round white marker (a reference sticker), top right
@@ -654,10 +762,13 @@ def label_and_marker(rng, shape, trial_id, date):
     # soft shadow down and to the right, computed only around each paper
     shadow = np.zeros_like(paper)
     for found in ndi.find_objects(ndi.label(paper > 0)[0]):
-        box = tuple(slice(max(0, sl.start - 60), min(n, sl.stop + 60))
-                    for sl, n in zip(found, shape))
-        shadow[box] = np.maximum(shadow[box], ndi.gaussian_filter(
-            ndi.shift(paper[box], (10, 8), order=0), 9))
+        box = tuple(
+            slice(max(0, sl.start - 60), min(n, sl.stop + 60))
+            for sl, n in zip(found, shape, strict=True)
+        )
+        shadow[box] = np.maximum(
+            shadow[box], ndi.gaussian_filter(ndi.shift(paper[box], (10, 8), order=0), 9)
+        )
     return paper, ink, shadow
 
 
@@ -666,13 +777,24 @@ def make_trial(out_dir, name):
     p = TRIALS[name]
     rng = np.random.default_rng(p["seed"])
     shape = TRIAL_SHAPE
-    rows, cols = shape
+    cols = shape[1]
     crown = (rng.uniform(150, 260), cols / 2 + rng.uniform(-150, 150))
-    system = grow_root_system(rng, crown, p["n_primary"], p["primary_length"],
-                              p["primary_radius"], p["lateral_spacing"], p["lateral_length"])
+    system = grow_root_system(
+        rng,
+        crown,
+        p["n_primary"],
+        p["primary_length"],
+        p["primary_radius"],
+        p["lateral_spacing"],
+        p["lateral_length"],
+    )
     background = dark_cloth(rng, shape)
-    light = lighting(shape, (rng.uniform(0.3, 0.5), rng.uniform(0.35, 0.65)), 0.35,
-                     tilt=(rng.uniform(-0.06, 0.06), rng.uniform(-0.06, 0.06)))
+    light = lighting(
+        shape,
+        (rng.uniform(0.3, 0.5), rng.uniform(0.35, 0.65)),
+        0.35,
+        tilt=(rng.uniform(-0.06, 0.06), rng.uniform(-0.06, 0.06)),
+    )
     image, mask = composite_roots(rng, shape, system, background, light)
     paper, ink, shadow = label_and_marker(rng, shape, name.split("-")[1], p["date"])
     white = np.float32(1.08)  # white paper is over-exposed: it clips at 255
@@ -803,11 +925,20 @@ def make_colonies(out_dir):
     agar_r = AGAR_RADIUS
     agar = np.clip(agar_r - d + 0.5, 0, 1)
     agar_rgb = np.array([0.62, 0.47, 0.24], np.float32)
-    agar_lum = 0.9 + 0.1 * (1 - (d / agar_r) ** 2) + 0.012 * smooth_noise(rng, (rows, cols), 25, 4)
-    image = image * (1 - agar[..., None]) + (agar_lum[..., None] * agar_rgb) * agar[..., None]
+    agar_lum = (
+        0.9
+        + 0.1 * (1 - (d / agar_r) ** 2)
+        + 0.012 * smooth_noise(rng, (rows, cols), 25, 4)
+    )
+    image = (
+        image * (1 - agar[..., None])
+        + (agar_lum[..., None] * agar_rgb) * agar[..., None]
+    )
     # plastic wall of the dish: a thin bright ring with a highlight arc
     theta = np.arctan2(yy - centre[0], xx - centre[1])
-    ring = np.exp(-((d - (dish_r - 6)) / 3.0) ** 2) + 0.6 * np.exp(-((d - dish_r) / 1.5) ** 2)
+    ring = np.exp(-(((d - (dish_r - 6)) / 3.0) ** 2)) + 0.6 * np.exp(
+        -(((d - dish_r) / 1.5) ** 2)
+    )
     glint = 0.35 + 0.65 * np.clip(np.cos(theta + 2.3), 0, 1) ** 3
     image += (ring * glint * 0.75)[..., None] * np.array([0.95, 0.95, 1.0], np.float32)
     # colonies: creamy domes with slightly wavy edges
@@ -823,13 +954,19 @@ def make_colonies(out_dir):
         dd = np.hypot(py, px)
         ang = np.arctan2(py, px)
         # slightly irregular outline: a few random low harmonics
-        wob = 1 + sum(rng.normal(0, 0.022 / math.sqrt(k)) * np.sin(k * ang + rng.uniform(0, 6.3))
-                      for k in range(2, 8))
+        wob = 1 + sum(
+            rng.normal(0, 0.022 / math.sqrt(k)) * np.sin(k * ang + rng.uniform(0, 6.3))
+            for k in range(2, 8)
+        )
         edge = r * wob
         # opaque in the middle, a little translucent at the rim
-        cov = np.clip(edge - dd + 0.5, 0, 1) * (0.8 + 0.2 * np.clip((edge - dd) / (0.3 * r), 0, 1))
+        cov = np.clip(edge - dd + 0.5, 0, 1) * (
+            0.8 + 0.2 * np.clip((edge - dd) / (0.3 * r), 0, 1)
+        )
         dome = 0.8 + 0.2 * np.sqrt(np.clip(1 - (dd / edge) ** 2, 0, 1))
-        glint = np.exp(-((py + 0.35 * r) ** 2 + (px + 0.35 * r) ** 2) / (0.06 * r * r + 1))
+        glint = np.exp(
+            -((py + 0.35 * r) ** 2 + (px + 0.35 * r) ** 2) / (0.06 * r * r + 1)
+        )
         shade = rng.uniform(0.85, 1.0)
         col = colony_rgb * (dome * shade)[..., None] + 0.12 * glint[..., None]
         patch = image[r0:r1, c0:c1]
@@ -844,9 +981,12 @@ def make_colonies(out_dir):
     files = write_pair(out_dir, "colonies", ".jpg", image, mask)
     drawn = len(np.unique(ids[ids > 0]))
     components = int(ndi.label(mask)[1])
-    return files, {"colonies": int(len(layout)), "colonies_visible": drawn,
-                   "mask_components": components,
-                   "agar": {"row": centre[0], "column": centre[1], "radius": agar_r}}
+    return files, {
+        "colonies": len(layout),
+        "colonies_visible": drawn,
+        "mask_components": components,
+        "agar": {"row": centre[0], "column": centre[1], "radius": agar_r},
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -867,69 +1007,120 @@ def write_pair(out_dir, name, ext, image, mask, quality=JPEG_QUALITY):
     return [image_path, mask_path]
 
 
-PHOTO = ("sensor noise, and saved as JPEG (quality {q})")
+PHOTO = "sensor noise, and saved as JPEG (quality {q})"
 
-# name: (what it shows, what it teaches, function that makes it, how it is made)
+# For each image: what it shows, what it teaches, the function that makes it,
+# and how it is made.
 DESCRIPTIONS = {
-    "shapes-light": (
-        "Shapes cut from coloured paper lying on white paper, under slightly uneven light.",
-        "A fixed-level threshold with `<`: the objects are darker than the background.",
-        "make_shapes_light",
-        "Ten polygons (circles, triangles, rectangles, stars...) drawn at 3x and averaged "
-        "for smooth edges; fibrous paper grain on both papers, a soft shadow, lamp "
-        "fall-off, lens blur, " + PHOTO.format(q=JPEG_QUALITY) + "."),
-    "shapes-dark": (
-        "Shapes cut from light paper lying on dark card.",
-        "A fixed-level threshold with `>`: the objects are brighter than the background.",
-        "make_shapes_dark",
-        "Same renderer as shapes-light (paper_shapes_scene), other seed and colours: pale "
-        "papers on dark card, soft shadow, lamp fall-off, lens blur, "
-        + PHOTO.format(q=JPEG_QUALITY) + "."),
-    "maize-roots": (
-        "Close-up of a bundle of bright maize roots on dark cloth.",
-        "Otsu's method: the histogram has two clear peaks, roots and background.",
-        "make_maize_roots",
-        "Random-walk roots with laterals and root hairs (grow_root_system, render_roots) "
-        "on a woven cloth texture, uneven light, lens blur, "
-        + PHOTO.format(q=JPEG_QUALITY) + "."),
-    "uneven-text": (
-        "Printed text lit by a lamp from one corner, with a shadow band (grayscale).",
-        "Adaptive (local) thresholding: every global threshold fails on this image.",
-        "make_uneven_text",
-        "Text drawn with Pillow's bundled font on grainy paper, multiplied by a strong "
-        "light fall-off and a soft shadow band, slight blur and sensor noise; saved as "
-        "8-bit grayscale PNG."),
-    "colonies": (
-        "Bacterial colonies of different sizes on agar in a Petri dish; some touch.",
-        "Thresholding and counting objects. Otsu on the whole picture separates the dish "
-        "from the black velvet; Otsu inside the dish (see `agar` in the manifest) finds the "
-        "colonies. Touching colonies merge into one object of the mask.",
-        "make_colonies",
-        "Colonies placed by colony_layout (singles, touching pairs and a chain of three), "
-        "drawn as domes with wavy edges on amber agar, inside a dish wall with a glint, "
-        "on black velvet; uneven light, " + PHOTO.format(q=JPEG_QUALITY) + "."),
+    "shapes-light": {
+        "description": (
+            "Shapes cut from coloured paper lying on white paper, under slightly uneven "
+            "light."
+        ),
+        "teaches": (
+            "A fixed-level threshold with `<`: the objects are darker than the background."
+        ),
+        "function": "make_shapes_light",
+        "made": (
+            "Ten polygons (circles, triangles, rectangles, stars...) drawn at 3x and "
+            "averaged for smooth edges; fibrous paper grain on both papers, a soft shadow, "
+            "lamp fall-off, lens blur, " + PHOTO.format(q=JPEG_QUALITY) + "."
+        ),
+    },
+    "shapes-dark": {
+        "description": "Shapes cut from light paper lying on dark card.",
+        "teaches": (
+            "A fixed-level threshold with `>`: the objects are brighter than the "
+            "background."
+        ),
+        "function": "make_shapes_dark",
+        "made": (
+            "Same renderer as shapes-light (paper_shapes_scene), other seed and colours: "
+            "pale papers on dark card, soft shadow, lamp fall-off, lens blur, "
+            + PHOTO.format(q=JPEG_QUALITY)
+            + "."
+        ),
+    },
+    "maize-roots": {
+        "description": "Close-up of a bundle of bright maize roots on dark cloth.",
+        "teaches": (
+            "Otsu's method: the histogram has two clear peaks, roots and background."
+        ),
+        "function": "make_maize_roots",
+        "made": (
+            "Random-walk roots with laterals and root hairs (grow_root_system, "
+            "render_roots) on a woven cloth texture, uneven light, lens blur, "
+            + PHOTO.format(q=JPEG_QUALITY)
+            + "."
+        ),
+    },
+    "uneven-text": {
+        "description": (
+            "Printed text lit by a lamp from one corner, with a shadow band (grayscale)."
+        ),
+        "teaches": (
+            "Adaptive (local) thresholding: every global threshold fails on this image."
+        ),
+        "function": "make_uneven_text",
+        "made": (
+            "Text drawn with Pillow's bundled font on grainy paper, multiplied by a strong "
+            "light fall-off and a soft shadow band, slight blur and sensor noise; saved as "
+            "8-bit grayscale PNG."
+        ),
+    },
+    "colonies": {
+        "description": (
+            "Bacterial colonies of different sizes on agar in a Petri dish; some touch."
+        ),
+        "teaches": (
+            "Thresholding and counting objects. Otsu on the whole picture separates the "
+            "dish from the black velvet; Otsu inside the dish (see `agar` in the "
+            "manifest) finds the colonies. Touching colonies merge into one object of "
+            "the mask."
+        ),
+        "function": "make_colonies",
+        "made": (
+            "Colonies placed by colony_layout (singles, touching pairs and a chain of "
+            "three), drawn as domes with wavy edges on amber agar, inside a dish wall "
+            "with a glint, on black velvet; uneven light, "
+            + PHOTO.format(q=JPEG_QUALITY)
+            + "."
+        ),
+    },
 }
 for _name in TRIALS:
-    DESCRIPTIONS[_name] = (
-        f"Photograph of a whole maize root system ({_name}) on dark cloth, with a white "
-        "paper label and a round white marker.",
-        "Measuring root mass with Otsu's method, and excluding the over-exposed label "
-        "and marker (pixels above 0.95) that plain Otsu counts as root.",
-        f'make_trial(out_dir, "{_name}")',
-        "Primary roots grown as random walks from a crown, with tapering laterals and "
-        "sub-laterals, brightness varying along each root, root hairs; dark cloth with "
-        "weave, blotches and lint; a label with printed text and a marker, over-exposed "
-        "to white; uneven light, lens blur, " + PHOTO.format(q=TRIAL_JPEG_QUALITY) + "."
-        " The label and marker hide any root under them, so the mask is roots only.")
+    DESCRIPTIONS[_name] = {
+        "description": (
+            f"Photograph of a whole maize root system ({_name}) on dark cloth, with a "
+            "white paper label and a round white marker."
+        ),
+        "teaches": (
+            "Measuring root mass with Otsu's method, and excluding the over-exposed "
+            "label and marker (pixels above 0.95) that plain Otsu counts as root."
+        ),
+        "function": f'make_trial(out_dir, "{_name}")',
+        "made": (
+            "Primary roots grown as random walks from a crown, with tapering laterals "
+            "and sub-laterals, brightness varying along each root, root hairs; dark "
+            "cloth with weave, blotches and lint; a label with printed text and a "
+            "marker, over-exposed to white; uneven light, lens blur, "
+            + PHOTO.format(q=TRIAL_JPEG_QUALITY)
+            + ". The label and marker hide any "
+            "root under them, so the mask is roots only."
+        ),
+    }
 
 
 def describe(path, mask_path, name, extra):
     with Image.open(path) as im:
         width, height = im.size
-    description, teaches, function, made = DESCRIPTIONS[name]
-    entry = {"file": path.name, "mask": mask_path.name, "width": width, "height": height,
-             "description": description, "teaches": teaches, "function": function,
-             "made": made}
+    entry = {
+        "file": path.name,
+        "mask": mask_path.name,
+        "width": width,
+        "height": height,
+    }
+    entry.update(DESCRIPTIONS[name])
     entry.update(extra)
     return entry
 
@@ -964,32 +1155,50 @@ def write_readme(out_dir, manifest):
         "| image | pixels (w x h) | image size | mask size |",
         "|---|---|---|---|",
     ]
-    for name, e in manifest["images"].items():
+    for e in manifest["images"].values():
         isize = (out_dir / e["file"]).stat().st_size
         msize = (out_dir / e["mask"]).stat().st_size
-        lines.append(f"| `{e['file']}` | {e['width']} x {e['height']} | "
-                     f"{isize / 1e3:,.0f} kB ({isize:,} bytes) | "
-                     f"{msize / 1e3:,.0f} kB ({msize:,} bytes) |")
-    total = sum((out_dir / e[k]).stat().st_size
-                for e in manifest["images"].values() for k in ("file", "mask"))
-    lines += ["", f"Images and masks together: {total / 1e6:.1f} MB.", "", "## Images", ""]
-    for name, e in manifest["images"].items():
-        lines += [f"### `{e['file']}`", "",
-                  f"- Shows: {e['description']}",
-                  f"- Teaches: {e['teaches']}",
-                  f"- Made by: `{e['function'] if '(' in e['function'] else e['function'] + '()'}`"
-                  " in `generate.py`: " + e["made"],
-                  f"- Mask: `{e['mask']}`",
-                  f"- Pixels: {e['width']} wide x {e['height']} tall"]
+        lines.append(
+            f"| `{e['file']}` | {e['width']} x {e['height']} | "
+            f"{isize / 1e3:,.0f} kB ({isize:,} bytes) | "
+            f"{msize / 1e3:,.0f} kB ({msize:,} bytes) |"
+        )
+    total = sum(
+        (out_dir / e[k]).stat().st_size
+        for e in manifest["images"].values()
+        for k in ("file", "mask")
+    )
+    lines += [
+        "",
+        f"Images and masks together: {total / 1e6:.1f} MB.",
+        "",
+        "## Images",
+        "",
+    ]
+    for e in manifest["images"].values():
+        lines += [
+            f"### `{e['file']}`",
+            "",
+            f"- Shows: {e['description']}",
+            f"- Teaches: {e['teaches']}",
+            f"- Made by: `{e['function'] if '(' in e['function'] else e['function'] + '()'}`"
+            " in `generate.py`: " + e["made"],
+            f"- Mask: `{e['mask']}`",
+            f"- Pixels: {e['width']} wide x {e['height']} tall",
+        ]
         if "objects" in e:
             lines.append(f"- Number of shapes (none touch): {e['objects']}")
         if "root_fraction" in e:
-            lines.append(f"- True root fraction (mask pixels / all pixels): "
-                         f"{e['root_fraction']:.4f}")
+            lines.append(
+                f"- True root fraction (mask pixels / all pixels): "
+                f"{e['root_fraction']:.4f}"
+            )
         if "colonies" in e:
-            lines.append(f"- True number of colonies: {e['colonies']} (the mask has "
-                         f"{e['mask_components']} connected components, because some "
-                         "colonies touch)")
+            lines.append(
+                f"- True number of colonies: {e['colonies']} (the mask has "
+                f"{e['mask_components']} connected components, because some "
+                "colonies touch)"
+            )
         lines.append(f"- Licence: {LICENSE}, made by this project")
         lines.append("")
     (out_dir / "README.md").write_text("\n".join(lines))
@@ -1010,7 +1219,10 @@ def generate_all(out_dir=HERE):
         written.extend(files)
         images[name] = describe(files[0], files[1], name, extra or {})
 
-    for name, make in (("shapes-light", make_shapes_light), ("shapes-dark", make_shapes_dark)):
+    for name, make in (
+        ("shapes-light", make_shapes_light),
+        ("shapes-dark", make_shapes_dark),
+    ):
         files = make(out_dir)
         with Image.open(files[1]) as m:
             objects = int(ndi.label(np.asarray(m) > 0)[1])
@@ -1025,10 +1237,13 @@ def generate_all(out_dir=HERE):
     files, counts = make_colonies(out_dir)
     add("colonies", files, counts)
 
-    manifest = {"license": LICENSE, "generator": "data/generate.py",
-                "mask_convention": "single-channel 8-bit PNG, 0 = background, "
-                                   "255 = foreground, same height and width as the image",
-                "images": images}
+    manifest = {
+        "license": LICENSE,
+        "generator": "data/generate.py",
+        "mask_convention": "single-channel 8-bit PNG, 0 = background, "
+        "255 = foreground, same height and width as the image",
+        "images": images,
+    }
     path = out_dir / "manifest.json"
     path.write_text(json.dumps(manifest, indent=2) + "\n")
     written.append(path)
@@ -1038,8 +1253,12 @@ def generate_all(out_dir=HERE):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=HERE,
-                        help="folder to write into (default: the folder of this script)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE,
+        help="folder to write into (default: the folder of this script)",
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
     written = generate_all(args.out)
