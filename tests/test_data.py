@@ -4,6 +4,7 @@ Regenerating everything takes about half a minute, so it is done once per
 session into a temporary folder and compared with the committed files.
 """
 
+import functools
 import importlib.util
 import json
 from pathlib import Path
@@ -16,6 +17,12 @@ from scipy import ndimage as ndi
 DATA = Path(__file__).resolve().parent.parent / "data"
 MAX_DATA_BYTES = 30 * 1024 * 1024
 DICE_MARGIN = 0.2
+
+
+@functools.cache
+def read(path):
+    """Decoded pixels of a committed file, read once per session."""
+    return iio.imread(path)
 
 
 def load_module(name):
@@ -70,7 +77,7 @@ def test_regenerated_images_identical_to_committed(regenerated, manifest):
     out, _ = regenerated
     for name, entry in entries(manifest):
         for key in ("file", "mask"):
-            committed = iio.imread(DATA / entry[key])
+            committed = read(DATA / entry[key])
             fresh = iio.imread(out / entry[key])
             assert committed.shape == fresh.shape, f"{name}: {entry[key]}"
             assert np.array_equal(committed, fresh), f"{name}: {entry[key]} differs"
@@ -97,8 +104,8 @@ def test_file_names_follow_convention(manifest):
 
 def test_masks_are_binary_and_match_their_images(manifest):
     for name, entry in entries(manifest):
-        image = iio.imread(DATA / entry["file"])
-        mask = iio.imread(DATA / entry["mask"])
+        image = read(DATA / entry["file"])
+        mask = read(DATA / entry["mask"])
         assert mask.ndim == 2 and mask.dtype == np.uint8, name
         assert mask.shape == image.shape[:2], name
         assert (entry["height"], entry["width"]) == image.shape[:2], name
@@ -124,7 +131,7 @@ def test_trials_are_large_rgb_photographs(manifest):
     trials = [e for n, e in entries(manifest) if n.startswith("trial-")]
     assert len(trials) >= 4
     for entry in trials:
-        image = iio.imread(DATA / entry["file"])
+        image = read(DATA / entry["file"])
         assert image.shape[0] >= 3000 and image.shape[1] >= 2000
         assert image.ndim == 3 and image.shape[2] == 3
 
@@ -133,7 +140,7 @@ def test_trial_root_fractions_in_manifest_match_masks(manifest):
     fractions = []
     for name, entry in entries(manifest):
         if name.startswith("trial-"):
-            mask = iio.imread(DATA / entry["mask"]) > 0
+            mask = read(DATA / entry["mask"]) > 0
             assert entry["root_fraction"] == pytest.approx(mask.mean(), abs=1e-6)
             fractions.append(entry["root_fraction"])
     assert min(fractions) < 0.03 and max(fractions) > 0.1  # clearly different masses
@@ -168,7 +175,7 @@ def test_colony_count_matches_colonies_drawn(generate, manifest):
 
 def test_touching_colonies_merge_in_the_mask(manifest):
     entry = manifest["images"]["colonies"]
-    mask = iio.imread(DATA / entry["mask"]) > 0
+    mask = read(DATA / entry["mask"]) > 0
     components = ndi.label(mask)[1]
     assert components == entry["mask_components"]
     assert components < entry["colonies"]
