@@ -33,10 +33,6 @@ JPEG_QUALITY = 90
 TRIAL_JPEG_QUALITY = 88
 TRIAL_SHAPE = (3008, 2000)  # rows, columns: portrait, like a phone camera
 
-# Luminance weights of skimage.color.rgb2gray, used to keep brightness
-# promises (roots below 0.9, label and marker above 0.95).
-GRAY_WEIGHTS = np.array([0.2125, 0.7154, 0.0721])
-
 
 # ---------------------------------------------------------------------------
 # Small building blocks
@@ -611,7 +607,9 @@ def render_root_hairs(
     return np.clip(hairs * 1.6, 0, 0.9)
 
 
-ROOT_RGB = np.array([0.90, 0.86, 0.74], np.float32)  # creamy white (gray ~0.86)
+# Creamy white; its gray value (skimage's rgb2gray weights) is about 0.86, so
+# roots stay below 0.9 while the over-exposed label and marker are above 0.95.
+ROOT_RGB = np.array([0.90, 0.86, 0.74], np.float32)
 
 
 def dark_cloth(rng, shape, base=(0.085, 0.08, 0.075)):
