@@ -1,0 +1,1270 @@
+"""Rebuild every image and ground-truth mask of the thresholding lesson.
+
+All pictures in this folder are synthetic: they are drawn here, from fixed
+random seeds, to look like photographs (paper texture, soft shadows, uneven
+light, sensor noise, JPEG compression), and each comes with the exact mask of
+what a learner should find in it.
+
+Usage::
+
+    python data/generate.py [--out DIR]
+
+The default output folder is the folder this script is in.  The same
+versions of numpy, scipy, scikit-image and Pillow give the same pixels on
+every run.  Everything written here is licensed CC-BY-4.0 by the lesson's
+authors.
+"""
+
+import argparse
+import itertools
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+from scipy import ndimage as ndi
+
+HERE = Path(__file__).resolve().parent
+LICENSE = "CC-BY-4.0"
+JPEG_QUALITY = 90
+TRIAL_JPEG_QUALITY = 88
+TRIAL_SHAPE = (3008, 2000)  # rows, columns: portrait, like a phone camera
+
+
+# ---------------------------------------------------------------------------
+# Small building blocks
+# ---------------------------------------------------------------------------
+
+
+def smooth_noise(rng, shape, sigma, downsample=1):
+    """Gaussian-filtered white noise scaled to unit standard deviation.
+
+    With ``downsample > 1`` the noise is made on a smaller grid and enlarged
+    with linear interpolation, which is much faster for large blobs.
+    """
+    small = tuple(max(2, math.ceil(n / downsample)) for n in shape)
+    field = ndi.gaussian_filter(rng.standard_normal(small), sigma / downsample)
+    field -= field.mean()
+    field /= field.std() + 1e-12
+    if downsample > 1:
+        zoom = [n / m for n, m in zip(shape, small, strict=True)]
+        field = ndi.zoom(field, zoom, order=1)[: shape[0], : shape[1]]
+    return field.astype(np.float32)
+
+
+def noise1d(rng, n, sigma):
+    """Smooth 1-D noise of about unit standard deviation (along a root).
+
+    Random values every ``sigma`` samples, linearly interpolated: cheap, and
+    smooth enough for slow changes of width and brightness.
+    """
+    knots = rng.standard_normal(int(n / sigma) + 2)
+    return np.interp(np.arange(n) / sigma, np.arange(len(knots)), knots)
+
+
+def lighting(shape, centre, strength, tilt=(0.0, 0.0)):
+    """Multiplicative light field: 1 at ``centre`` falling off quadratically.
+
+    ``centre`` is given as fractions of (rows, columns); ``strength`` is the
+    darkening at a distance of one image diagonal; ``tilt`` adds a linear
+    gradient (per image height, per image width).
+    """
+    rows, cols = shape
+    y = np.linspace(0, 1, rows, dtype=np.float32)[:, None]
+    x = np.linspace(0, 1, cols, dtype=np.float32)[None, :]
+    aspect = cols / rows
+    r2 = (y - centre[0]) ** 2 + ((x - centre[1]) * aspect) ** 2
+    r2 /= 1 + aspect**2
+    return 1 - strength * r2 + tilt[0] * (y - 0.5) + tilt[1] * (x - 0.5)
+
+
+def paper_texture(rng, shape, amount=0.02):
+    """Fine paper grain: short fibres plus a faint cloudy formation."""
+    fibres = ndi.gaussian_filter(rng.standard_normal(shape), (0.6, 1.6))
+    fibres /= fibres.std()
+    clouds = smooth_noise(rng, shape, 12, downsample=4)
+    return (amount * (0.7 * fibres + 0.5 * clouds)).astype(np.float32)
+
+
+def sensor_noise(rng, image, amount=0.012):
+    """Add shot-like noise (stronger in bright areas) and clip to [0, 1].
+
+    The noise is the same in the three colour channels (luminance noise, as
+    left after a camera's demosaicing and JPEG's colour subsampling).
+    Works in place on float32 images to spare memory.
+    """
+    image = np.asarray(image, np.float32)
+    noise = rng.standard_normal(image.shape[:2], dtype=np.float32)
+    if image.ndim == 3:
+        noise = noise[..., None]
+    scale = np.clip(image, 0, 1)
+    np.sqrt(scale, out=scale)
+    scale *= 0.7 * amount
+    scale += 0.5 * amount
+    scale *= noise
+    image += scale
+    return np.clip(image, 0, 1, out=image)
+
+
+def polygon_coverage(shape, polygons, supersample=3):
+    """Anti-aliased coverage in [0, 1] of a list of polygons.
+
+    Each polygon is an (N, 2) array of (row, column) vertices.  Returns one
+    coverage array per polygon.
+    """
+    from skimage.draw import polygon as draw_polygon
+
+    rows, cols = shape
+    s = supersample
+    out = []
+    for poly in polygons:
+        big = np.zeros((rows * s, cols * s), np.float32)
+        rr, cc = draw_polygon(
+            (poly[:, 0] + 0.5) * s - 0.5, (poly[:, 1] + 0.5) * s - 0.5, big.shape
+        )
+        big[rr, cc] = 1
+        out.append(big.reshape(rows, s, cols, s).mean(axis=(1, 3)))
+    return out
+
+
+def regular_polygon(centre, radius, n, angle):
+    t = angle + np.arange(n) * 2 * np.pi / n
+    return np.stack([centre[0] + radius * np.sin(t), centre[1] + radius * np.cos(t)], 1)
+
+
+def star_polygon(centre, radius, points, angle, inner=0.45):
+    t = angle + np.arange(2 * points) * np.pi / points
+    r = np.where(np.arange(2 * points) % 2 == 0, radius, radius * inner)
+    return np.stack([centre[0] + r * np.sin(t), centre[1] + r * np.cos(t)], 1)
+
+
+def rectangle_polygon(centre, height, width, angle):
+    corners = np.array([[-1, -1], [-1, 1], [1, 1], [1, -1]]) * [height / 2, width / 2]
+    c, s = math.cos(angle), math.sin(angle)
+    rot = corners @ np.array([[c, s], [-s, c]])
+    return rot + centre
+
+
+def ellipse_polygon(centre, ry, rx, angle, n=120):
+    t = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    pts = np.stack([ry * np.sin(t), rx * np.cos(t)], 1)
+    c, s = math.cos(angle), math.sin(angle)
+    return pts @ np.array([[c, s], [-s, c]]) + centre
+
+
+def to_uint8(image):
+    return np.clip(np.rint(np.asarray(image) * 255), 0, 255).astype(np.uint8)
+
+
+def save_jpeg(path, image, quality=JPEG_QUALITY):
+    Image.fromarray(to_uint8(image)).save(path, quality=quality, optimize=False)
+
+
+def save_png(path, image):
+    Image.fromarray(to_uint8(image)).save(path, optimize=False)
+
+
+def save_mask(path, mask):
+    Image.fromarray(np.where(mask, 255, 0).astype(np.uint8)).save(path)
+
+
+def font(size):
+    """Pillow's own bundled font, so no font file is needed."""
+    return ImageFont.load_default(size=size)
+
+
+def text_layer(shape, lines, size, origin, spacing, angle=0.0):
+    """Anti-aliased text coverage in [0, 1], optionally rotated (degrees)."""
+    layer = Image.new("L", (shape[1], shape[0]), 0)
+    draw = ImageDraw.Draw(layer)
+    f = font(size)
+    y = origin[0]
+    for line in lines:
+        draw.text((origin[1], y), line, fill=255, font=f)
+        y += spacing
+    if angle:
+        layer = layer.rotate(angle, resample=Image.Resampling.BICUBIC)
+    return np.asarray(layer, np.float32) / 255
+
+
+# ---------------------------------------------------------------------------
+# Paper shapes
+# ---------------------------------------------------------------------------
+
+
+def random_shapes(rng, shape, count, margin=30, size=(45, 85)):
+    """Place ``count`` non-overlapping paper shapes; return their polygons."""
+    kinds = [
+        "circle",
+        "triangle",
+        "rectangle",
+        "star",
+        "square",
+        "hexagon",
+        "ellipse",
+        "circle",
+        "triangle",
+        "star",
+        "rectangle",
+        "ellipse",
+    ]
+    placed = []
+    polygons = []
+    for kind in kinds[:count]:
+        for _ in range(500):
+            r = rng.uniform(*size)
+            cy = rng.uniform(margin + r, shape[0] - margin - r)
+            cx = rng.uniform(margin + r, shape[1] - margin - r)
+            if all(math.hypot(cy - y, cx - x) > r + q + 18 for y, x, q in placed):
+                break
+        placed.append((cy, cx, r))
+        a = rng.uniform(0, 2 * np.pi)
+        c = (cy, cx)
+        if kind == "circle":
+            poly = regular_polygon(c, r, 160, a)
+        elif kind == "triangle":
+            poly = regular_polygon(c, r, 3, a)
+        elif kind == "square":
+            poly = regular_polygon(c, r, 4, a)
+        elif kind == "hexagon":
+            poly = regular_polygon(c, r, 6, a)
+        elif kind == "star":
+            poly = star_polygon(c, r, 5, a)
+        elif kind == "ellipse":
+            poly = ellipse_polygon(c, r * 0.6, r, a)
+        else:
+            poly = rectangle_polygon(c, r * 1.0, r * 1.8, a)
+        polygons.append(poly)
+    return polygons
+
+
+def paper_shapes_scene(
+    rng, shape, background_rgb, colours, background_grain, shadow_strength, light
+):
+    """Shared renderer for the two shapes pictures; returns (image, mask)."""
+    polygons = random_shapes(rng, shape, len(colours))
+    coverage = polygon_coverage(shape, polygons)
+    total = np.clip(np.sum(coverage, axis=0), 0, 1)
+
+    image = np.empty(shape + (3,), np.float32)
+    grain = paper_texture(rng, shape, background_grain)
+    for ch in range(3):
+        image[..., ch] = background_rgb[ch] + grain
+    # Soft shadow cast down and to the right by the slightly lifted paper.
+    shadow = ndi.gaussian_filter(ndi.shift(total, (5, 6), order=1), 5.0)
+    image *= (1 - shadow_strength * shadow)[..., None]
+
+    for cov, colour in zip(coverage, colours, strict=True):
+        tint = paper_texture(rng, shape, 0.018)
+        # Cut edges catch a little light: a faint rim just inside the edge.
+        rim = np.clip(cov - ndi.uniform_filter(cov, 3), 0, 1) * 0.25
+        for ch in range(3):
+            paper = colour[ch] * (1 + tint) + rim
+            image[..., ch] = image[..., ch] * (1 - cov) + paper * cov
+    image *= light[..., None]
+    image = ndi.gaussian_filter(image, (0.7, 0.7, 0))  # lens softness
+    image = sensor_noise(rng, image, 0.012)
+    return image, total >= 0.5
+
+
+def make_shapes_light(out_dir):
+    """Coloured paper shapes on white paper: objects darker than background."""
+    rng = np.random.default_rng(101)
+    shape = (600, 800)
+    colours = [
+        (0.78, 0.16, 0.14),
+        (0.13, 0.30, 0.66),
+        (0.10, 0.48, 0.25),
+        (0.42, 0.18, 0.55),
+        (0.84, 0.38, 0.08),
+        (0.10, 0.45, 0.55),
+        (0.55, 0.10, 0.30),
+        (0.20, 0.22, 0.28),
+        (0.70, 0.20, 0.45),
+        (0.30, 0.35, 0.10),
+    ]
+    light = lighting(shape, (0.25, 0.3), 0.22, tilt=(-0.04, -0.03))
+    image, mask = paper_shapes_scene(
+        rng, shape, (0.93, 0.92, 0.88), colours, 0.02, 0.4, light
+    )
+    return write_pair(out_dir, "shapes-light", ".jpg", image, mask)
+
+
+def make_shapes_dark(out_dir):
+    """Light paper shapes on dark card: objects brighter than background."""
+    rng = np.random.default_rng(202)
+    shape = (600, 800)
+    colours = [
+        (0.97, 0.90, 0.52),
+        (0.97, 0.74, 0.78),
+        (0.70, 0.84, 0.97),
+        (0.94, 0.94, 0.92),
+        (0.76, 0.94, 0.70),
+        (0.98, 0.78, 0.55),
+        (0.86, 0.80, 0.97),
+        (0.95, 0.95, 0.80),
+        (0.80, 0.93, 0.90),
+        (0.98, 0.86, 0.68),
+    ]
+    light = lighting(shape, (0.3, 0.65), 0.25, tilt=(-0.03, 0.03))
+    image, mask = paper_shapes_scene(
+        rng, shape, (0.14, 0.13, 0.16), colours, 0.012, 0.5, light
+    )
+    return write_pair(out_dir, "shapes-dark", ".jpg", image, mask)
+
+
+# ---------------------------------------------------------------------------
+# Roots
+# ---------------------------------------------------------------------------
+
+
+def grow_path(rng, start, angle, length, step, wander, gravity):
+    """Random-walk path: returns (N, 2) points (row, column).
+
+    ``angle`` is the heading in radians (0 = right, pi/2 = down);
+    ``wander`` the standard deviation of the heading change per step;
+    ``gravity`` how strongly the heading is pulled towards straight down.
+    """
+    n = max(2, int(length / step))
+    kicks = rng.normal(0, wander, n)
+    # Smooth the kicks so the root curves rather than zig-zags.
+    kicks = ndi.gaussian_filter1d(kicks, 2.0) * 2.0
+    pts = np.empty((n, 2))
+    pts[0] = start
+    heading = angle
+    for i in range(1, n):
+        heading += kicks[i] + gravity * math.sin(math.pi / 2 - heading)
+        pts[i, 0] = pts[i - 1, 0] + step * math.sin(heading)
+        pts[i, 1] = pts[i - 1, 1] + step * math.cos(heading)
+    return pts
+
+
+def resample_path(pts, spacing=0.5):
+    """Points every ``spacing`` pixels along a polyline, with arc length."""
+    seg = np.hypot(*np.diff(pts, axis=0).T)
+    s = np.concatenate([[0], np.cumsum(seg)])
+    t = np.arange(0, s[-1], spacing)
+    return np.stack([np.interp(t, s, pts[:, 0]), np.interp(t, s, pts[:, 1])], 1), t
+
+
+class RootSystem:
+    """A list of root segments sampled densely along their centre line.
+
+    Each root is stored as points (row, col), radius, brightness and the
+    local direction, so that it can be rendered and given root hairs.
+    """
+
+    def __init__(self):
+        self.points, self.radius, self.bright, self.direction = [], [], [], []
+        self.primary = []
+
+    def add(self, rng, pts, r_base, r_tip, bright, primary=False):
+        dense, s = resample_path(pts)
+        if len(dense) < 4:
+            return None
+        frac = s / s[-1]
+        radius = r_tip + (r_base - r_tip) * (1 - frac) ** 0.8
+        radius *= 1 + 0.04 * np.clip(noise1d(rng, len(s), 30), -2, 2)
+        # Brightness varies along the length (wet patches, soil, age) and the
+        # thinnest roots are translucent, so darker.
+        along = 1 + 0.12 * np.clip(noise1d(rng, len(s), 80), -2.5, 2.5)
+        thin = 0.55 + 0.45 * np.clip(radius / 2.5, 0, 1)
+        b = np.clip(bright * along * thin, 0.2, 1.0)
+        d = np.gradient(dense, axis=0)
+        d /= np.hypot(d[:, 0], d[:, 1])[:, None] + 1e-9
+        self.points.append(dense)
+        self.radius.append(radius)
+        self.bright.append(b)
+        self.direction.append(d)
+        self.primary.append(primary)
+        return dense, radius, s
+
+    def arrays(self, which=None):
+        if which is not None:
+            keep = [k for k, p in enumerate(self.primary) if p == which]
+            return (
+                np.concatenate([self.points[k] for k in keep]),
+                np.concatenate([self.radius[k] for k in keep]),
+                np.concatenate([self.bright[k] for k in keep]),
+                np.concatenate([self.direction[k] for k in keep]),
+            )
+        return (
+            np.concatenate(self.points),
+            np.concatenate(self.radius),
+            np.concatenate(self.bright),
+            np.concatenate(self.direction),
+        )
+
+
+def grow_root_system(
+    rng,
+    crown,
+    n_primary,
+    primary_length,
+    primary_radius,
+    lateral_spacing,
+    lateral_length,
+    scale=1.0,
+    spread=(0.25, 2.9),
+):
+    """Maize-like root system: primaries from a crown, laterals, sub-laterals."""
+    system = RootSystem()
+    angles = np.sort(rng.uniform(*spread, n_primary))
+    for a in angles:
+        length = primary_length * rng.uniform(0.65, 1.0)
+        start = (
+            crown[0] + rng.normal(0, 6 * scale),
+            crown[1] + rng.normal(0, 10 * scale),
+        )
+        pts = grow_path(rng, start, a, length, 4 * scale, 0.035, 0.02)
+        r0 = primary_radius * rng.uniform(0.8, 1.15)
+        got = system.add(rng, pts, r0, r0 * 0.38, rng.uniform(0.8, 1.0), primary=True)
+        if got is None:
+            continue
+        dense, radius, s = got
+        heading = np.arctan2(*np.gradient(dense, axis=0).T)
+        pos = rng.uniform(0.05, 0.2) * s[-1]
+        side = 1 if rng.random() < 0.5 else -1
+        while pos < 0.9 * s[-1]:
+            i = int(np.searchsorted(s, pos))
+            young = 1 - pos / s[-1]  # laterals near the base are older, longer
+            llen = lateral_length * rng.uniform(0.3, 1.0) * (0.35 + 0.65 * young)
+            la = heading[i] + side * rng.uniform(0.9, 1.4)
+            side = -side if rng.random() < 0.8 else side
+            lpts = grow_path(rng, dense[i], la, llen, 3 * scale, 0.06, 0.012)
+            lr = max(0.7, radius[i] * rng.uniform(0.25, 0.38))
+            lgot = system.add(rng, lpts, lr, 0.5 * scale, rng.uniform(0.7, 0.95))
+            if lgot is not None and llen > 160 * scale:
+                ld, lrad, ls = lgot
+                lhead = np.arctan2(*np.gradient(ld, axis=0).T)
+                p2 = rng.uniform(20, 50) * scale
+                while p2 < 0.8 * ls[-1]:
+                    j = int(np.searchsorted(ls, p2))
+                    a2 = lhead[j] + rng.choice([-1, 1]) * rng.uniform(0.8, 1.4)
+                    spts = grow_path(
+                        rng, ld[j], a2, rng.uniform(12, 60) * scale, 2 * scale, 0.1, 0.0
+                    )
+                    system.add(
+                        rng, spts, max(0.55, lrad[j] * 0.5), 0.45, rng.uniform(0.6, 0.9)
+                    )
+                    p2 += rng.exponential(40 * scale) + 8 * scale
+            pos += rng.exponential(lateral_spacing) + 0.3 * lateral_spacing
+    return system
+
+
+def upsample2(a):
+    """Enlarge 2x with linear interpolation (pixel centres at 2i + 0.5)."""
+
+    def along(a, axis):
+        a = np.moveaxis(a, axis, 0)
+        prev = np.concatenate([a[:1], a[:-1]])
+        nxt = np.concatenate([a[1:], a[-1:]])
+        out = np.empty((2 * a.shape[0],) + a.shape[1:], a.dtype)
+        out[0::2] = 0.75 * a + 0.25 * prev
+        out[1::2] = 0.75 * a + 0.25 * nxt
+        return np.moveaxis(out, 0, axis)
+
+    return along(along(a, 0), 1)
+
+
+def draw_tube(shape, pts, radius, bright, scale=1):
+    """Distance-transform drawing of one group of centre-line points.
+
+    Returns the bounding box (r0, r1, c0, c1) and, inside it, the coverage
+    (anti-aliased, in [0, 1]) and the brightness with a rounded profile.
+    With ``scale=2`` (the only other choice) the group is drawn at half
+    resolution and enlarged: four times faster, and fine for thick roots.
+    """
+    rows, cols = shape
+    pad = math.ceil(radius.max()) + 3
+    iy0, iy1 = int(pts[:, 0].min()) - pad, int(pts[:, 0].max()) + pad + 1
+    ix0, ix1 = int(pts[:, 1].min()) - pad, int(pts[:, 1].max()) + pad + 1
+    r0, r1 = max(0, iy0 - iy0 % scale), min(rows, iy1 + (-iy1) % scale)
+    c0, c1 = max(0, ix0 - ix0 % scale), min(cols, ix1 + (-ix1) % scale)
+    if r1 <= r0 or c1 <= c0:
+        return None
+    h, w = -(-(r1 - r0) // scale), -(-(c1 - c0) // scale)
+    # centre of small pixel i is at big coordinate scale * i + (scale - 1) / 2
+    py = (pts[:, 0] - r0 - (scale - 1) / 2) / scale
+    px = (pts[:, 1] - c0 - (scale - 1) / 2) / scale
+    iy, ix = np.rint(py).astype(np.intp), np.rint(px).astype(np.intp)
+    ok = (iy >= 0) & (iy < h) & (ix >= 0) & (ix < w)
+    if not ok.any():
+        return None
+    flat = iy[ok] * w + ix[ok]
+    rmap = np.zeros(h * w, np.float32)
+    bmap = np.zeros(h * w, np.float32)
+    np.maximum.at(rmap, flat, radius[ok] / scale)
+    np.maximum.at(bmap, flat, bright[ok])
+    seed = np.ones((h, w), bool)
+    seed.flat[flat] = False
+    dist, (ny, nx) = ndi.distance_transform_edt(seed, return_indices=True)
+    near = ny * w + nx
+    r = rmap[near]
+    if scale > 1:
+        # signed distance to the edge, in big pixels, enlarged smoothly
+        edge = upsample2(((r - dist) * scale).astype(np.float32))
+        # radius and brightness change slowly: repeating pixels is enough
+        big_r, b = (
+            np.repeat(np.repeat(a.reshape(h, w), scale, 0), scale, 1)
+            for a in (r * scale, bmap[near])
+        )
+        edge, big_r, b = (a[: r1 - r0, : c1 - c0] for a in (edge, big_r, b))
+        rel = np.clip((big_r - edge) / (big_r + 0.5), 0, 1)
+    else:
+        edge, rel, b = r - dist, dist / (r + 0.5), bmap[near]
+    cov = np.clip(edge + 0.5, 0, 1).astype(np.float32)
+    val = b * (0.72 + 0.28 * np.sqrt(np.clip(1 - rel**2, 0, 1)))
+    return (r0, r1, c0, c1), cov, val.astype(np.float32)
+
+
+def render_roots(shape, system, classes=(0.0, 1.6)):
+    """Rasterise a root system: returns (alpha, value, mask).
+
+    ``alpha`` is the anti-aliased coverage, ``value`` the root brightness
+    (with a rounded profile across each root) and ``mask`` the ground truth
+    (coverage of at least one half).  Laterals are grouped by radius; each
+    primary root is a group of its own, drawn on top.
+    """
+    alpha = np.zeros(shape, np.float32)
+    value = np.zeros(shape, np.float32)
+    mask = np.zeros(shape, bool)
+    groups = []
+    pts, radius, bright, _ = system.arrays(which=False)
+    bounds = list(classes) + [np.inf]
+    for lo, hi in itertools.pairwise(bounds):
+        sel = (radius >= lo) & (radius < hi)
+        if sel.any():
+            groups.append((pts[sel], radius[sel], bright[sel], 1))
+    for k, primary in enumerate(system.primary):
+        if primary:
+            groups.append((system.points[k], system.radius[k], system.bright[k], 2))
+    for pts, radius, bright, scale in groups:
+        drawn = draw_tube(shape, pts, radius, bright, scale)
+        if drawn is None:
+            continue
+        (r0, r1, c0, c1), cov, val = drawn
+        a = alpha[r0:r1, c0:c1]
+        v = value[r0:r1, c0:c1]
+        # "over" compositing of this group onto what is already drawn
+        new_a = cov + a * (1 - cov)
+        v[...] = (val * cov + v * a * (1 - cov)) / np.maximum(new_a, 1e-6)
+        a[...] = new_a
+        mask[r0:r1, c0:c1] |= cov >= 0.5
+    return alpha, value, mask
+
+
+def splat_lines(shape, start, direction, length, value, curl=None, spacing=0.6):
+    """Add many short straight (or slightly curled) lines into an image.
+
+    ``start`` and ``direction`` are (N, 2) arrays (row, column), ``length``
+    and ``value`` (N,) arrays.  Overlapping lines add up.  Returns the sum
+    image, softened by a small Gaussian blur so each line is about 1 px wide.
+    """
+    n = len(start)
+    t = np.arange(0, length.max() + spacing, spacing)[None, :] * np.ones((n, 1))
+    keep = t <= length[:, None]
+    bend = 0 if curl is None else curl[:, None] * t**2
+    normal = np.stack([direction[:, 1], -direction[:, 0]], 1)
+    yy = start[:, 0, None] + direction[:, 0, None] * t + normal[:, 0, None] * bend
+    xx = start[:, 1, None] + direction[:, 1, None] * t + normal[:, 1, None] * bend
+    val = np.broadcast_to(value[:, None], t.shape)
+    yy, xx, val = yy[keep], xx[keep], val[keep]
+    iy, ix = np.rint(yy).astype(np.intp), np.rint(xx).astype(np.intp)
+    inside = (iy >= 0) & (iy < shape[0]) & (ix >= 0) & (ix < shape[1])
+    flat = iy[inside] * shape[1] + ix[inside]
+    acc = np.bincount(
+        flat, weights=val[inside] * spacing, minlength=shape[0] * shape[1]
+    )
+    return ndi.gaussian_filter(acc.reshape(shape).astype(np.float32), 0.55)
+
+
+def render_root_hairs(
+    rng, shape, system, density=0.22, length=(2.5, 11), max_radius=3.0
+):
+    """Faint root hairs: a fuzz of short fine lines around the thinner roots.
+
+    Returns an opacity in [0, 1]; hairs are not part of the ground truth.
+    """
+    pts, radius, bright, direction = system.arrays()
+    ok = radius < max_radius
+    pick = np.flatnonzero(ok & (rng.random(len(pts)) < density))
+    n = len(pick)
+    side = rng.choice([-1.0, 1.0], n)
+    normal = np.stack([direction[pick, 1], -direction[pick, 0]], 1) * side[:, None]
+    tilt = (
+        direction[pick] * rng.uniform(-0.2, 0.9, n)[:, None]
+    )  # mostly towards the tip
+    d = normal + tilt
+    d /= np.hypot(d[:, 0], d[:, 1])[:, None]
+    start = pts[pick] + normal * (radius[pick, None] - 0.3)
+    hair_len = rng.uniform(*length, n)
+    value = bright[pick] * rng.uniform(0.25, 0.6, n)
+    hairs = splat_lines(shape, start, d, hair_len, value, curl=rng.normal(0, 0.02, n))
+    return np.clip(hairs * 1.6, 0, 0.9)
+
+
+# Creamy white; its gray value (skimage's rgb2gray weights) is about 0.86, so
+# roots stay below 0.9 while the over-exposed label and marker are above 0.95.
+ROOT_RGB = np.array([0.90, 0.86, 0.74], np.float32)
+
+
+def dark_cloth(rng, shape, base=(0.085, 0.08, 0.075)):
+    """Dark, slightly blotchy background with a fine woven/soil texture."""
+    rows, cols = shape
+    grain = ndi.gaussian_filter(rng.standard_normal(shape, dtype=np.float32), 0.8)
+    grain /= grain.std()
+    y = np.arange(rows, dtype=np.float32)[:, None]
+    x = np.arange(cols, dtype=np.float32)[None, :]
+    weave = np.sin(2 * np.pi * y / 5.7) * np.sin(2 * np.pi * x / 5.3)
+    blotch = smooth_noise(rng, shape, 60, downsample=8)
+    crumbs = smooth_noise(rng, shape, 2.5, downsample=2)
+    crumbs = np.clip(crumbs - 2.2, 0, None)  # scattered soil crumbs
+    # loose lint fibres lying on the cloth: short, curly, dim
+    n = int(rows * cols / 6000)
+    angle = rng.uniform(0, 2 * np.pi, n)
+    lint = splat_lines(
+        shape,
+        rng.uniform(0, 1, (n, 2)) * [rows, cols],
+        np.stack([np.sin(angle), np.cos(angle)], 1),
+        rng.uniform(8, 45, n),
+        rng.uniform(0.6, 1.6, n),
+        curl=rng.normal(0, 0.012, n),
+    )
+    lum = 1 + 0.16 * grain + 0.2 * weave + 0.18 * blotch + 0.9 * crumbs + lint
+    return np.clip(lum[..., None] * np.asarray(base, np.float32), 0, 1)
+
+
+def composite_roots(rng, shape, system, background, light, hairs=True):
+    alpha, value, mask = render_roots(shape, system)
+    image = background
+    image *= light[..., None]
+    lit = light * 0.9 + 0.1  # roots catch a little more light than the cloth
+    lit *= value
+    h = render_root_hairs(rng, shape, system) * 0.6 if hairs else None
+    for ch in range(3):  # channel by channel: "over" compositing, in place
+        c = image[..., ch]
+        c += (lit * ROOT_RGB[ch] - c) * alpha
+        if hairs:
+            c += (ROOT_RGB[ch] * 0.8 - c) * h
+    return image, mask
+
+
+def make_maize_roots(out_dir):
+    """A close-up of a bundle of maize roots, for Otsu's method."""
+    rng = np.random.default_rng(303)
+    shape = (600, 800)
+    system = grow_root_system(
+        rng,
+        crown=(-40, 250),
+        n_primary=14,
+        primary_length=1100,
+        primary_radius=9.0,
+        lateral_spacing=35,
+        lateral_length=180,
+        scale=1.0,
+        spread=(0.35, 1.6),
+    )
+    background = dark_cloth(rng, shape)
+    light = lighting(shape, (0.3, 0.4), 0.3)
+    image, mask = composite_roots(rng, shape, system, background, light)
+    image = ndi.gaussian_filter(image, (0.8, 0.8, 0))
+    image = sensor_noise(rng, image, 0.014)
+    return write_pair(out_dir, "maize-roots", ".jpg", image, mask)
+
+
+# ---------------------------------------------------------------------------
+# Root-system trial photographs
+# ---------------------------------------------------------------------------
+
+TRIALS = {
+    # seed, number of primary roots, their length and base radius (pixels), mean
+    # spacing and length of laterals (pixels), date printed on the label
+    "trial-016": {
+        "seed": 16,
+        "n_primary": 6,
+        "primary_length": 2000,
+        "primary_radius": 6.5,
+        "lateral_spacing": 55,
+        "lateral_length": 260,
+        "date": "2026-03-02",
+    },
+    "trial-020": {
+        "seed": 20,
+        "n_primary": 9,
+        "primary_length": 2400,
+        "primary_radius": 7.5,
+        "lateral_spacing": 42,
+        "lateral_length": 340,
+        "date": "2026-03-02",
+    },
+    "trial-216": {
+        "seed": 216,
+        "n_primary": 12,
+        "primary_length": 2600,
+        "primary_radius": 8.5,
+        "lateral_spacing": 34,
+        "lateral_length": 420,
+        "date": "2026-03-16",
+    },
+    "trial-293": {
+        "seed": 293,
+        "n_primary": 16,
+        "primary_length": 2750,
+        "primary_radius": 9.5,
+        "lateral_spacing": 28,
+        "lateral_length": 480,
+        "date": "2026-03-23",
+    },
+}
+
+
+def label_and_marker(rng, shape, trial_id, date):
+    """White paper label with printed text, and a round white marker.
+
+    Returns (paper, ink, shadow): coverage of the white paper (label and
+    marker), coverage of the printed ink, and a soft shadow around them.
+    """
+    rows, cols = shape
+    lh, lw = 330, 720
+    label = Image.new("L", (lw, lh), 255)
+    draw = ImageDraw.Draw(label)
+    draw.text((40, 30), f"TRIAL {trial_id}", fill=0, font=font(84))
+    draw.text((40, 140), date, fill=0, font=font(60))
+    draw.text((40, 225), "maize  |  21 DAS  |  tray B", fill=0, font=font(46))
+    angle = rng.uniform(-4, 4)
+    big = Image.new("L", (cols, rows), 0)
+    ink_big = Image.new("L", (cols, rows), 0)
+    paper_tile = Image.new("L", (lw, lh), 255)
+    top = int(rows - lh - 140 + rng.integers(-30, 30))
+    left = int(90 + rng.integers(-30, 30))
+    big.paste(
+        paper_tile.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True),
+        (left, top),
+    )
+    ink_tile = Image.eval(label, lambda v: 255 - v)
+    ink_big.paste(
+        ink_tile.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True),
+        (left, top),
+    )
+    paper = np.asarray(big, np.float32) / 255
+    ink = np.asarray(ink_big, np.float32) / 255
+    # round white marker (a reference sticker), top right
+    cy, cx, r = 230 + rng.integers(-20, 20), cols - 230 + rng.integers(-20, 20), 95
+    yy, xx = np.ogrid[:rows, :cols]
+    d = np.hypot(yy - cy, xx - cx)
+    paper = np.maximum(paper, np.clip(r - d + 0.5, 0, 1))
+    # soft shadow down and to the right, computed only around each paper
+    shadow = np.zeros_like(paper)
+    for found in ndi.find_objects(ndi.label(paper > 0)[0]):
+        box = tuple(
+            slice(max(0, sl.start - 60), min(n, sl.stop + 60))
+            for sl, n in zip(found, shape, strict=True)
+        )
+        shadow[box] = np.maximum(
+            shadow[box], ndi.gaussian_filter(ndi.shift(paper[box], (10, 8), order=0), 9)
+        )
+    return paper, ink, shadow
+
+
+def make_trial(out_dir, name):
+    """A whole root system on dark cloth, with label and marker."""
+    p = TRIALS[name]
+    rng = np.random.default_rng(p["seed"])
+    shape = TRIAL_SHAPE
+    cols = shape[1]
+    crown = (rng.uniform(150, 260), cols / 2 + rng.uniform(-150, 150))
+    system = grow_root_system(
+        rng,
+        crown,
+        p["n_primary"],
+        p["primary_length"],
+        p["primary_radius"],
+        p["lateral_spacing"],
+        p["lateral_length"],
+    )
+    background = dark_cloth(rng, shape)
+    light = lighting(
+        shape,
+        (rng.uniform(0.3, 0.5), rng.uniform(0.35, 0.65)),
+        0.35,
+        tilt=(rng.uniform(-0.06, 0.06), rng.uniform(-0.06, 0.06)),
+    )
+    image, mask = composite_roots(rng, shape, system, background, light)
+    paper, ink, shadow = label_and_marker(rng, shape, name.split("-")[1], p["date"])
+    white = np.float32(1.08)  # white paper is over-exposed: it clips at 255
+    for box in ndi.find_objects(ndi.label(shadow > 0)[0]):  # around label, marker
+        sh, pa, ink_box = shadow[box], paper[box], ink[box]
+        image[box] *= (1 - 0.5 * sh * (1 - pa))[..., None]
+        for ch, darkness in enumerate((0.82, 0.82, 0.78)):
+            c = image[box + (ch,)]
+            c += (white * (1 - darkness * ink_box) - c) * pa
+    mask &= paper < 0.5
+    image = ndi.gaussian_filter(image, (0.7, 0.7, 0))
+    image = sensor_noise(rng, image, 0.012)
+    return write_pair(out_dir, name, ".jpg", image, mask, quality=TRIAL_JPEG_QUALITY)
+
+
+# ---------------------------------------------------------------------------
+# Text under uneven light
+# ---------------------------------------------------------------------------
+
+UNEVEN_TEXT = [
+    "Thresholding turns a grey image into a mask: every pixel",
+    "is either foreground or background. A single global",
+    "threshold assumes that the light is the same everywhere.",
+    "Here it is not: one corner is bright, the opposite corner",
+    "is in deep shadow, and a dark band crosses the page.",
+    "Paper in the shadow is darker than ink in the light, so",
+    "no single number can separate the two of them at once.",
+    "A local threshold compares each pixel with the mean of",
+    "its neighbours instead, and so it finds the ink anywhere.",
+    "Block size, offset and direction all matter. Try it out!",
+    "0123456789  + - * / =  (a, b)  [c; d]  {e: f}  x < y > z",
+]
+
+
+def make_uneven_text(out_dir):
+    """Printed text under a strong light gradient and vignette."""
+    rng = np.random.default_rng(404)
+    shape = (640, 900)
+    ink = text_layer(shape, UNEVEN_TEXT, 29, (40, 40), 50, angle=-1.2)
+    paper = 0.86 + paper_texture(rng, shape, 0.015)
+    reflect = paper * (1 - 0.88 * ink)
+    y = np.linspace(0, 1, shape[0], dtype=np.float32)[:, None]
+    x = np.linspace(0, 1, shape[1], dtype=np.float32)[None, :]
+    # A lamp near the top-left corner and a soft diagonal shadow band.
+    light = np.exp(-((y + 0.1) ** 2 + (x + 0.05) ** 2) / 0.55)
+    band = 1 - 0.45 / (1 + np.exp(-(x * 0.9 + y * 0.6 - 0.95) * 14))
+    light = 0.1 + 0.95 * light * band
+    image = ndi.gaussian_filter(reflect * light, 0.6)
+    image = sensor_noise(rng, image, 0.006)
+    return write_pair(out_dir, "uneven-text", ".png", image, ink >= 0.5)
+
+
+# ---------------------------------------------------------------------------
+# Petri dish with colonies
+# ---------------------------------------------------------------------------
+
+
+DISH_CENTRE = (400.0, 400.0)  # row, column of the Petri dish in colonies.jpg
+DISH_RADIUS = 340.0  # outer radius of the dish wall
+AGAR_RADIUS = DISH_RADIUS - 14
+
+
+def colony_layout(seed=505, centre=DISH_CENTRE, radius=AGAR_RADIUS - 10):
+    """Centres and radii of the colonies: singles, touching pairs, a triple.
+
+    Returns an (N, 3) array of (row, column, radius), one row per colony.
+    """
+    rng = np.random.default_rng(seed)
+    colonies = []
+
+    def free(y, x, r, gap):
+        if math.hypot(y - centre[0], x - centre[1]) > radius - r - 8:
+            return False
+        return all(math.hypot(y - a, x - b) > r + c + gap for a, b, c in colonies)
+
+    def place(r, gap=6):
+        for _ in range(2000):
+            y = rng.uniform(centre[0] - radius, centre[0] + radius)
+            x = rng.uniform(centre[1] - radius, centre[1] + radius)
+            if free(y, x, r, gap):
+                colonies.append((y, x, r))
+                return len(colonies) - 1
+        return None
+
+    def neighbour(i, r):
+        y0, x0, r0 = colonies[i]
+        for _ in range(200):
+            a = rng.uniform(0, 2 * np.pi)
+            dist = (r0 + r) * rng.uniform(0.86, 0.97)
+            y, x = y0 + dist * math.sin(a), x0 + dist * math.cos(a)
+            others = [c for k, c in enumerate(colonies) if k != i]
+            if math.hypot(y - centre[0], x - centre[1]) < radius - r - 8 and all(
+                math.hypot(y - a2, x - b2) > r + c2 + 6 for a2, b2, c2 in others
+            ):
+                colonies.append((y, x, r))
+                return len(colonies) - 1
+        return None
+
+    # a few large colonies, then touching groups, then many small singles
+    for r in rng.uniform(18, 28, 5):
+        place(r, gap=10)
+    for _ in range(7):  # touching pairs
+        i = place(rng.uniform(9, 17), gap=30)
+        if i is not None:
+            neighbour(i, rng.uniform(8, 15))
+    i = place(16, gap=45)  # one chain of three
+    if i is not None:
+        j = neighbour(i, 13)
+        if j is not None:
+            neighbour(j, 11)
+    for r in rng.uniform(4, 12, 45):
+        place(r, gap=6)
+    return np.array(colonies)
+
+
+def make_colonies(out_dir):
+    """Bacterial colonies on agar in a Petri dish, seen from above."""
+    rng = np.random.default_rng(506)
+    rows = cols = 800
+    centre, dish_r = DISH_CENTRE, DISH_RADIUS
+    yy, xx = np.mgrid[:rows, :cols].astype(np.float32)
+    d = np.hypot(yy - centre[0], xx - centre[1])
+    # black velvet under the dish
+    image = np.empty((rows, cols, 3), np.float32)
+    image[:] = np.array([0.06, 0.06, 0.07], np.float32)
+    image *= (1 + 0.15 * smooth_noise(rng, (rows, cols), 1.0))[..., None]
+    # agar: translucent amber, a little brighter in the middle
+    agar_r = AGAR_RADIUS
+    agar = np.clip(agar_r - d + 0.5, 0, 1)
+    agar_rgb = np.array([0.62, 0.47, 0.24], np.float32)
+    agar_lum = (
+        0.9
+        + 0.1 * (1 - (d / agar_r) ** 2)
+        + 0.012 * smooth_noise(rng, (rows, cols), 25, 4)
+    )
+    image = (
+        image * (1 - agar[..., None])
+        + (agar_lum[..., None] * agar_rgb) * agar[..., None]
+    )
+    # plastic wall of the dish: a thin bright ring with a highlight arc
+    theta = np.arctan2(yy - centre[0], xx - centre[1])
+    ring = np.exp(-(((d - (dish_r - 6)) / 3.0) ** 2)) + 0.6 * np.exp(
+        -(((d - dish_r) / 1.5) ** 2)
+    )
+    glint = 0.35 + 0.65 * np.clip(np.cos(theta + 2.3), 0, 1) ** 3
+    image += (ring * glint * 0.75)[..., None] * np.array([0.95, 0.95, 1.0], np.float32)
+    # colonies: creamy domes with slightly wavy edges
+    layout = colony_layout()  # the defaults are this dish
+    mask = np.zeros((rows, cols), bool)
+    ids = np.zeros((rows, cols), np.int32)
+    colony_rgb = np.array([0.93, 0.88, 0.74], np.float32)
+    for k, (cy, cx, r) in enumerate(layout, start=1):
+        pad = int(r * 1.2) + 4
+        r0, r1 = int(cy) - pad, int(cy) + pad + 1
+        c0, c1 = int(cx) - pad, int(cx) + pad + 1
+        py, px = yy[r0:r1, c0:c1] - cy, xx[r0:r1, c0:c1] - cx
+        dd = np.hypot(py, px)
+        ang = np.arctan2(py, px)
+        # slightly irregular outline: a few random low harmonics
+        wob = 1 + sum(
+            rng.normal(0, 0.022 / math.sqrt(k)) * np.sin(k * ang + rng.uniform(0, 6.3))
+            for k in range(2, 8)
+        )
+        edge = r * wob
+        # opaque in the middle, a little translucent at the rim
+        cov = np.clip(edge - dd + 0.5, 0, 1) * (
+            0.8 + 0.2 * np.clip((edge - dd) / (0.3 * r), 0, 1)
+        )
+        dome = 0.8 + 0.2 * np.sqrt(np.clip(1 - (dd / edge) ** 2, 0, 1))
+        glint = np.exp(
+            -((py + 0.35 * r) ** 2 + (px + 0.35 * r) ** 2) / (0.06 * r * r + 1)
+        )
+        shade = rng.uniform(0.85, 1.0)
+        col = colony_rgb * (dome * shade)[..., None] + 0.12 * glint[..., None]
+        patch = image[r0:r1, c0:c1]
+        patch[...] = patch * (1 - cov[..., None]) + col * cov[..., None]
+        inside = dd <= edge
+        mask[r0:r1, c0:c1] |= inside
+        ids[r0:r1, c0:c1][inside] = k
+    light = lighting((rows, cols), (0.35, 0.4), 0.25)
+    image *= light[..., None]
+    image = ndi.gaussian_filter(image, (0.8, 0.8, 0))
+    image = sensor_noise(rng, image, 0.012)
+    files = write_pair(out_dir, "colonies", ".jpg", image, mask)
+    drawn = len(np.unique(ids[ids > 0]))
+    components = int(ndi.label(mask)[1])
+    return files, {
+        "colonies": len(layout),
+        "colonies_visible": drawn,
+        "mask_components": components,
+        "agar": {"row": centre[0], "column": centre[1], "radius": agar_r},
+    }
+
+
+# ---------------------------------------------------------------------------
+# Writing, manifest and README
+# ---------------------------------------------------------------------------
+
+
+def write_pair(out_dir, name, ext, image, mask, quality=JPEG_QUALITY):
+    """Write ``<name><ext>`` and ``<name>-mask.png``; return both paths."""
+    out_dir = Path(out_dir)
+    image_path = out_dir / f"{name}{ext}"
+    if ext == ".jpg":
+        save_jpeg(image_path, image, quality)
+    else:
+        save_png(image_path, image)
+    mask_path = out_dir / f"{name}-mask.png"
+    save_mask(mask_path, mask)
+    return [image_path, mask_path]
+
+
+PHOTO = "sensor noise, and saved as JPEG (quality {q})"
+
+# For each image: what it shows, what it teaches, the function that makes it,
+# and how it is made.
+DESCRIPTIONS = {
+    "shapes-light": {
+        "description": (
+            "Shapes cut from coloured paper lying on white paper, under slightly uneven "
+            "light."
+        ),
+        "teaches": (
+            "A fixed-level threshold with `<`: the objects are darker than the background."
+        ),
+        "function": "make_shapes_light",
+        "made": (
+            "Ten polygons (circles, triangles, rectangles, stars...) drawn at 3x and "
+            "averaged for smooth edges; fibrous paper grain on both papers, a soft shadow, "
+            "lamp fall-off, lens blur, " + PHOTO.format(q=JPEG_QUALITY) + "."
+        ),
+    },
+    "shapes-dark": {
+        "description": "Shapes cut from light paper lying on dark card.",
+        "teaches": (
+            "A fixed-level threshold with `>`: the objects are brighter than the "
+            "background."
+        ),
+        "function": "make_shapes_dark",
+        "made": (
+            "Same renderer as shapes-light (paper_shapes_scene), other seed and colours: "
+            "pale papers on dark card, soft shadow, lamp fall-off, lens blur, "
+            + PHOTO.format(q=JPEG_QUALITY)
+            + "."
+        ),
+    },
+    "maize-roots": {
+        "description": "Close-up of a bundle of bright maize roots on dark cloth.",
+        "teaches": (
+            "Otsu's method: the histogram has two clear peaks, roots and background."
+        ),
+        "function": "make_maize_roots",
+        "made": (
+            "Random-walk roots with laterals and root hairs (grow_root_system, "
+            "render_roots) on a woven cloth texture, uneven light, lens blur, "
+            + PHOTO.format(q=JPEG_QUALITY)
+            + "."
+        ),
+    },
+    "uneven-text": {
+        "description": (
+            "Printed text lit by a lamp from one corner, with a shadow band (grayscale)."
+        ),
+        "teaches": (
+            "Adaptive (local) thresholding: every global threshold fails on this image."
+        ),
+        "function": "make_uneven_text",
+        "made": (
+            "Text drawn with Pillow's bundled font on grainy paper, multiplied by a strong "
+            "light fall-off and a soft shadow band, slight blur and sensor noise; saved as "
+            "8-bit grayscale PNG."
+        ),
+    },
+    "colonies": {
+        "description": (
+            "Bacterial colonies of different sizes on agar in a Petri dish; some touch."
+        ),
+        "teaches": (
+            "Thresholding and counting objects. Otsu on the whole picture separates the "
+            "dish from the black velvet; Otsu inside the dish (see `agar` in the "
+            "manifest) finds the colonies. Touching colonies merge into one object of "
+            "the mask."
+        ),
+        "function": "make_colonies",
+        "made": (
+            "Colonies placed by colony_layout (singles, touching pairs and a chain of "
+            "three), drawn as domes with wavy edges on amber agar, inside a dish wall "
+            "with a glint, on black velvet; uneven light, "
+            + PHOTO.format(q=JPEG_QUALITY)
+            + "."
+        ),
+    },
+}
+for _name in TRIALS:
+    DESCRIPTIONS[_name] = {
+        "description": (
+            f"Photograph of a whole maize root system ({_name}) on dark cloth, with a "
+            "white paper label and a round white marker."
+        ),
+        "teaches": (
+            "Measuring root mass with Otsu's method, and excluding the over-exposed "
+            "label and marker (pixels above 0.95) that plain Otsu counts as root."
+        ),
+        "function": f'make_trial(out_dir, "{_name}")',
+        "made": (
+            "Primary roots grown as random walks from a crown, with tapering laterals "
+            "and sub-laterals, brightness varying along each root, root hairs; dark "
+            "cloth with weave, blotches and lint; a label with printed text and a "
+            "marker, over-exposed to white; uneven light, lens blur, "
+            + PHOTO.format(q=TRIAL_JPEG_QUALITY)
+            + ". The label and marker hide any "
+            "root under them, so the mask is roots only."
+        ),
+    }
+
+
+def describe(path, mask_path, name, extra):
+    with Image.open(path) as im:
+        width, height = im.size
+    entry = {
+        "file": path.name,
+        "mask": mask_path.name,
+        "width": width,
+        "height": height,
+    }
+    entry.update(DESCRIPTIONS[name])
+    entry.update(extra)
+    return entry
+
+
+def write_readme(out_dir, manifest):
+    out_dir = Path(out_dir)
+    lines = [
+        "# Images for the thresholding lesson",
+        "",
+        "Every image here is synthetic: `generate.py` draws it, from fixed random seeds,",
+        "to look like a photograph (paper texture, soft shadows, uneven light, sensor",
+        "noise, JPEG compression for `.jpg`). Each image `<name>.<ext>` comes with its",
+        "exact ground truth `<name>-mask.png`: a single-channel 8-bit PNG of the same",
+        "height and width, 0 = background and 255 = foreground.",
+        "",
+        "Licence: CC-BY-4.0, made by the authors of this lesson. No third-party images,",
+        "fonts or text are used (text is drawn with Pillow's own bundled default font).",
+        "",
+        "`manifest.json` lists the same facts in machine-readable form, including the",
+        "true number of colonies and the true root fraction of each trial.",
+        "",
+        "## Regenerate",
+        "",
+        "    make data            # or: python data/generate.py [--out DIR]",
+        "",
+        "With the lesson's pinned numpy, scipy, scikit-image and Pillow this gives",
+        "exactly the same pixels (`tests/test_data.py` checks it). `python data/report.py`",
+        "prints the measurements the lesson relies on.",
+        "",
+        "## Files",
+        "",
+        "| image | pixels (w x h) | image size | mask size |",
+        "|---|---|---|---|",
+    ]
+    for e in manifest["images"].values():
+        isize = (out_dir / e["file"]).stat().st_size
+        msize = (out_dir / e["mask"]).stat().st_size
+        lines.append(
+            f"| `{e['file']}` | {e['width']} x {e['height']} | "
+            f"{isize / 1e3:,.0f} kB ({isize:,} bytes) | "
+            f"{msize / 1e3:,.0f} kB ({msize:,} bytes) |"
+        )
+    total = sum(
+        (out_dir / e[k]).stat().st_size
+        for e in manifest["images"].values()
+        for k in ("file", "mask")
+    )
+    lines += [
+        "",
+        f"Images and masks together: {total / 1e6:.1f} MB.",
+        "",
+        "## Images",
+        "",
+    ]
+    for e in manifest["images"].values():
+        lines += [
+            f"### `{e['file']}`",
+            "",
+            f"- Shows: {e['description']}",
+            f"- Teaches: {e['teaches']}",
+            f"- Made by: `{e['function'] if '(' in e['function'] else e['function'] + '()'}`"
+            " in `generate.py`: " + e["made"],
+            f"- Mask: `{e['mask']}`",
+            f"- Pixels: {e['width']} wide x {e['height']} tall",
+        ]
+        if "objects" in e:
+            lines.append(f"- Number of shapes (none touch): {e['objects']}")
+        if "root_fraction" in e:
+            lines.append(
+                f"- True root fraction (mask pixels / all pixels): "
+                f"{e['root_fraction']:.4f}"
+            )
+        if "colonies" in e:
+            lines.append(
+                f"- True number of colonies: {e['colonies']} (the mask has "
+                f"{e['mask_components']} connected components, because some "
+                "colonies touch)"
+            )
+        lines.append(f"- Licence: {LICENSE}, made by this project")
+        lines.append("")
+    (out_dir / "README.md").write_text("\n".join(lines))
+    return out_dir / "README.md"
+
+
+def generate_all(out_dir=HERE):
+    """Write every image, mask, ``manifest.json`` and ``README.md``.
+
+    Returns the list of paths written.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    images = {}
+
+    def add(name, files, extra=None):
+        written.extend(files)
+        images[name] = describe(files[0], files[1], name, extra or {})
+
+    for name, make in (
+        ("shapes-light", make_shapes_light),
+        ("shapes-dark", make_shapes_dark),
+    ):
+        files = make(out_dir)
+        with Image.open(files[1]) as m:
+            objects = int(ndi.label(np.asarray(m) > 0)[1])
+        add(name, files, {"objects": objects})
+    add("maize-roots", make_maize_roots(out_dir))
+    for name in TRIALS:
+        files = make_trial(out_dir, name)
+        with Image.open(files[1]) as m:
+            fraction = np.count_nonzero(np.asarray(m)) / (m.size[0] * m.size[1])
+        add(name, files, {"root_fraction": round(float(fraction), 6)})
+    add("uneven-text", make_uneven_text(out_dir))
+    files, counts = make_colonies(out_dir)
+    add("colonies", files, counts)
+
+    manifest = {
+        "license": LICENSE,
+        "generator": "data/generate.py",
+        "mask_convention": "single-channel 8-bit PNG, 0 = background, "
+        "255 = foreground, same height and width as the image",
+        "images": images,
+    }
+    path = out_dir / "manifest.json"
+    path.write_text(json.dumps(manifest, indent=2) + "\n")
+    written.append(path)
+    written.append(write_readme(out_dir, manifest))
+    return written
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE,
+        help="folder to write into (default: the folder of this script)",
+    )
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    written = generate_all(args.out)
+    for path in written:
+        print(path)
+    print(f"{len(written)} files in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,123 @@
+"""Print the measurements the lesson relies on, from the images in data/.
+
+Usage::
+
+    python data/report.py [DATA_DIR]
+
+For each root-system trial: the true root fraction (from the mask), the
+plain Otsu measurement, and the enhanced one that first sets over-exposed
+pixels (the white label and marker, above 0.95) to 0.  For ``uneven-text``:
+the Dice score against the ink mask of a local threshold and of five global
+ones.  The definitions are exactly those of the lesson episodes.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import imageio.v3 as iio
+import numpy as np
+import skimage.color
+import skimage.filters
+
+HERE = Path(__file__).resolve().parent
+
+SIGMA = 1.5
+OVEREXPOSED = 0.95
+# Local threshold for uneven-text: block of 51 pixels (a couple of letters
+# wide), offset 0.02: ink is darker than its neighbourhood mean minus 0.02.
+BLOCK_SIZE = 51
+OFFSET = 0.02
+GLOBAL_METHODS = ("otsu", "li", "yen", "triangle", "mean")
+
+
+def load_gray(path):
+    """Image as grayscale float in [0, 1]."""
+    image = iio.imread(path)
+    if image.ndim == 3:
+        return skimage.color.rgb2gray(image[..., :3])
+    return image.astype(float) / 255
+
+
+def load_mask(path):
+    return iio.imread(path) > 0
+
+
+def manifest(data_dir=HERE):
+    return json.loads((Path(data_dir) / "manifest.json").read_text())
+
+
+def otsu_fraction(blurred):
+    t = skimage.filters.threshold_otsu(blurred)
+    return np.count_nonzero(blurred > t) / blurred.size
+
+
+def root_fractions(image_path):
+    """Plain and enhanced Otsu root fractions of one trial photograph."""
+    gray = load_gray(image_path)
+    blurred = skimage.filters.gaussian(gray, sigma=SIGMA)
+    plain = otsu_fraction(blurred)
+    blurred[blurred > OVEREXPOSED] = 0
+    enhanced = otsu_fraction(blurred)
+    return plain, enhanced
+
+
+def trial_measurements(data_dir=HERE):
+    """List of dicts: name, true, plain and enhanced root fraction per trial."""
+    data_dir = Path(data_dir)
+    rows = []
+    for name, entry in manifest(data_dir)["images"].items():
+        if not name.startswith("trial-"):
+            continue
+        mask = load_mask(data_dir / entry["mask"])
+        true = np.count_nonzero(mask) / mask.size
+        plain, enhanced = root_fractions(data_dir / entry["file"])
+        rows.append({"name": name, "true": true, "plain": plain, "enhanced": enhanced})
+    return rows
+
+
+def dice(a, b):
+    """Dice coefficient of two binary masks: 2|A and B| / (|A| + |B|)."""
+    return 2 * np.count_nonzero(a & b) / (np.count_nonzero(a) + np.count_nonzero(b))
+
+
+def uneven_scores(data_dir=HERE):
+    """Dice score against the ink mask of the local and global thresholds.
+
+    Ink is dark, so every method's foreground is ``gray < threshold``.
+    Returns a dict: method name -> Dice score ("local" plus GLOBAL_METHODS).
+    """
+    data_dir = Path(data_dir)
+    entry = manifest(data_dir)["images"]["uneven-text"]
+    gray = load_gray(data_dir / entry["file"])
+    truth = load_mask(data_dir / entry["mask"])
+    local = skimage.filters.threshold_local(gray, BLOCK_SIZE, offset=OFFSET)
+    scores = {"local": dice(gray < local, truth)}
+    for method in GLOBAL_METHODS:
+        t = getattr(skimage.filters, f"threshold_{method}")(gray)
+        scores[method] = dice(gray < t, truth)
+    return scores
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    data_dir = Path(argv[0]) if argv else HERE
+    print("Root fraction of each trial (share of all pixels)")
+    print(f"{'trial':<10} {'true':>7} {'plain Otsu':>11} {'enhanced':>9}")
+    for row in trial_measurements(data_dir):
+        print(
+            f"{row['name']:<10} {row['true']:>7.4f} {row['plain']:>11.4f} "
+            f"{row['enhanced']:>9.4f}"
+        )
+    print()
+    print(
+        f"uneven-text: Dice score against the ink mask "
+        f"(local: block {BLOCK_SIZE}, offset {OFFSET})"
+    )
+    for method, score in uneven_scores(data_dir).items():
+        print(f"{method:<10} {score:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

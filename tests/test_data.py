@@ -1,0 +1,188 @@
+"""Tests of the lesson's images in data/: reproducible, consistent, measured.
+
+Regenerating everything takes about half a minute, so it is done once per
+session into a temporary folder and compared with the committed files.
+"""
+
+import functools
+import importlib.util
+import json
+from pathlib import Path
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+from scipy import ndimage as ndi
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+MAX_DATA_BYTES = 30 * 1024 * 1024
+DICE_MARGIN = 0.2
+
+
+@functools.cache
+def read(path):
+    """Decoded pixels of a committed file, read once per session."""
+    return iio.imread(path)
+
+
+def load_module(name):
+    """Import data/<name>.py by path (data/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"data_{name}", DATA / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def generate():
+    return load_module("generate")
+
+
+@pytest.fixture(scope="module")
+def report():
+    return load_module("report")
+
+
+@pytest.fixture(scope="module")
+def manifest():
+    return json.loads((DATA / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def regenerated(generate, tmp_path_factory):
+    out = tmp_path_factory.mktemp("regenerated")
+    written = generate.generate_all(out)
+    return out, written
+
+
+@pytest.fixture(scope="module")
+def trial_rows(report):
+    return report.trial_measurements(DATA)
+
+
+def entries(manifest):
+    return list(manifest["images"].items())
+
+
+def test_generate_writes_every_file_of_the_manifest(regenerated, manifest):
+    _, written = regenerated
+    names = {Path(p).name for p in written}
+    for _, entry in entries(manifest):
+        assert entry["file"] in names
+        assert entry["mask"] in names
+    assert "manifest.json" in names
+
+
+def test_regenerated_images_identical_to_committed(regenerated, manifest):
+    out, _ = regenerated
+    for name, entry in entries(manifest):
+        for key in ("file", "mask"):
+            committed = read(DATA / entry[key])
+            fresh = iio.imread(out / entry[key])
+            assert committed.shape == fresh.shape, f"{name}: {entry[key]}"
+            assert np.array_equal(committed, fresh), f"{name}: {entry[key]} differs"
+
+
+def test_regenerated_manifest_identical(regenerated, manifest):
+    out, _ = regenerated
+    assert json.loads((out / "manifest.json").read_text()) == manifest
+
+
+def test_regenerated_readme_identical(regenerated):
+    out, _ = regenerated
+    assert (out / "README.md").read_text() == (DATA / "README.md").read_text()
+
+
+def test_file_names_follow_convention(manifest):
+    for name, entry in entries(manifest):
+        assert entry["file"] in (f"{name}.jpg", f"{name}.png")
+        assert entry["mask"] == f"{name}-mask.png"
+    on_disk = {p.name for p in DATA.iterdir() if p.suffix in (".jpg", ".png")}
+    listed = {e[k] for _, e in entries(manifest) for k in ("file", "mask")}
+    assert on_disk == listed
+
+
+def test_masks_are_binary_and_match_their_images(manifest):
+    for name, entry in entries(manifest):
+        image = read(DATA / entry["file"])
+        mask = read(DATA / entry["mask"])
+        assert mask.ndim == 2 and mask.dtype == np.uint8, name
+        assert mask.shape == image.shape[:2], name
+        assert (entry["height"], entry["width"]) == image.shape[:2], name
+        assert set(np.unique(mask)) == {0, 255}, (
+            f"{name}: mask needs both 0 and 255 only"
+        )
+
+
+def test_data_folder_is_small_enough():
+    total = sum(p.stat().st_size for p in DATA.rglob("*") if p.is_file())
+    assert total < MAX_DATA_BYTES
+
+
+def test_readme_file_sizes_are_correct(manifest):
+    readme = (DATA / "README.md").read_text()
+    for _, entry in entries(manifest):
+        for key in ("file", "mask"):
+            size = (DATA / entry[key]).stat().st_size
+            assert f"({size:,} bytes)" in readme, entry[key]
+
+
+def test_trials_are_large_rgb_photographs(manifest):
+    trials = [e for n, e in entries(manifest) if n.startswith("trial-")]
+    assert len(trials) >= 4
+    for entry in trials:
+        image = read(DATA / entry["file"])
+        assert image.shape[0] >= 3000 and image.shape[1] >= 2000
+        assert image.ndim == 3 and image.shape[2] == 3
+
+
+def test_trial_root_fractions_in_manifest_match_masks(manifest):
+    fractions = []
+    for name, entry in entries(manifest):
+        if name.startswith("trial-"):
+            mask = read(DATA / entry["mask"]) > 0
+            assert entry["root_fraction"] == pytest.approx(mask.mean(), abs=1e-6)
+            fractions.append(entry["root_fraction"])
+    assert min(fractions) < 0.03 and max(fractions) > 0.1  # clearly different masses
+
+
+def test_plain_otsu_overestimates_every_trial(trial_rows):
+    for row in trial_rows:
+        assert row["plain"] > row["true"], row["name"]
+
+
+def test_excluding_overexposed_pixels_is_closer_to_truth(trial_rows):
+    for row in trial_rows:
+        assert abs(row["enhanced"] - row["true"]) < abs(row["plain"] - row["true"]), (
+            row["name"]
+        )
+
+
+def test_local_threshold_beats_every_global_one(report):
+    scores = report.uneven_scores(DATA)
+    local = scores.pop("local")
+    assert set(scores) == {"otsu", "li", "yen", "triangle", "mean"}
+    for method, score in scores.items():
+        assert local >= score + DICE_MARGIN, method
+
+
+def test_colony_count_matches_colonies_drawn(generate, manifest):
+    entry = manifest["images"]["colonies"]
+    layout = generate.colony_layout()
+    assert entry["colonies"] == len(layout)
+    assert entry["colonies_visible"] == entry["colonies"]  # none hidden under another
+
+
+def test_touching_colonies_merge_in_the_mask(manifest):
+    entry = manifest["images"]["colonies"]
+    mask = read(DATA / entry["mask"]) > 0
+    components = ndi.label(mask)[1]
+    assert components == entry["mask_components"]
+    assert components < entry["colonies"]
+
+
+def test_main_accepts_out_option(generate, monkeypatch):
+    calls = []
+    monkeypatch.setattr(generate, "generate_all", lambda out: calls.append(out) or [])
+    assert generate.main(["--out", "somewhere"]) == 0
+    assert calls == [Path("somewhere")]
