@@ -122,9 +122,7 @@ def polygon_coverage(shape, polygons, supersample=3):
     out = []
     for poly in polygons:
         big = np.zeros((rows * s, cols * s), np.float32)
-        rr, cc = draw_polygon(
-            (poly[:, 0] + 0.5) * s - 0.5, (poly[:, 1] + 0.5) * s - 0.5, big.shape
-        )
+        rr, cc = draw_polygon((poly[:, 0] + 0.5) * s - 0.5, (poly[:, 1] + 0.5) * s - 0.5, big.shape)
         big[rr, cc] = 1
         out.append(big.reshape(rows, s, cols, s).mean(axis=(1, 3)))
     return out
@@ -287,9 +285,7 @@ def make_shapes_light(out_dir):
         (0.30, 0.35, 0.10),
     ]
     light = lighting(shape, (0.25, 0.3), 0.22, tilt=(-0.04, -0.03))
-    image, mask = paper_shapes_scene(
-        rng, shape, (0.93, 0.92, 0.88), colours, 0.02, 0.4, light
-    )
+    image, mask = paper_shapes_scene(rng, shape, (0.93, 0.92, 0.88), colours, 0.02, 0.4, light)
     return write_pair(out_dir, "shapes-light", ".jpg", image, mask)
 
 
@@ -310,9 +306,7 @@ def make_shapes_dark(out_dir):
         (0.98, 0.86, 0.68),
     ]
     light = lighting(shape, (0.3, 0.65), 0.25, tilt=(-0.03, 0.03))
-    image, mask = paper_shapes_scene(
-        rng, shape, (0.14, 0.13, 0.16), colours, 0.012, 0.5, light
-    )
+    image, mask = paper_shapes_scene(rng, shape, (0.14, 0.13, 0.16), colours, 0.012, 0.5, light)
     return write_pair(out_dir, "shapes-dark", ".jpg", image, mask)
 
 
@@ -447,9 +441,7 @@ def grow_root_system(
                     spts = grow_path(
                         rng, ld[j], a2, rng.uniform(12, 60) * scale, 2 * scale, 0.1, 0.0
                     )
-                    system.add(
-                        rng, spts, max(0.55, lrad[j] * 0.5), 0.45, rng.uniform(0.6, 0.9)
-                    )
+                    system.add(rng, spts, max(0.55, lrad[j] * 0.5), 0.45, rng.uniform(0.6, 0.9))
                     p2 += rng.exponential(40 * scale) + 8 * scale
             pos += rng.exponential(lateral_spacing) + 0.3 * lateral_spacing
     return system
@@ -576,15 +568,11 @@ def splat_lines(shape, start, direction, length, value, curl=None, spacing=0.6):
     iy, ix = np.rint(yy).astype(np.intp), np.rint(xx).astype(np.intp)
     inside = (iy >= 0) & (iy < shape[0]) & (ix >= 0) & (ix < shape[1])
     flat = iy[inside] * shape[1] + ix[inside]
-    acc = np.bincount(
-        flat, weights=val[inside] * spacing, minlength=shape[0] * shape[1]
-    )
+    acc = np.bincount(flat, weights=val[inside] * spacing, minlength=shape[0] * shape[1])
     return ndi.gaussian_filter(acc.reshape(shape).astype(np.float32), 0.55)
 
 
-def render_root_hairs(
-    rng, shape, system, density=0.22, length=(2.5, 11), max_radius=3.0
-):
+def render_root_hairs(rng, shape, system, density=0.22, length=(2.5, 11), max_radius=3.0):
     """Faint root hairs: a fuzz of short fine lines around the thinner roots.
 
     Returns an opacity in [0, 1]; hairs are not part of the ground truth.
@@ -595,9 +583,7 @@ def render_root_hairs(
     n = len(pick)
     side = rng.choice([-1.0, 1.0], n)
     normal = np.stack([direction[pick, 1], -direction[pick, 0]], 1) * side[:, None]
-    tilt = (
-        direction[pick] * rng.uniform(-0.2, 0.9, n)[:, None]
-    )  # mostly towards the tip
+    tilt = direction[pick] * rng.uniform(-0.2, 0.9, n)[:, None]  # mostly towards the tip
     d = normal + tilt
     d /= np.hypot(d[:, 0], d[:, 1])[:, None]
     start = pts[pick] + normal * (radius[pick, None] - 0.3)
@@ -923,20 +909,11 @@ def make_colonies(out_dir):
     agar_r = AGAR_RADIUS
     agar = np.clip(agar_r - d + 0.5, 0, 1)
     agar_rgb = np.array([0.62, 0.47, 0.24], np.float32)
-    agar_lum = (
-        0.9
-        + 0.1 * (1 - (d / agar_r) ** 2)
-        + 0.012 * smooth_noise(rng, (rows, cols), 25, 4)
-    )
-    image = (
-        image * (1 - agar[..., None])
-        + (agar_lum[..., None] * agar_rgb) * agar[..., None]
-    )
+    agar_lum = 0.9 + 0.1 * (1 - (d / agar_r) ** 2) + 0.012 * smooth_noise(rng, (rows, cols), 25, 4)
+    image = image * (1 - agar[..., None]) + (agar_lum[..., None] * agar_rgb) * agar[..., None]
     # plastic wall of the dish: a thin bright ring with a highlight arc
     theta = np.arctan2(yy - centre[0], xx - centre[1])
-    ring = np.exp(-(((d - (dish_r - 6)) / 3.0) ** 2)) + 0.6 * np.exp(
-        -(((d - dish_r) / 1.5) ** 2)
-    )
+    ring = np.exp(-(((d - (dish_r - 6)) / 3.0) ** 2)) + 0.6 * np.exp(-(((d - dish_r) / 1.5) ** 2))
     glint = 0.35 + 0.65 * np.clip(np.cos(theta + 2.3), 0, 1) ** 3
     image += (ring * glint * 0.75)[..., None] * np.array([0.95, 0.95, 1.0], np.float32)
     # colonies: creamy domes with slightly wavy edges
@@ -958,13 +935,9 @@ def make_colonies(out_dir):
         )
         edge = r * wob
         # opaque in the middle, a little translucent at the rim
-        cov = np.clip(edge - dd + 0.5, 0, 1) * (
-            0.8 + 0.2 * np.clip((edge - dd) / (0.3 * r), 0, 1)
-        )
+        cov = np.clip(edge - dd + 0.5, 0, 1) * (0.8 + 0.2 * np.clip((edge - dd) / (0.3 * r), 0, 1))
         dome = 0.8 + 0.2 * np.sqrt(np.clip(1 - (dd / edge) ** 2, 0, 1))
-        glint = np.exp(
-            -((py + 0.35 * r) ** 2 + (px + 0.35 * r) ** 2) / (0.06 * r * r + 1)
-        )
+        glint = np.exp(-((py + 0.35 * r) ** 2 + (px + 0.35 * r) ** 2) / (0.06 * r * r + 1))
         shade = rng.uniform(0.85, 1.0)
         col = colony_rgb * (dome * shade)[..., None] + 0.12 * glint[..., None]
         patch = image[r0:r1, c0:c1]
@@ -1012,8 +985,7 @@ PHOTO = "sensor noise, and saved as JPEG (quality {q})"
 DESCRIPTIONS = {
     "shapes-light": {
         "description": (
-            "Shapes cut from coloured paper lying on white paper, under slightly uneven "
-            "light."
+            "Shapes cut from coloured paper lying on white paper, under slightly uneven light."
         ),
         "teaches": (
             "A fixed-level threshold with `<`: the objects are darker than the background."
@@ -1028,8 +1000,7 @@ DESCRIPTIONS = {
     "shapes-dark": {
         "description": "Shapes cut from light paper lying on dark card.",
         "teaches": (
-            "A fixed-level threshold with `>`: the objects are brighter than the "
-            "background."
+            "A fixed-level threshold with `>`: the objects are brighter than the background."
         ),
         "function": "make_shapes_dark",
         "made": (
@@ -1041,9 +1012,7 @@ DESCRIPTIONS = {
     },
     "maize-roots": {
         "description": "Close-up of a bundle of bright maize roots on dark cloth.",
-        "teaches": (
-            "Otsu's method: the histogram has two clear peaks, roots and background."
-        ),
+        "teaches": ("Otsu's method: the histogram has two clear peaks, roots and background."),
         "function": "make_maize_roots",
         "made": (
             "Random-walk roots with laterals and root hairs (grow_root_system, "
@@ -1056,9 +1025,7 @@ DESCRIPTIONS = {
         "description": (
             "Printed text lit by a lamp from one corner, with a shadow band (grayscale)."
         ),
-        "teaches": (
-            "Adaptive (local) thresholding: every global threshold fails on this image."
-        ),
+        "teaches": ("Adaptive (local) thresholding: every global threshold fails on this image."),
         "function": "make_uneven_text",
         "made": (
             "Text drawn with Pillow's bundled font on grainy paper, multiplied by a strong "
@@ -1080,9 +1047,7 @@ DESCRIPTIONS = {
         "made": (
             "Colonies placed by colony_layout (singles, touching pairs and a chain of "
             "three), drawn as domes with wavy edges on amber agar, inside a dish wall "
-            "with a glint, on black velvet; uneven light, "
-            + PHOTO.format(q=JPEG_QUALITY)
-            + "."
+            "with a glint, on black velvet; uneven light, " + PHOTO.format(q=JPEG_QUALITY) + "."
         ),
     },
 }
@@ -1188,8 +1153,7 @@ def write_readme(out_dir, manifest):
             lines.append(f"- Number of shapes (none touch): {e['objects']}")
         if "root_fraction" in e:
             lines.append(
-                f"- True root fraction (mask pixels / all pixels): "
-                f"{e['root_fraction']:.4f}"
+                f"- True root fraction (mask pixels / all pixels): {e['root_fraction']:.4f}"
             )
         if "colonies" in e:
             lines.append(

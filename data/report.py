@@ -106,13 +106,11 @@ def main(argv=None):
     print(f"{'trial':<10} {'true':>7} {'plain Otsu':>11} {'enhanced':>9}")
     for row in trial_measurements(data_dir):
         print(
-            f"{row['name']:<10} {row['true']:>7.4f} {row['plain']:>11.4f} "
-            f"{row['enhanced']:>9.4f}"
+            f"{row['name']:<10} {row['true']:>7.4f} {row['plain']:>11.4f} {row['enhanced']:>9.4f}"
         )
     print()
     print(
-        f"uneven-text: Dice score against the ink mask "
-        f"(local: block {BLOCK_SIZE}, offset {OFFSET})"
+        f"uneven-text: Dice score against the ink mask (local: block {BLOCK_SIZE}, offset {OFFSET})"
     )
     for method, score in uneven_scores(data_dir).items():
         print(f"{method:<10} {score:.3f}")

@@ -109,9 +109,7 @@ def test_masks_are_binary_and_match_their_images(manifest):
         assert mask.ndim == 2 and mask.dtype == np.uint8, name
         assert mask.shape == image.shape[:2], name
         assert (entry["height"], entry["width"]) == image.shape[:2], name
-        assert set(np.unique(mask)) == {0, 255}, (
-            f"{name}: mask needs both 0 and 255 only"
-        )
+        assert set(np.unique(mask)) == {0, 255}, f"{name}: mask needs both 0 and 255 only"
 
 
 def test_data_folder_is_small_enough():
@@ -153,9 +151,7 @@ def test_plain_otsu_overestimates_every_trial(trial_rows):
 
 def test_excluding_overexposed_pixels_is_closer_to_truth(trial_rows):
     for row in trial_rows:
-        assert abs(row["enhanced"] - row["true"]) < abs(row["plain"] - row["true"]), (
-            row["name"]
-        )
+        assert abs(row["enhanced"] - row["true"]) < abs(row["plain"] - row["true"]), row["name"]
 
 
 def test_local_threshold_beats_every_global_one(report):
