@@ -33,6 +33,7 @@ from typing import Literal
 import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
+import traitlets
 from matplotlib.figure import Figure
 
 from helpers.loading import prepare_image
@@ -488,5 +489,323 @@ def threshold_explorer(
     method.observe(explorer.guarded(on_method), names="value")
     slider.observe(explorer.guarded(on_slider), names="value")
     direction.observe(explorer.guarded(update), names="value")
+    explorer.guarded(update)()
+    return explorer
+
+
+class OddIntSlider(widgets.IntSlider):
+    """An integer slider that only takes odd values (a window needs a centre pixel).
+
+    Examples
+    --------
+    >>> slider = OddIntSlider(value=11, min=3, max=51, step=2)
+    >>> slider.value = 20
+    >>> slider.value
+    21
+    """
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal: dict) -> int:
+        value = super()._validate_value(proposal)  # within min and max
+        if value % 2 == 0:
+            value = value + 1 if value + 1 <= self.max else value - 1
+        return value
+
+
+def _continuous(pixels: int, continuous_update: bool | None) -> bool:
+    return pixels <= LARGE_IMAGE if continuous_update is None else continuous_update
+
+
+def _shown_mask(mask: np.ndarray, display_size: int) -> np.ndarray:
+    """A mask at display resolution: a block is foreground where most of it is."""
+    return _downsample(mask, display_size) >= 0.5
+
+
+def adaptive_explorer(
+    image: np.ndarray,
+    *,
+    block_size: int = 35,
+    offset: float = 0.0,
+    method: Literal["mean", "gaussian"] = "mean",
+    display_size: int = DISPLAY_SIZE,
+    continuous_update: bool | None = None,
+) -> Explorer:
+    """Explore adaptive thresholding: the global (Otsu) and the local mask side by side.
+
+    Sliders set the window size (odd values only) and the offset subtracted from each
+    window's mean; a dropdown chooses the plain or Gaussian-weighted mean. The local mask is
+    :func:`helpers.adaptive.adaptive_threshold` at full resolution.
+
+    Parameters
+    ----------
+    image : ndarray
+        Grayscale image (``uint8`` or float); a colour image is converted to grayscale,
+        and the explorer says so.
+    block_size : int, optional
+        Starting window size, in pixels (odd).
+    offset : float, optional
+        Starting offset, in the image's units (0-255 for ``uint8``, 0-1 for float).
+    method : {'mean', 'gaussian'}, optional
+        Starting kind of local mean.
+    display_size : int, optional
+        Longest side of the images shown, in pixels.
+    continuous_update : bool, optional
+        Update while a slider is dragged (default: for images up to a million pixels;
+        larger ones update on release).
+
+    Returns
+    -------
+    Explorer
+        Controls ``'block_size'``, ``'offset'`` and ``'method'``.
+
+    Raises
+    ------
+    ValueError
+        If the image is constant or empty.
+
+    Examples
+    --------
+    >>> import helpers
+    >>> explorer = adaptive_explorer(helpers.load_image("page", dtype="uint8"))
+    >>> explorer.controls["block_size"].value = 50
+    >>> explorer.controls["block_size"].value
+    51
+    """
+    import skimage as ski
+
+    from helpers.adaptive import adaptive_threshold
+
+    notes: list[str] = []
+    image = _gray_image(image, notes)
+    low, high = _value_range(image)
+    integer = image.dtype == np.uint8
+    shown = _downsample(image, display_size)
+    otsu = float(ski.filters.threshold_otsu(image))
+    global_mask = image > otsu
+    largest = min(255, min(image.shape) - (1 - min(image.shape) % 2))
+    largest = max(largest, 3)
+    continuous = _continuous(image.size, continuous_update)
+    block = OddIntSlider(
+        value=min(max(3, block_size), largest),
+        min=3,
+        max=largest,
+        step=2,
+        description="block size",
+        continuous_update=continuous,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="600px"),
+    )
+    span = 30.0 if integer else round((high - low) * 0.12, 3)
+    offset_slider = widgets.FloatSlider(
+        value=offset,
+        min=-span,
+        max=span,
+        step=1.0 if integer else _slider_step(0, span * 2, False) / 4,
+        description="offset",
+        readout_format=".0f" if integer else ".3f",
+        continuous_update=continuous,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="600px"),
+    )
+    kind = widgets.Dropdown(options=["mean", "gaussian"], value=method, description="local mean")
+
+    figure, (ax_image, ax_global, ax_local) = _new_figure(3, 11.0, 3.4)
+    colours = _mask_colours(False)
+    with mpl.rc_context(STYLE):
+        _image_axes(ax_image, shown, "image", vmin=low, vmax=255 if integer else high)
+        fraction = np.count_nonzero(global_mask) / global_mask.size
+        _image_axes(
+            ax_global,
+            colours.take(_shown_mask(global_mask, display_size).view(np.uint8), axis=0),
+            f"global (Otsu t = {otsu:.3g}): {100 * fraction:.1f} %",
+        )
+        local_image = _image_axes(ax_local, np.zeros_like(shown, dtype=bool), "local")
+    _freeze_layout(figure)
+    figure.canvas.changing = [local_image, ax_local.title]
+    explorer = Explorer(
+        {"block_size": block, "offset": offset_slider, "method": kind},
+        figure,
+        notes,
+        alt_text="Three panels: the image, the mask from one global Otsu threshold, and the "
+        "mask from adaptive (local) thresholding.",
+    )
+
+    def update() -> None:
+        mask = adaptive_threshold(image, block.value, offset_slider.value, kind.value)
+        local_image.set_data(colours.take(_shown_mask(mask, display_size).view(np.uint8), axis=0))
+        fraction = np.count_nonzero(mask) / mask.size
+        ax_local.set_title(f"local (block {block.value}): {100 * fraction:.1f} %")
+        explorer.readout.value = html.escape(
+            f"mask = image > local {kind.value} of a {block.value} x {block.value} window "
+            f"minus {offset_slider.value:g}: {100 * fraction:.1f} % of the pixels "
+            f"(global Otsu: {100 * np.count_nonzero(global_mask) / global_mask.size:.1f} %)"
+        )
+        figure.canvas.draw_idle()
+
+    for control in (block, offset_slider, kind):
+        control.observe(explorer.guarded(update), names="value")
+    explorer.guarded(update)()
+    return explorer
+
+
+def _comparison_colours() -> np.ndarray:
+    """RGBA for: background, missed (truth only), extra (found only), found and true."""
+
+    def rgba(colour: str) -> list[int]:
+        return [round(255 * c) for c in mpl.colors.to_rgb(colour)] + [255]
+
+    return np.array(
+        [[0, 0, 0, 255], rgba(OKABE_ITO["orange"]), rgba(OVERLAY_COLOUR), [255, 255, 255, 255]],
+        dtype=np.uint8,
+    )
+
+
+def root_mass_explorer(
+    image_or_name: np.ndarray | str,
+    *,
+    truth: np.ndarray | None = None,
+    sigma: float = 1.5,
+    exclude_above: float | None = None,
+    display_size: int = DISPLAY_SIZE,
+    continuous_update: bool | None = None,
+) -> Explorer:
+    """Explore the root-mass measurement: blur, leave out bright labels, Otsu, count.
+
+    Sliders set the blur's ``sigma`` and the brightness above which pixels (a white label)
+    are left out (:func:`helpers.rootmass.root_mask`); the readout gives the root fraction,
+    and, where a ground-truth mask exists, the true fraction and the overlap.
+
+    Parameters
+    ----------
+    image_or_name : ndarray or str
+        A photograph (colour or grayscale), or the name of one of the lesson's images,
+        such as ``'trial-016'`` (its ground-truth mask is used when it has one).
+    truth : ndarray of bool, optional
+        Ground-truth root mask, same height and width as the image.
+    sigma : float, optional
+        Starting blur.
+    exclude_above : float, optional
+        Starting cut-off (default: none, the slider at 1).
+    display_size : int, optional
+        Longest side of the images shown, in pixels.
+    continuous_update : bool, optional
+        Update while a slider is dragged (default: for images up to a million pixels).
+
+    Returns
+    -------
+    Explorer
+        Controls ``'sigma'`` and ``'exclude_above'``.
+
+    Raises
+    ------
+    ValueError
+        If the image is constant or empty, or ``truth`` has another shape.
+
+    Examples
+    --------
+    >>> gray = np.zeros((40, 40))
+    >>> gray[5:35, 18:22] = 0.6
+    >>> explorer = root_mass_explorer(gray, truth=gray > 0.3)
+    >>> explorer.controls["sigma"].value = 0.5
+    >>> explorer.readout.value
+    'root fraction 7.5 % (Otsu t = 0.064) · truth 7.5 % · overlap (IoU) 1.00'
+    """
+    from helpers.bundled import UnknownImageError, load_mask
+    from helpers.loading import load_image
+    from helpers.rootmass import root_mask
+
+    notes: list[str] = []
+    if isinstance(image_or_name, str):
+        photo = load_image(image_or_name)
+        if truth is None:
+            try:
+                truth = load_mask(image_or_name)
+            except UnknownImageError:
+                notes.append(f"{image_or_name!r} has no ground-truth mask to compare with.")
+    else:
+        photo = prepare_image(image_or_name)
+    if photo.ndim == 3:
+        notes.append(
+            "The photograph's colours are converted to grayscale (luminance) for the measurement."
+        )
+    gray = prepare_image(photo, gray=True)
+    if gray.min() == gray.max():
+        raise ValueError(
+            f"The image is constant (every pixel is {gray.flat[0]:g}), so there are no roots "
+            "to separate from the background. Check that the right image was loaded."
+        )
+    if truth is not None:
+        truth = np.asarray(truth, dtype=bool)
+        if truth.shape != gray.shape:
+            raise ValueError(
+                f"The truth mask's shape {truth.shape} differs from the image's {gray.shape}."
+            )
+    shown = _downsample(photo, display_size)
+    continuous = _continuous(gray.size, continuous_update)
+    sigma_slider = widgets.FloatSlider(
+        value=sigma,
+        min=0.0,
+        max=5.0,
+        step=0.25,
+        description="blur sigma",
+        continuous_update=continuous,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="600px"),
+    )
+    cut_slider = widgets.FloatSlider(
+        value=1.0 if exclude_above is None else exclude_above,
+        min=0.3,
+        max=1.0,
+        step=0.01,
+        description="leave out brighter than (1 = none)",
+        continuous_update=continuous,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="600px"),
+    )
+
+    figure, (ax_photo, ax_mask) = _new_figure(2, 8.0, 3.6)
+    overlay_colours = _mask_colours(True)
+    comparison_colours = _comparison_colours() if truth is not None else _mask_colours(False)
+    empty = np.zeros(shown.shape[:2], dtype=np.uint8)
+    with mpl.rc_context(STYLE):
+        _image_axes(ax_photo, shown, "photograph and roots found")
+        found_image = ax_photo.imshow(overlay_colours.take(empty, axis=0), interpolation="nearest")
+        title = "found (white), missed (orange), extra (blue)" if truth is not None else "mask"
+        mask_image = _image_axes(ax_mask, comparison_colours.take(empty, axis=0), title)
+    _freeze_layout(figure)
+    figure.canvas.changing = [found_image, mask_image]
+    shown_truth = None if truth is None else _shown_mask(truth, display_size)
+    explorer = Explorer(
+        {"sigma": sigma_slider, "exclude_above": cut_slider},
+        figure,
+        notes,
+        alt_text="Two panels: the photograph with the roots found coloured, and the mask of "
+        "roots found compared with the ground truth where there is one.",
+    )
+
+    def update() -> None:
+        cut = None if cut_slider.value >= 1.0 else cut_slider.value
+        mask, threshold = root_mask(gray, sigma_slider.value, cut)
+        shown_found = _shown_mask(mask, display_size)
+        found_image.set_data(overlay_colours.take(shown_found.view(np.uint8), axis=0))
+        fraction = np.count_nonzero(mask) / mask.size
+        text = f"root fraction {100 * fraction:.1f} % (Otsu t = {threshold:.3f})"
+        if truth is None:
+            mask_image.set_data(comparison_colours.take(shown_found.view(np.uint8), axis=0))
+        else:
+            codes = shown_truth.view(np.uint8) + 2 * shown_found.view(np.uint8)
+            mask_image.set_data(comparison_colours.take(codes, axis=0))
+            both = np.count_nonzero(mask & truth)
+            either = np.count_nonzero(mask | truth)
+            overlap = both / either if either else 1.0
+            text += (
+                f" · truth {100 * np.count_nonzero(truth) / truth.size:.1f} %"
+                f" · overlap (IoU) {overlap:.2f}"
+            )
+        explorer.readout.value = html.escape(text)
+        figure.canvas.draw_idle()
+
+    for control in (sigma_slider, cut_slider):
+        control.observe(explorer.guarded(update), names="value")
     explorer.guarded(update)()
     return explorer
