@@ -301,6 +301,9 @@ def _freeze_layout(figure: Figure) -> None:
     """Lay the figure out once; later draws skip the layout engine."""
     figure.get_layout_engine().execute(figure)
     figure.set_layout_engine("none")
+    for ax in figure.axes:  # fix the titles' place too, so a full draw and a fast one agree
+        with mpl.rc_context(STYLE):
+            ax.set_title(ax.get_title(), y=1.0)
 
 
 def _image_axes(ax, image: np.ndarray, title: str, vmin: float = 0, vmax: float = 1, cmap="gray"):
