@@ -59,7 +59,7 @@ def time_explorer(image: np.ndarray) -> list[float]:
 
 def time_naive(image: np.ndarray) -> list[float]:
     def replot(t: float) -> None:
-        figure, axes = plt.subplots(1, 3, figsize=(11, 3.4), layout="constrained")
+        figure, axes = plt.subplots(1, 3, figsize=(9, 3), layout="constrained")
         axes[0].imshow(image, cmap="gray")
         axes[1].hist(image.ravel(), bins=256)
         axes[1].axvline(t, color="red")

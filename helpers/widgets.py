@@ -427,7 +427,7 @@ def threshold_explorer(
         style={"description_width": "initial"},
     )
 
-    figure, (ax_image, ax_histogram, ax_mask) = _new_figure(3, 11.0, 3.4)
+    figure, (ax_image, ax_histogram, ax_mask) = _new_figure(3, 9.0, 3.0)
     with mpl.rc_context(STYLE):
         vmax = 255 if integer else high
         _image_axes(ax_image, shown, "image", vmin=low, vmax=vmax)
@@ -612,7 +612,7 @@ def adaptive_explorer(
     )
     kind = widgets.Dropdown(options=["mean", "gaussian"], value=method, description="local mean")
 
-    figure, (ax_image, ax_global, ax_local) = _new_figure(3, 11.0, 3.4)
+    figure, (ax_image, ax_global, ax_local) = _new_figure(3, 9.0, 3.0)
     colours = _mask_colours(False)
     with mpl.rc_context(STYLE):
         _image_axes(ax_image, shown, "image", vmin=low, vmax=255 if integer else high)

@@ -146,6 +146,7 @@ def open_and_run(page, url: str, figures: int, timeout: float = 120_000) -> None
     deadline = time.monotonic() + timeout / 1000
     run_at = 0.0
     while canvases.count() < figures or not _idle(page):
+        _accept_dialogs(page)
         if outputs.count() == 0 and time.monotonic() - run_at > 30:
             # Run All (again, if a first click came before the kernel was ready)
             page.wait_for_timeout(1000)
@@ -155,6 +156,15 @@ def open_and_run(page, url: str, figures: int, timeout: float = 120_000) -> None
         if time.monotonic() > deadline:
             raise TimeoutError(f"{canvases.count()} of {figures} figures after Run All")
         page.wait_for_timeout(250)
+
+
+def _accept_dialogs(page) -> None:
+    """Accept a dialog in the way (on a slow start JupyterLab may ask for the kernel)."""
+    dialogs = page.locator(".jp-Dialog")
+    while dialogs.count():
+        print("accepting JupyterLab dialog:", " ".join(dialogs.first.inner_text().split()))
+        dialogs.first.locator(".jp-Dialog-button.jp-mod-accept").first.click()
+        page.wait_for_timeout(500)
 
 
 def _idle(page) -> bool:
