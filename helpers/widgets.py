@@ -359,7 +359,7 @@ def threshold_explorer(
     Examples
     --------
     >>> import helpers
-    >>> explorer = threshold_explorer(helpers.load_image("coins", dtype="uint8"))
+    >>> explorer = threshold_explorer(helpers.load_image("coins", gray=True, dtype="uint8"))
     >>> explorer.controls["threshold"].value
     107.0
     >>> explorer.controls["threshold"].value = 150
@@ -530,6 +530,7 @@ def adaptive_explorer(
     block_size: int = 35,
     offset: float = 0.0,
     method: Literal["mean", "gaussian"] = "mean",
+    foreground: Literal[">", "<"] = ">",
     display_size: int = DISPLAY_SIZE,
     continuous_update: bool | None = None,
 ) -> Explorer:
@@ -537,7 +538,7 @@ def adaptive_explorer(
 
     Sliders set the window size (odd values only) and the offset subtracted from each
     window's mean; a dropdown chooses the plain or Gaussian-weighted mean. The local mask is
-    :func:`helpers.adaptive.adaptive_threshold` at full resolution.
+    computed at full resolution with :func:`helpers.adaptive.local_threshold`.
 
     Parameters
     ----------
@@ -550,6 +551,9 @@ def adaptive_explorer(
         Starting offset, in the image's units (0-255 for ``uint8``, 0-1 for float).
     method : {'mean', 'gaussian'}, optional
         Starting kind of local mean.
+    foreground : {'>', '<'}, optional
+        Foreground brighter than its local threshold (``image > mean - offset``, as
+        OpenCV's ``THRESH_BINARY``) or darker (``image < mean - offset``, dark ink on a page).
     display_size : int, optional
         Longest side of the images shown, in pixels.
     continuous_update : bool, optional
@@ -569,22 +573,25 @@ def adaptive_explorer(
     Examples
     --------
     >>> import helpers
-    >>> explorer = adaptive_explorer(helpers.load_image("page", dtype="uint8"))
+    >>> explorer = adaptive_explorer(helpers.load_image("page", gray=True, dtype="uint8"))
     >>> explorer.controls["block_size"].value = 50
     >>> explorer.controls["block_size"].value
     51
     """
     import skimage as ski
 
-    from helpers.adaptive import adaptive_threshold
+    from helpers.adaptive import local_threshold
 
+    if foreground not in (">", "<"):
+        raise ValueError(f"foreground must be '>' or '<', not {foreground!r}.")
+    darker = foreground == "<"
     notes: list[str] = []
     image = _gray_image(image, notes)
     low, high = _value_range(image)
     integer = image.dtype == np.uint8
     shown = _downsample(image, display_size)
     otsu = float(ski.filters.threshold_otsu(image))
-    global_mask = image > otsu
+    global_mask = image < otsu if darker else image > otsu
     largest = min(255, min(image.shape) - (1 - min(image.shape) % 2))
     largest = max(largest, 3)
     continuous = _continuous(image.size, continuous_update)
@@ -634,12 +641,14 @@ def adaptive_explorer(
     )
 
     def update() -> None:
-        mask = adaptive_threshold(image, block.value, offset_slider.value, kind.value)
+        threshold = local_threshold(image, block.value, offset_slider.value, kind.value)
+        mask = image < threshold if darker else image > threshold
         local_image.set_data(colours.take(_shown_mask(mask, display_size).view(np.uint8), axis=0))
         fraction = np.count_nonzero(mask) / mask.size
         ax_local.set_title(f"local (block {block.value}): {100 * fraction:.1f} %")
         explorer.readout.value = html.escape(
-            f"mask = image > local {kind.value} of a {block.value} x {block.value} window "
+            f"mask = image {foreground} local {kind.value} of a {block.value} x {block.value} "
+            f"window "
             f"minus {offset_slider.value:g}: {100 * fraction:.1f} % of the pixels "
             f"(global Otsu: {100 * np.count_nonzero(global_mask) / global_mask.size:.1f} %)"
         )
@@ -727,7 +736,10 @@ def root_mass_explorer(
                 notes.append(f"{image_or_name!r} has no ground-truth mask to compare with.")
     else:
         photo = prepare_image(image_or_name)
-    if photo.ndim == 3:
+    grayscale_copies = photo.ndim == 3 and all(
+        np.array_equal(photo[..., 0], photo[..., channel]) for channel in (1, 2)
+    )
+    if photo.ndim == 3 and not grayscale_copies:
         notes.append(
             "The photograph's colours are converted to grayscale (luminance) for the measurement."
         )

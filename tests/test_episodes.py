@@ -20,7 +20,7 @@ from episode_notebooks import (
 EPISODES = episode_paths()
 IDS = [path.stem for path in EPISODES]
 IGNORE = "nbval-ignore-output"
-FIGURE_REPRS = ("<Figure size", "Canvas(", "VBox(", "HBox(", "interactive(")
+FIGURE_REPRS = ("<Figure size", "Canvas(", "VBox(", "HBox(", "interactive(", "Explorer(")
 
 
 def _expected(episode):

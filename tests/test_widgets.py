@@ -11,7 +11,7 @@ from helpers.widgets import adaptive_explorer, root_mass_explorer, threshold_exp
 
 @pytest.fixture(scope="module")
 def coins():
-    return helpers.load_image("coins", dtype="uint8")
+    return helpers.load_image("coins", gray=True, dtype="uint8")
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_moving_the_slider_away_from_a_method_selects_manual(coins):
 
 
 def test_block_size_stays_odd():
-    explorer = adaptive_explorer(helpers.load_image("page", dtype="uint8"))
+    explorer = adaptive_explorer(helpers.load_image("page", gray=True, dtype="uint8"))
     block = explorer.controls["block_size"]
     for value in (4, 10, 36, block.max + 5):
         block.value = value
@@ -95,7 +95,7 @@ def test_block_size_stays_odd():
 
 
 def test_adaptive_readout_and_local_mask_follow_the_sliders():
-    page = helpers.load_image("page", dtype="uint8")
+    page = helpers.load_image("page", gray=True, dtype="uint8")
     explorer = adaptive_explorer(page, block_size=35, offset=0)
     local = explorer.figure.axes[2].images[0]
     before, before_readout = local.get_array().copy(), explorer.readout.value
@@ -184,3 +184,17 @@ def test_canvas_draws_repaint_only_the_changing_artists(coins):
     canvas._background = None
     canvas.draw()
     assert np.array_equal(np.asarray(canvas.get_renderer().buffer_rgba()), second)
+
+
+def test_adaptive_explorer_finds_dark_ink_with_less_than():
+    from helpers.adaptive import local_threshold
+
+    page = np.full((60, 80), 0.8)
+    page[20:40, 30:35] = 0.2  # a dark stroke
+    page *= np.linspace(0.5, 1.0, 80)  # uneven light
+    explorer = adaptive_explorer(page, block_size=15, offset=0.02, foreground="<")
+    expected = page < local_threshold(page, 15, 0.02)
+    assert f"{100 * expected.mean():.1f} %" in explorer.readout.value
+    assert "image &lt; local mean" in explorer.readout.value
+    with pytest.raises(ValueError, match="foreground"):
+        adaptive_explorer(page, foreground="dark")
