@@ -1,9 +1,10 @@
-"""Make JupyterLab open the Markdown episodes as notebooks.
+"""Make JupyterLab open the Markdown episodes as notebooks, and keep it quiet offline.
 
 The episodes are Markdown files (jupytext MyST). With jupytext installed, JupyterLab can
 open them as notebooks; this writes the setting that makes that the default on
 double-click, into the environment's own settings (not the user's), so nothing outside
-the environment changes.
+the environment changes. It also turns off JupyterLab's news and update checks, which
+would otherwise ask every learner a question and try to reach the internet.
 
 Run once per environment: ``python -m helpers.labsetup`` (``make lab`` does it for you).
 """
@@ -14,11 +15,16 @@ import json
 import sys
 from pathlib import Path
 
-#: JupyterLab setting: open Markdown and MyST files with jupytext's notebook view.
-DEFAULT_VIEWERS = {
+#: JupyterLab settings: open Markdown and MyST files with jupytext's notebook view; no news
+#: or update checks (a workshop room may be offline, and the question distracts learners).
+SETTINGS = {
     "@jupyterlab/docmanager-extension:plugin": {
         "defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
-    }
+    },
+    "@jupyterlab/apputils-extension:notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
 }
 
 
@@ -43,7 +49,7 @@ def overrides_path(prefix: str | Path = sys.prefix) -> Path:
 
 
 def write_overrides(prefix: str | Path = sys.prefix) -> Path:
-    """Add the default-viewer setting to the environment's overrides, keeping the others.
+    """Add the lesson's settings to the environment's overrides, keeping the others.
 
     Parameters
     ----------
@@ -64,7 +70,7 @@ def write_overrides(prefix: str | Path = sys.prefix) -> Path:
     --------
     >>> import json, tempfile
     >>> path = write_overrides(tempfile.mkdtemp())
-    >>> json.loads(path.read_text()) == DEFAULT_VIEWERS
+    >>> json.loads(path.read_text()) == SETTINGS
     True
     """
     path = overrides_path(prefix)
@@ -76,7 +82,7 @@ def write_overrides(prefix: str | Path = sys.prefix) -> Path:
             raise ValueError(
                 f"{path} is not valid JSON ({error}); fix or delete it, then run this again."
             ) from error
-    for plugin, values in DEFAULT_VIEWERS.items():
+    for plugin, values in SETTINGS.items():
         settings.setdefault(plugin, {}).update(values)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(settings, indent=2) + "\n")

@@ -1,9 +1,11 @@
-"""The explorers in a real browser: JupyterLab, headless chromium, keyboard and mouse.
+"""The lesson in a real browser: JupyterLab, headless chromium, keyboard and mouse.
 
-Runs the notebook tests/browser/explorers.md in a private JupyterLab, then moves every
-slider by keyboard and by drag and checks that the readout changes and that the figure's
-canvas is repainted (its pixels change). Screenshots go to tests/browser/screenshots/.
-Skips where /usr/bin/chromium or Playwright is missing.
+A private JupyterLab serves a copy of the episodes (so nothing they write lands in the
+repository). The tests check that a double-click on an episode opens it as a notebook,
+then open each episode that has an explorer, Run All, move every slider by keyboard and
+by drag, and check that the readout changes and that the figure's canvas is repainted
+(its pixels change). Screenshots go to tests/browser/screenshots/. Skips where
+/usr/bin/chromium or Playwright is missing.
 """
 
 import shutil
@@ -14,15 +16,15 @@ import pytest
 
 from tests.browser.lab import (
     CHROMIUM,
+    NOTEBOOK,
     explorer_outputs,
     launch_chromium,
-    notebook_from_markdown,
     open_and_run,
     running_lab,
 )
 
-HERE = Path(__file__).resolve().parent / "browser"
-SCREENSHOTS = HERE / "screenshots"
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -34,26 +36,61 @@ sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is missing: pip install -e '.[test]'."
 )
 
-#: (explorer, slider) for every slider of the three explorers in the notebook, in order.
-SLIDERS = [(0, 0, "threshold"), (1, 0, "block size"), (1, 1, "offset"), (2, 0, "sigma"),
-           (2, 1, "leave out brighter than")]  # fmt: skip
+#: Episodes with an explorer, and the sliders each explorer has (by their labels).
+EPISODE_SLIDERS = {
+    "01-fixed-thresholding.md": ["threshold"],
+    "02-otsu.md": ["threshold"],
+    "03-adaptive.md": ["block size", "offset"],
+    "04-root-mass.md": ["sigma", "leave out brighter than"],
+}
 
 
-@pytest.fixture(scope="session")
-def page(tmp_path_factory):
-    root = tmp_path_factory.mktemp("notebooks")
-    notebook_from_markdown(HERE / "explorers.md", root / "explorers.ipynb")
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lesson")
+    for folder in ("episodes", "fig"):  # the episodes show figures from ../fig
+        shutil.copytree(ROOT / folder, root / folder)
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
-    SCREENSHOTS.mkdir()
-    with running_lab(root, tmp_path_factory.mktemp("lab")) as lab:
-        with sync_api.sync_playwright() as playwright:
-            browser = launch_chromium(playwright)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            open_and_run(page, lab.notebook_url("explorers.ipynb"), figures=3)
-            page.screenshot(path=SCREENSHOTS / "after-run-all.png", full_page=True)
-            yield page
-            browser.close()
+    SCREENSHOTS.mkdir(parents=True)
+    with running_lab(root, tmp_path_factory.mktemp("lab")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    yield page
+    page.close()
+
+
+def test_double_click_opens_an_episode_as_a_notebook(lab, page):
+    page.goto(f"{lab.url}/lab/tree/episodes?token={lab.token}&reset")
+    item = page.locator(".jp-DirListing-item", has_text="01-fixed-thresholding.md")
+    item.wait_for(timeout=60_000)
+    item.dblclick()
+    # a notebook with the episode's cells (rendering is lazy: wait for a later cell) ...
+    page.locator(f"{NOTEBOOK} .jp-CodeCell").nth(3).wait_for(timeout=90_000)
+    assert (
+        "Fixed-level thresholding"
+        in page.locator(f"{NOTEBOOK} .jp-MarkdownCell").first.inner_text()
+    )
+    # ... and not the text editor
+    assert page.locator(".jp-FileEditor:visible").count() == 0
+    # the overview figure from fig/ is shown, not a broken image
+    picture = page.locator(f"{NOTEBOOK} .jp-MarkdownCell img").first
+    picture.wait_for(timeout=30_000)
+    page.wait_for_function("img => img.complete", arg=picture.element_handle())
+    assert picture.evaluate("img => img.naturalWidth") > 0
+    page.screenshot(path=SCREENSHOTS / "double-click.png")
 
 
 def _state(output) -> tuple[str, bytes]:
@@ -64,7 +101,7 @@ def _state(output) -> tuple[str, bytes]:
     return " | ".join(texts), picture
 
 
-def _wait_for_change(output, before: tuple[str, bytes], timeout: float = 20) -> tuple[str, bytes]:
+def _wait_for_change(output, before: tuple[str, bytes], timeout: float = 30) -> tuple[str, bytes]:
     deadline = time.monotonic() + timeout
     while True:
         after = _state(output)
@@ -77,36 +114,46 @@ def _wait_for_change(output, before: tuple[str, bytes], timeout: float = 20) -> 
         output.page.wait_for_timeout(200)
 
 
-@pytest.mark.parametrize(("explorer", "slider", "name"), SLIDERS, ids=[s[2] for s in SLIDERS])
-def test_slider_moves_by_keyboard_and_drag(page, explorer, slider, name):
-    output = explorer_outputs(page).nth(explorer)
+@pytest.mark.parametrize("episode", list(EPISODE_SLIDERS))
+def test_episode_runs_and_its_sliders_move(lab, page, episode):
+    open_and_run(page, lab.notebook_url(f"episodes/{episode}"), figures=1, timeout=240_000)
+    stem = Path(episode).stem
+    page.screenshot(path=SCREENSHOTS / f"{stem}-after-run-all.png")
+    errors = page.locator(f"{NOTEBOOK} [data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, errors.first.inner_text()
+
+    output = explorer_outputs(page).first
     output.scroll_into_view_if_needed()
-    handle = output.locator(".widget-slider .noUi-handle").nth(slider)
-    assert name in output.locator(".widget-slider").nth(slider).inner_text()
-    before = _state(output)
+    for index, name in enumerate(EPISODE_SLIDERS[episode]):
+        slider = output.locator(".widget-slider").nth(index)
+        slider.scroll_into_view_if_needed()
+        sync_api.expect(slider).to_contain_text(name, timeout=30_000)
+        handle = output.locator(".widget-slider .noUi-handle").nth(index)
+        before = _state(output)
 
-    handle.focus()
-    for _ in range(4):
-        handle.press("ArrowLeft")
-    after_keys = _wait_for_change(output, before)
-    (SCREENSHOTS / f"{explorer}-{slider}-keys.png").write_bytes(after_keys[1])
+        handle.focus()
+        for _ in range(4):
+            handle.press("ArrowLeft")
+        after_keys = _wait_for_change(output, before)
+        (SCREENSHOTS / f"{stem}-{index}-keys.png").write_bytes(after_keys[1])
 
-    handle.scroll_into_view_if_needed()
-    box = handle.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + 120, y, steps=8)
-    page.mouse.up()
-    after_drag = _wait_for_change(output, after_keys)
-    (SCREENSHOTS / f"{explorer}-{slider}-drag.png").write_bytes(after_drag[1])
+        handle.scroll_into_view_if_needed()
+        box = handle.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 120, y, steps=8)
+        page.mouse.up()
+        after_drag = _wait_for_change(output, after_keys)
+        (SCREENSHOTS / f"{stem}-{index}-drag.png").write_bytes(after_drag[1])
 
 
-def test_method_dropdown_moves_the_slider(page):
-    output = explorer_outputs(page).nth(0)
+def test_method_menu_moves_the_threshold(lab, page):
+    open_and_run(page, lab.notebook_url("episodes/02-otsu.md"), figures=1, timeout=240_000)
+    output = explorer_outputs(page).first
     output.scroll_into_view_if_needed()
     before = _state(output)
     output.locator(".widget-dropdown select").select_option("triangle")
     after = _wait_for_change(output, before)
     assert "triangle" in after[0]
-    (SCREENSHOTS / "0-method-triangle.png").write_bytes(after[1])
+    (SCREENSHOTS / "02-otsu-method-triangle.png").write_bytes(after[1])
