@@ -8,6 +8,7 @@ either floating point in [0, 1] or ``uint8`` in [0, 255], colour (H, W, 3) or gr
 from __future__ import annotations
 
 import os
+from io import BytesIO
 from pathlib import Path
 from typing import Literal
 
@@ -221,3 +222,88 @@ def load_image(
         image = _read_file(path)
         label = str(path)
     return prepare_image(image, gray=gray, dtype=dtype, source=label)
+
+
+#: Weights of ``skimage.color.rgb2gray`` (ITU-R BT.709 luminance), divided by 255 so that
+#: 8-bit colour comes out in [0, 1].
+_LUMINANCE_8BIT = tuple(weight / 255 for weight in (0.2125, 0.7154, 0.0721))
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _fast_kind(data: bytes) -> str | None:
+    """'gray' or 'rgb' for files OpenCV decodes exactly as imageio does, else None.
+
+    That is 8-bit grayscale or RGB PNGs, and complete grayscale or YCbCr/RGB JPEGs. Anything
+    else (alpha, palette, 16-bit, CMYK, TIFF, damaged files) takes the general route, which
+    also gives the helpful error messages.
+    """
+    if data.startswith(_PNG_SIGNATURE) and data[12:16] == b"IHDR" and len(data) > 26:
+        bit_depth, colour_type = data[24], data[25]
+        if bit_depth == 8 and colour_type in (0, 2):
+            return "gray" if colour_type == 0 else "rgb"
+        return None
+    if data.startswith(b"\xff\xd8") and data.rstrip(b"\x00").endswith(b"\xff\xd9"):
+        from PIL import Image  # reads the header only
+
+        try:
+            with Image.open(BytesIO(data)) as image:
+                if image.format == "JPEG" and image.mode in ("L", "RGB"):
+                    return "gray" if image.mode == "L" else "rgb"
+        except Exception:  # let the general route say what is wrong
+            return None
+    return None
+
+
+def load_gray_float32(path: str | os.PathLike) -> np.ndarray:
+    """Load an image file as grayscale float32 in [0, 1], quickly.
+
+    The same values as ``load_image(path, gray=True)`` (to float32 precision), about twice
+    as fast for 8-bit JPEG and PNG photographs: OpenCV decodes them and computes the
+    luminance in float32. Other files go through :func:`load_image`, whose error messages
+    name the file and say what to do.
+
+    Parameters
+    ----------
+    path : str or path
+        An image file.
+
+    Returns
+    -------
+    ndarray of float32
+        (H, W), values in [0, 1].
+
+    Raises
+    ------
+    FileNotFoundError, IsADirectoryError, ValueError
+        As :func:`load_image`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import imageio.v3 as iio
+    >>> path = Path(tempfile.mkdtemp()) / "two-pixels.png"
+    >>> iio.imwrite(path, np.array([[0, 255]], dtype=np.uint8))
+    >>> load_gray_float32(path)
+    array([[0., 1.]], dtype=float32)
+    """
+    path = Path(path).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    kind = _fast_kind(data)
+    if kind is not None:
+        import cv2
+
+        flags = cv2.IMREAD_IGNORE_ORIENTATION | (
+            cv2.IMREAD_GRAYSCALE if kind == "gray" else cv2.IMREAD_COLOR
+        )
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+        if image is not None:
+            if kind == "gray":
+                return image.astype(np.float32) * np.float32(1 / 255)
+            blue, green, red = cv2.split(image)
+            red_weight, green_weight, blue_weight = _LUMINANCE_8BIT
+            gray = cv2.addWeighted(red, red_weight, green, green_weight, 0.0, dtype=cv2.CV_32F)
+            return cv2.addWeighted(gray, 1.0, blue, blue_weight, 0.0, dtype=cv2.CV_32F)
+    return load_image(path, gray=True).astype(np.float32)
