@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 EPISODES := $(sort $(wildcard episodes/[0-9]*.md))
 LAB_ARGS ?=
 
-.PHONY: help lab test lint data expected clean
+.PHONY: help lab test lint data expected bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -39,6 +39,9 @@ data: $(STAMP)  ## Regenerate the lesson's images and masks in data/
 
 expected: $(STAMP)  ## Re-execute the episodes into tests/expected/ (review the diff!)
 	$(BIN)/python tests/episode_notebooks.py $(EPISODES)
+
+bench: $(STAMP)  ## Run the benchmarks
+	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:  ## Remove the environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache
