@@ -202,6 +202,23 @@ def test_killed_run_resumes_with_no_row_missing_or_duplicated(many_photos, tmp_p
     assert len(fractions) == 1  # the same photograph, measured the same way every time
 
 
+def test_ctrl_c_keeps_the_rows_and_says_how_to_resume(many_photos, tmp_path):
+    out = tmp_path / "results.csv"
+    command = [sys.executable, "-m", "helpers.rootmass", str(many_photos / "*.jpg")]
+    command += ["--out", str(out), "--jobs", "2", "--quiet"]
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    while count_lines(out) < 4 and process.poll() is None:
+        time.sleep(0.001)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate()
+    assert process.returncode == 130
+    assert "Interrupted" in stderr and "--resume" in stderr
+    assert 3 <= len(read_rows(out)) < 60
+    assert run(many_photos / "*.jpg", "--out", out, "--resume") == 0
+    files = [row["file"] for row in read_rows(out)]
+    assert files == sorted(set(files)) and len(files) == 60
+
+
 def test_resume_drops_a_partly_written_last_line(photos, tmp_path):
     out = tmp_path / "results.csv"
     files = find_images([str(photos / "*.jpg")])
