@@ -206,14 +206,12 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def _png_bytes(image: np.ndarray) -> bytes:
-    import cv2
+    """An 8-bit grayscale or RGB image as PNG (fast compression: masks compress well)."""
+    from PIL import Image
 
-    if image.ndim == 3:
-        image = image[..., ::-1]  # OpenCV writes BGR
-    ok, encoded = cv2.imencode(".png", np.ascontiguousarray(image))
-    if not ok:  # pragma: no cover - OpenCV always encodes uint8 PNGs
-        raise OSError("OpenCV could not encode the PNG.")
-    return encoded.tobytes()
+    encoded = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(image)).save(encoded, format="PNG", compress_level=1)
+    return encoded.getvalue()
 
 
 def measure_file(
@@ -290,12 +288,32 @@ def measure_file(
 
 
 def _limit_threads() -> None:
-    """One thread per worker: the workers already use every core between them."""
+    """One thread per worker: the workers already use every core between them.
+
+    The environment variables reach libraries loaded later; numpy's OpenBLAS is already
+    loaded, so it is told directly (its threads make the blur's small matrix products
+    several times slower, and busy-wait for work).
+    """
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
-    import cv2
+    _one_openblas_thread()
 
-    cv2.setNumThreads(1)
+
+def _one_openblas_thread() -> None:
+    """Set numpy's bundled OpenBLAS (PyPI wheels) to one thread; otherwise do nothing."""
+    import ctypes
+
+    libraries = Path(np.__file__).resolve().parent.parent / "numpy.libs"
+    for library in sorted(libraries.glob("lib*openblas*.so*")):
+        try:
+            openblas = ctypes.CDLL(str(library))  # the copy numpy already loaded
+        except OSError:
+            continue
+        for name in ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads"):
+            setter = getattr(openblas, name, None)
+            if setter is not None:
+                setter(1)
+                return
 
 
 def _init_worker() -> None:
@@ -705,6 +723,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = _parser()
     arguments = parser.parse_args(argv)
+    _one_openblas_thread()  # when measuring in this process (--jobs 1)
     client = None
     try:
         files = find_images(arguments.patterns)

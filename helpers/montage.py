@@ -2,7 +2,7 @@
 
 The batch root-mass command (``python -m helpers.rootmass ... --qc qc.png``) writes one, so
 that a glance over hundreds of thumbnails shows which photographs were measured badly.
-Built with Pillow and OpenCV only (no matplotlib), so it runs in worker processes.
+Built with Pillow alone (no matplotlib), so it runs in worker processes.
 """
 
 from __future__ import annotations
@@ -45,13 +45,17 @@ def thumbnail(
     >>> picture.shape, picture[0, 0].tolist(), picture[0, -1].tolist()
     ((40, 20, 3), [52, 108, 140], [0, 0, 0])
     """
-    import cv2
+    from PIL import Image
 
     height, width = gray.shape
     scale = min(1.0, size / max(height, width))
     shape = (max(1, round(width * scale)), max(1, round(height * scale)))
-    small = cv2.resize(np.asarray(gray, np.float32), shape, interpolation=cv2.INTER_AREA)
-    cover = cv2.resize(mask.astype(np.float32), shape, interpolation=cv2.INTER_AREA)
+
+    def shrink(image: np.ndarray) -> np.ndarray:  # the mean of the pixels each one covers
+        picture = Image.fromarray(np.ascontiguousarray(image, np.float32), mode="F")
+        return np.asarray(picture.resize(shape, Image.Resampling.BOX))
+
+    small, cover = shrink(gray), shrink(mask)
     # a thin root covers part of a thumbnail pixel: colour it in proportion, twice over
     cover = np.minimum(cover * 2, 1)[..., None] * np.float32(opacity)
     colour = np.array(SKY_BLUE, np.float32) / 255

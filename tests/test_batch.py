@@ -267,6 +267,20 @@ def test_the_module_imports_and_runs_without_dask(photos, tmp_path):
     assert len(read_rows(tmp_path / "r.csv")) == 6
 
 
+def test_the_command_runs_without_opencv(photos, tmp_path):
+    # OpenCV is only the tests' oracle: learners' environments need not have it
+    code = (
+        "import sys; sys.modules['cv2'] = None; "
+        "from helpers.batch import main; "
+        f"sys.exit(main([{str(photos / '*.jpg')!r}, '--out', {str(tmp_path / 'r.csv')!r}, "
+        f"'--masks', {str(tmp_path / 'masks')!r}, '--qc', {str(tmp_path / 'qc.png')!r}, "
+        "'--jobs', '2', '--quiet']))"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+    assert len(read_rows(tmp_path / "r.csv")) == 6
+    assert (tmp_path / "qc.png").exists() and len(list((tmp_path / "masks").iterdir())) == 6
+
+
 def test_a_dask_cluster_gives_identical_results(photos, tmp_path):
     distributed = pytest.importorskip("distributed")
     local = tmp_path / "local.csv"
