@@ -33,10 +33,10 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the helpers, and the tests' photographs
 
 import helpers  # noqa: E402
-from helpers.synthetic import root_photograph  # noqa: E402
+from synthetic_photos import root_photograph  # noqa: E402
 
 SIGMA, EXCLUDE_ABOVE = 1.5, 0.95
 
