@@ -45,30 +45,21 @@ from typing import Any
 import numpy as np
 
 from helpers.loading import load_gray_float32, load_image
+from helpers.results_csv import (
+    COLUMNS,
+    UsageError,
+    format_number,
+    read_done,
+    sort_csv,
+    write_atomically,
+)
 from helpers.rootmass import root_mask
 
-#: The columns of the results CSV, in order.
-COLUMNS = (
-    "file",
-    "width",
-    "height",
-    "sigma",
-    "exclude_above",
-    "threshold",
-    "root_fraction",
-    "truth",
-    "error",
-    "problem",
-)
 #: Ground-truth masks are named ``<photograph name>-mask.png``, beside the photograph.
 MASK_SUFFIX = "-mask.png"
 _IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
 #: Pixels in all thumbnails of a QC montage together, at most (keeps it a few hundred MB).
 _MONTAGE_PIXELS = 25_000_000
-
-
-class UsageError(ValueError):
-    """The command was called in a way that cannot work; nothing was written."""
 
 
 @dataclass
@@ -195,16 +186,6 @@ def truth_path(image: str | os.PathLike) -> Path:
     return image.with_name(image.stem + MASK_SUFFIX)
 
 
-def _number(value: float | None) -> str:
-    return "" if value is None else repr(float(value))
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
 def _png_bytes(image: np.ndarray) -> bytes:
     """An 8-bit grayscale or RGB image as PNG (fast compression: masks compress well)."""
     from PIL import Image
@@ -251,7 +232,7 @@ def measure_file(
     ('', 'FileNotFoundError: no/such/photo.jpg does not')
     """
     row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
-    row.update(file=file, sigma=_number(sigma), exclude_above=_number(exclude_above))
+    row.update(file=file, sigma=format_number(sigma), exclude_above=format_number(exclude_above))
     path = Path(read_path or file)
     try:
         gray = load_gray_float32(path)
@@ -262,7 +243,7 @@ def measure_file(
         row["problem"] = f"{type(error).__name__}: {message}".replace("\n", " ")
         return row
     fraction = np.count_nonzero(mask) / mask.size
-    row.update(threshold=_number(threshold), root_fraction=_number(fraction))
+    row.update(threshold=format_number(threshold), root_fraction=format_number(fraction))
     truth_file = truth_path(path)
     if truth_file.is_file():
         try:
@@ -276,10 +257,11 @@ def measure_file(
             row["problem"] = f"ground-truth mask: {error}".replace("\n", " ")
         else:
             truth_fraction = np.count_nonzero(truth) / truth.size
-            row.update(truth=_number(truth_fraction), error=_number(fraction - truth_fraction))
+            error = fraction - truth_fraction
+            row.update(truth=format_number(truth_fraction), error=format_number(error))
     if masks_dir is not None:
         saved = Path(masks_dir) / (Path(file).stem + MASK_SUFFIX)
-        _write_atomically(saved, _png_bytes(mask.astype(np.uint8) * 255))
+        write_atomically(saved, _png_bytes(mask.astype(np.uint8) * 255))
     if thumbnail_size:
         from helpers.montage import thumbnail
 
@@ -322,23 +304,23 @@ def _init_worker() -> None:
 
 
 def _windowed(
-    submit: Callable[..., Any],
+    submit: Callable[[dict[str, Any]], Any],
     wait_first: Callable[[set], tuple[set, set]],
-    tasks: Iterable[tuple],
+    tasks: Iterable[dict[str, Any]],
     window: int,
 ) -> Iterator[Any]:
-    """Results of ``submit(*task)`` as they finish, with at most ``window`` in flight."""
+    """Results of ``submit(task)`` as they finish, with at most ``window`` in flight."""
     tasks = iter(tasks)
     pending: set = set()
     for task in tasks:
-        pending.add(submit(*task))
+        pending.add(submit(task))
         if len(pending) >= window:
             break
     while pending:
         done, pending = wait_first(pending)
         for future in done:
             for task in tasks:
-                pending.add(submit(*task))
+                pending.add(submit(task))
                 break
             yield future.result()
 
@@ -396,46 +378,6 @@ def _check_outputs(
             names[name] = file
             if (masks / name).exists() and not (resume or force):
                 raise UsageError(f"--masks: {masks / name} already exists. {replace}")
-
-
-def _read_done(out: Path, sigma: float, exclude_above: float | None) -> set[str]:
-    """Files that already have a row in ``out``; a partly written last line is removed."""
-    data = out.read_bytes()
-    if data and not data.endswith(b"\n"):  # the process was killed while writing a row
-        with out.open("r+b") as stream:
-            stream.truncate(data.rfind(b"\n") + 1)
-        data = data[: data.rfind(b"\n") + 1]
-    if not data:
-        return set()
-    reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
-    if tuple(reader.fieldnames or ()) != COLUMNS:
-        raise UsageError(
-            f"{out} is not a results file of this command (its first line is "
-            f"{data.splitlines()[0][:80]!r}). Choose another --out, or --force to replace it."
-        )
-    done = set()
-    for row in reader:
-        if (row["sigma"], row["exclude_above"]) != (_number(sigma), _number(exclude_above)):
-            raise UsageError(
-                f"{out} was measured with sigma={row['sigma']} and "
-                f"exclude_above={row['exclude_above'] or 'None'}, not sigma={sigma} and "
-                f"exclude_above={exclude_above}. Resume with the same options, or use "
-                "--force (or another --out) to start again."
-            )
-        done.add(row["file"])
-    return done
-
-
-def _sort_csv(out: Path) -> int:
-    """Rewrite ``out`` sorted by file (atomically); the number of rows with a problem."""
-    with out.open(newline="", encoding="utf-8") as stream:
-        rows = sorted(csv.DictReader(stream), key=lambda row: row["file"])
-    text = io.StringIO()
-    writer = csv.DictWriter(text, COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    _write_atomically(out, text.getvalue().encode("utf-8"))
-    return sum(1 for row in rows if row["problem"])
 
 
 def _dask_client(address: str) -> Any:
@@ -537,7 +479,7 @@ def measure_files(
         raise UsageError("There are no photographs to measure.")
     _check_outputs(files, out, masks, qc, resume, force)
 
-    done = _read_done(out, sigma, exclude_above) if resume and out.exists() else set()
+    done = read_done(out, sigma, exclude_above) if resume and out.exists() else set()
     todo = [file for file in files if file not in done]
     if masks is not None:
         masks.mkdir(parents=True, exist_ok=True)
@@ -545,14 +487,14 @@ def measure_files(
     if qc is not None and todo:
         size = int(max(48, min(160, (_MONTAGE_PIXELS / len(todo)) ** 0.5)))
     tasks = [
-        (
-            file,
-            sigma,
-            exclude_above,
-            os.path.abspath(file),
-            None if masks is None else os.path.abspath(masks),
-            size,
-        )
+        {
+            "file": file,
+            "sigma": sigma,
+            "exclude_above": exclude_above,
+            "read_path": os.path.abspath(file),
+            "masks_dir": None if masks is None else os.path.abspath(masks),
+            "thumbnail_size": size,
+        }
         for file in todo
     ]
 
@@ -570,20 +512,20 @@ def measure_files(
 
             client.run(_limit_threads)
             results = _windowed(
-                lambda *task: client.submit(_measure_task, *task, pure=False),
+                lambda task: client.submit(measure_file, **task, pure=False),
                 lambda pending: wait(pending, return_when="FIRST_COMPLETED"),
                 tasks,
                 window=2 * max(1, sum(client.nthreads().values())),
             )
         elif (jobs or os.cpu_count() or 1) == 1 or len(tasks) <= 1:
-            results = (_measure_task(*task) for task in tasks)
+            results = (measure_file(**task) for task in tasks)
         else:
             from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
             workers = min(jobs or os.cpu_count() or 1, len(tasks))
             pool = ProcessPoolExecutor(workers, initializer=_init_worker)
             results = _windowed(
-                lambda *task: pool.submit(_measure_task, *task),
+                lambda task: pool.submit(measure_file, **task),
                 lambda pending: wait(pending, return_when=FIRST_COMPLETED),
                 tasks,
                 window=2 * workers,
@@ -610,34 +552,15 @@ def measure_files(
             bar.close()
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
-    problems = _sort_csv(out)
+    problems = sort_csv(out)
     if qc is not None and pictures:
         from helpers.montage import montage
 
         pictures.sort(key=lambda item: item[0])
         captions = [Path(file).name for file, _ in pictures]
         page = montage([picture for _, picture in pictures], captions)
-        _write_atomically(qc, _png_bytes(page))
+        write_atomically(qc, _png_bytes(page))
     return Summary(out=out, measured=measured, already_done=len(done), problems=problems)
-
-
-def _measure_task(
-    file: str,
-    sigma: float,
-    exclude_above: float | None,
-    read_path: str,
-    masks_dir: str | None,
-    thumbnail_size: int | None,
-) -> dict[str, Any]:
-    """:func:`measure_file` with positional arguments, for worker processes and Dask."""
-    return measure_file(
-        file,
-        sigma,
-        exclude_above,
-        read_path=read_path,
-        masks_dir=masks_dir,
-        thumbnail_size=thumbnail_size,
-    )
 
 
 def _parser() -> argparse.ArgumentParser:
