@@ -10,13 +10,6 @@ widgets and batch plumbing. The thresholding is written in the episodes.
 
 from helpers.bundled import bundled_names, data_dir, image_info, load_mask
 from helpers.loading import load_image, prepare_image
-from helpers.plotting import (
-    overlay,
-    plot_histogram,
-    plot_variance,
-    show_images,
-    show_overlay,
-)
 from helpers.thresholds import (
     FIXED_KINDS,
     between_class_variance,
@@ -24,6 +17,19 @@ from helpers.thresholds import (
     image_histogram,
     otsu_threshold,
 )
+
+#: Imported on first use, so that computing (e.g. the batch command) does not pay for
+#: importing matplotlib.
+_PLOTTING = ("overlay", "plot_histogram", "plot_variance", "show_images", "show_overlay")
+
+
+def __getattr__(name: str):
+    if name in _PLOTTING:
+        from helpers import plotting
+
+        return getattr(plotting, name)
+    raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+
 
 __all__ = [
     "FIXED_KINDS",

@@ -8,6 +8,7 @@ either floating point in [0, 1] or ``uint8`` in [0, 255], colour (H, W, 3) or gr
 from __future__ import annotations
 
 import os
+from io import BytesIO
 from pathlib import Path
 from typing import Literal
 
@@ -233,3 +234,95 @@ def load_image(
         image = _read_file(path)
         label = str(path)
     return prepare_image(image, gray=gray, dtype=dtype, source=label)
+
+
+#: Weights of ``skimage.color.rgb2gray`` (ITU-R BT.709 luminance), divided by 255 so that
+#: 8-bit colour comes out in [0, 1].
+_LUMINANCE_8BIT = np.array([0.2125, 0.7154, 0.0721], np.float64) / 255
+#: Pixels converted to grayscale at a time (a few hundred kB of float32: stays in the cache).
+_GRAY_CHUNK = 1 << 15
+
+
+def _decode_8bit(data: bytes) -> np.ndarray | None:
+    """The pixels of an 8-bit grayscale or RGB JPEG or PNG, decoded by Pillow, else None.
+
+    Exactly what :func:`load_image` reads (imageio decodes them with Pillow too), without
+    the EXIF rotation, as there. Anything else (alpha, transparency, palette, 16-bit, CMYK,
+    TIFF, damaged files) gives None, to take the general route, which also gives the helpful
+    error messages.
+    """
+    from PIL import Image
+
+    try:
+        with Image.open(BytesIO(data)) as image:
+            if (
+                image.format not in ("JPEG", "PNG")
+                or image.mode not in ("L", "RGB")
+                or "transparency" in image.info
+                or getattr(image, "n_frames", 1) != 1
+            ):
+                return None
+            image.load()
+            return np.asarray(image)
+    except Exception:  # let the general route say what is wrong
+        return None
+
+
+def _luminance(rgb: np.ndarray) -> np.ndarray:
+    """``rgb2gray`` of 8-bit RGB, in float32: one small matrix product per cache-sized chunk."""
+    height, width, _ = rgb.shape
+    pixels = rgb.reshape(-1, 3)
+    gray = np.empty(height * width, np.float32)
+    weights = _LUMINANCE_8BIT.astype(np.float32)
+    chunk = np.empty((min(_GRAY_CHUNK, len(pixels)), 3), np.float32)
+    for start in range(0, len(pixels), _GRAY_CHUNK):
+        part = pixels[start : start + _GRAY_CHUNK]
+        converted = chunk[: len(part)]
+        converted[...] = part
+        np.matmul(converted, weights, out=gray[start : start + len(part)])
+    return gray.reshape(height, width)
+
+
+def load_gray_float32(path: str | os.PathLike) -> np.ndarray:
+    """Load an image file as grayscale float32 in [0, 1], quickly.
+
+    The same values as ``load_image(path, gray=True)`` (to float32 precision), about twice
+    as fast for 8-bit JPEG and PNG photographs: Pillow decodes them and the luminance is
+    computed in float32, a cache-sized chunk at a time. Other files go through
+    :func:`load_image`, whose error messages name the file and say what to do.
+
+    Parameters
+    ----------
+    path : str or path
+        An image file.
+
+    Returns
+    -------
+    ndarray of float32
+        (H, W), values in [0, 1].
+
+    Raises
+    ------
+    FileNotFoundError, IsADirectoryError, ValueError
+        As :func:`load_image`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import imageio.v3 as iio
+    >>> path = Path(tempfile.mkdtemp()) / "two-pixels.png"
+    >>> iio.imwrite(path, np.array([[0, 255]], dtype=np.uint8))
+    >>> load_gray_float32(path)
+    array([[0., 1.]], dtype=float32)
+    """
+    path = Path(path).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    image = _decode_8bit(data) if data else None
+    if image is None:
+        return load_image(path, gray=True).astype(np.float32)
+    if image.ndim == 2:
+        return image.astype(np.float32) * np.float32(1 / 255)
+    return _luminance(image)

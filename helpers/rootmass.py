@@ -3,11 +3,183 @@
 The measurement the root-mass episode writes out step by step, as pure functions, for the
 explorer widget and the batch command to share: grayscale, blur, (optionally) leave out
 pixels brighter than the roots, such as a white label, threshold with Otsu's method, count.
+
+The episode writes it with ``ski.filters.gaussian`` and ``ski.filters.threshold_otsu`` in
+float64. Here the same steps run in float32 with numpy alone (the blur as matrix products
+that BLAS computes, the histogram in cache-sized chunks), several times faster on a
+6-megapixel photograph; the results agree with the episode's to within 1e-4 in the root
+fraction (the tests check it). Run ``python -m helpers.rootmass --help`` for the command
+that measures a folder of photographs (see :mod:`helpers.batch`).
 """
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
+
+
+def gaussian_kernel(sigma: float, truncate: float = 4.0) -> np.ndarray:
+    """The 1-D Gaussian kernel of ``scipy.ndimage.gaussian_filter`` (and so of scikit-image).
+
+    Parameters
+    ----------
+    sigma : float
+        Standard deviation, in pixels.
+    truncate : float, optional
+        The kernel reaches ``int(truncate * sigma + 0.5)`` pixels each side.
+
+    Returns
+    -------
+    ndarray of float64
+        Odd length, sums to 1.
+
+    Examples
+    --------
+    >>> kernel = gaussian_kernel(1.5)
+    >>> len(kernel), float(kernel.sum())
+    (13, 1.0)
+    """
+    radius = int(truncate * float(sigma) + 0.5)
+    x = np.arange(-radius, radius + 1, dtype=np.float64)
+    kernel = np.exp(-0.5 * (x / float(sigma)) ** 2)
+    return kernel / kernel.sum()
+
+
+#: Rows (or columns) of the output computed by one matrix product in :func:`gaussian_blur`.
+_BLOCK = 32
+
+
+def _band_matrix(length: int, start: int, stop: int, kernel: np.ndarray) -> np.ndarray:
+    """Weights that turn ``x[low:high]`` into the blurred ``x[start:stop]`` along one axis.
+
+    ``low, high`` reach the kernel's radius beyond ``start, stop`` (less at the edges, where
+    the taps falling outside land on the edge pixel: ``mode='nearest'``). Returns float32
+    of shape ``(high - low, stop - start)``.
+    """
+    radius = len(kernel) // 2
+    low = max(0, start - radius)
+    high = min(length, stop + radius)
+    matrix = np.zeros((high - low, stop - start))
+    outputs = np.arange(start, stop)
+    for tap, weight in enumerate(kernel):
+        sources = np.clip(outputs + tap - radius, 0, length - 1) - low
+        np.add.at(matrix, (sources, outputs - start), weight)
+    return matrix.astype(np.float32)
+
+
+def _blur_along(image: np.ndarray, kernel: np.ndarray, axis: int, out: np.ndarray) -> None:
+    """Correlate ``image`` with ``kernel`` along ``axis`` into ``out`` (2-D float32).
+
+    Blocks of :data:`_BLOCK` output rows (or columns) are each one matrix product with a
+    band matrix of the kernel's weights: BLAS does the arithmetic, several times faster than
+    ``scipy.ndimage.correlate1d`` in float32. Every block away from the edges shares a
+    matrix.
+    """
+    length = image.shape[axis]
+    radius = len(kernel) // 2
+    block = max(_BLOCK, 2 * radius)
+    matrices: dict[tuple[int, int], np.ndarray] = {}
+    for start in range(0, length, block):
+        stop = min(start + block, length)
+        low, high = max(0, start - radius), min(length, stop + radius)
+        inside = start >= radius and stop + radius <= length
+        key = (-1, stop - start) if inside else (start, stop)
+        if key not in matrices:
+            matrix = _band_matrix(length, start, stop, kernel)
+            matrices[key] = matrix if axis == 1 else np.ascontiguousarray(matrix.T)
+        if axis == 1:
+            np.matmul(image[:, low:high], matrices[key], out=out[:, start:stop])
+        else:
+            np.matmul(matrices[key], image[low:high], out=out[start:stop])
+
+
+def gaussian_blur(gray: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian blur equal to ``ski.filters.gaussian(gray, sigma)``, in float32.
+
+    The same kernel (reaching 4 sigma each side) and the same edge handling (the edge pixel
+    repeated, ``mode='nearest'``) as ``scipy.ndimage.gaussian_filter``, applied along
+    columns then rows as products with band matrices (see :func:`_blur_along`).
+
+    Parameters
+    ----------
+    gray : ndarray
+        Grayscale image, float in [0, 1].
+    sigma : float
+        Standard deviation of the blur, in pixels.
+
+    Returns
+    -------
+    ndarray of float32
+        A new array; ``gray`` is not modified.
+
+    Examples
+    --------
+    >>> import skimage as ski
+    >>> gray = np.random.default_rng(0).random((30, 40))
+    >>> difference = gaussian_blur(gray, 1.5) - ski.filters.gaussian(gray, sigma=1.5)
+    >>> bool(np.abs(difference).max() < 1e-6)
+    True
+    >>> bool(np.array_equal(gaussian_blur(gray, 0), gray.astype(np.float32)))
+    True
+    """
+    gray = np.asarray(gray, dtype=np.float32)
+    if gray.ndim != 2:
+        raise ValueError(f"gaussian_blur needs a 2-D grayscale image, not shape {gray.shape}.")
+    if sigma < 0:
+        raise ValueError(f"sigma must be 0 or more, not {sigma}.")
+    if sigma == 0:  # no blur, as ski.filters.gaussian(gray, sigma=0)
+        return gray.copy()
+    kernel = gaussian_kernel(sigma)
+    columns = np.empty(gray.shape, np.float32)
+    _blur_along(gray, kernel, 0, columns)
+    blurred = np.empty(gray.shape, np.float32)
+    _blur_along(columns, kernel, 1, blurred)
+    return blurred
+
+
+#: Pixels per chunk when building the histogram (a few hundred kB: stays in the cache).
+_CHUNK = 1 << 16
+
+
+def _histogram(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Counts in 256 equal bins from ``low`` to ``high``, as ``np.histogram`` counts them.
+
+    Bin ``floor((value - low) * 256 / (high - low))``, the top value in the last bin. The
+    scaling is done in float32, so a value within ~1e-7 of a bin edge can land in the
+    neighbouring bin, which does not move Otsu's threshold in practice (the tests compare
+    with scikit-image).
+    """
+    flat = values.reshape(-1)
+    scale = np.float32(256 / (high - low))
+    offset = np.float32(low)
+    scaled = np.empty(min(_CHUNK, flat.size), np.float32)
+    indices = np.empty(scaled.size, np.intp)
+    counts = np.zeros(256, np.intp)
+    for start in range(0, flat.size, _CHUNK):
+        chunk = flat[start : start + _CHUNK]
+        part, index = scaled[: chunk.size], indices[: chunk.size]
+        np.subtract(chunk, offset, out=part)
+        np.multiply(part, scale, out=part)
+        np.minimum(part, np.float32(255), out=part)
+        np.copyto(index, part, casting="unsafe")  # truncates: floor, as values are >= 0
+        counts += np.bincount(index, minlength=256)
+    return counts
+
+
+def _otsu_threshold(blurred: np.ndarray, low: float, high: float) -> float:
+    """``ski.filters.threshold_otsu`` (256 bins from the smallest to the largest value)."""
+    counts = _histogram(blurred, low, high).astype(np.float64)
+    edges = np.linspace(low, high, 257)
+    centers = (edges[:-1] + edges[1:]) / 2
+    # as scikit-image: between-class variance for every split, the best split's bin centre
+    weight1 = np.cumsum(counts)
+    weight2 = np.cumsum(counts[::-1])[::-1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean1 = np.cumsum(counts * centers) / weight1
+        mean2 = (np.cumsum((counts * centers)[::-1]) / weight2[::-1])[::-1]
+    variance12 = weight1[:-1] * weight2[1:] * (mean1[:-1] - mean2[1:]) ** 2
+    return float(centers[np.nanargmax(variance12)])
 
 
 def root_mask(
@@ -45,17 +217,18 @@ def root_mask(
     >>> int(mask.sum()), 0 < threshold < 0.6
     (40, True)
     """
-    import skimage as ski
-
-    blurred = ski.filters.gaussian(gray, sigma=sigma)
+    blurred = gaussian_blur(gray, sigma)
     if exclude_above is not None:
-        blurred[blurred > exclude_above] = 0
-    if blurred.min() == blurred.max():
+        np.putmask(blurred, blurred > exclude_above, 0)
+    low, high = float(blurred.min()), float(blurred.max())
+    # float32 sums round differently at the edges: a constant image blurs to values a few
+    # units in the last place apart, which are no roots either
+    if high - low <= 8 * np.finfo(np.float32).eps * abs(high):
         raise ValueError(
             "The blurred image is constant, so there are no roots to separate from the "
             "background. Check the image, or lower exclude_above."
         )
-    threshold = float(ski.filters.threshold_otsu(blurred))
+    threshold = _otsu_threshold(blurred, low, high)
     return blurred > threshold, threshold
 
 
@@ -87,3 +260,9 @@ def root_fraction(
     """
     mask, _ = root_mask(gray, sigma, exclude_above)
     return float(np.count_nonzero(mask) / mask.size)
+
+
+if __name__ == "__main__":  # python -m helpers.rootmass: the batch command
+    from helpers.batch import main
+
+    sys.exit(main())

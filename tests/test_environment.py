@@ -8,8 +8,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: conda-forge names that differ from PyPI names (none today; add pairs here if needed).
-CONDA_TO_PYPI: dict[str, str] = {}
+#: conda-forge names that differ from PyPI names.
+CONDA_TO_PYPI: dict[str, str] = {"dask-core": "dask"}
 
 
 def _pypi_pins() -> dict[str, str]:

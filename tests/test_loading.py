@@ -9,6 +9,7 @@ import skimage as ski
 from PIL import Image
 
 from helpers import load_image, prepare_image
+from helpers.loading import load_gray_float32
 
 RNG = np.random.default_rng(42)
 RGB = (RNG.random((40, 60, 3)) * 255).astype(np.uint8)
@@ -165,3 +166,44 @@ def test_every_kind_of_file_gives_the_same_grayscale(folder):
         colour = load_image(folder / name)
         assert colour.shape == RGB.shape and colour.dtype == np.float64, name
         np.testing.assert_allclose(load_image(folder / name, gray=True), reference, atol=1 / 255)
+
+
+@pytest.mark.parametrize(
+    "name, image",
+    [
+        ("rgb.jpg", RGB),
+        ("rgb.png", RGB),
+        ("gray.jpg", RGB[..., 0]),
+        ("gray.png", RGB[..., 0]),
+        ("rgba.png", np.dstack([RGB, RGB[..., :1]])),
+        ("deep.png", RGB[..., 0].astype(np.uint16) * 200),
+        ("gray.tif", RGB[..., 0]),
+    ],
+)
+def test_fast_grayscale_loader_matches_load_image(folder, name, image):
+    iio.imwrite(folder / name, image)
+    fast = load_gray_float32(folder / name)
+    assert fast.dtype == np.float32
+    np.testing.assert_allclose(fast, load_image(folder / name, gray=True), atol=1e-6)
+
+
+def test_fast_grayscale_loader_ignores_exif_rotation_as_load_image_does(folder):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 degrees to display"
+    Image.fromarray(RGB).save(folder / "rotated.jpg", exif=exif)
+    assert load_gray_float32(folder / "rotated.jpg").shape == RGB.shape[:2]
+    np.testing.assert_allclose(
+        load_gray_float32(folder / "rotated.jpg"),
+        load_image(folder / "rotated.jpg", gray=True),
+        atol=1e-6,
+    )
+
+
+def test_fast_grayscale_loader_reports_bad_files_as_load_image_does(folder):
+    iio.imwrite(folder / "photo.jpg", RGB)
+    data = (folder / "photo.jpg").read_bytes()
+    (folder / "cut.jpg").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match=r"cut\.jpg is truncated"):
+        load_gray_float32(folder / "cut.jpg")
+    with pytest.raises(FileNotFoundError, match=r"nothere\.jpg does not exist"):
+        load_gray_float32(folder / "nothere.jpg")

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import skimage as ski
 
-from helpers.rootmass import root_fraction, root_mask
+from helpers.rootmass import gaussian_blur, root_fraction, root_mask
+from synthetic_photos import root_photograph
 
 
 @pytest.fixture
@@ -43,3 +44,33 @@ def test_constant_image_gets_a_clear_message():
         root_mask(np.full((10, 10), 0.3))
     with pytest.raises(ValueError, match="lower exclude_above|constant"):
         root_mask(np.full((10, 10), 0.99), exclude_above=0.95)
+
+
+@pytest.mark.parametrize("sigma", [0.5, 1.5, 3.0])
+@pytest.mark.parametrize("shape", [(3, 5), (60, 80)])
+def test_gaussian_blur_matches_scikit_image(sigma, shape):
+    gray = np.random.default_rng(1).random(shape)
+    expected = ski.filters.gaussian(gray, sigma=sigma)
+    np.testing.assert_allclose(gaussian_blur(gray, sigma), expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("exclude_above", [None, 0.95])
+def test_root_mask_matches_the_scikit_image_steps_on_a_photograph(exclude_above):
+    photograph, _ = root_photograph(5, width=300, height=400)
+    gray = ski.color.rgb2gray(photograph)
+    blurred = ski.filters.gaussian(gray, sigma=1.5)
+    if exclude_above is not None:
+        blurred[blurred > exclude_above] = 0
+    expected_threshold = ski.filters.threshold_otsu(blurred)
+    mask, threshold = root_mask(gray, 1.5, exclude_above)
+    assert threshold == pytest.approx(expected_threshold, abs=1e-6)
+    assert abs(mask.mean() - (blurred > expected_threshold).mean()) <= 1e-4
+
+
+def test_excluding_bright_pixels_leaves_the_label_of_a_photograph_out():
+    photograph, _ = root_photograph(6, width=300, height=400)
+    gray = ski.color.rgb2gray(photograph)
+    label = ski.morphology.erosion(gray > 0.97, np.ones((7, 7), bool))  # its inside
+    assert label.sum() > 1000
+    assert root_mask(gray, 1.5)[0][label].all()
+    assert not root_mask(gray, 1.5, exclude_above=0.95)[0][label].any()

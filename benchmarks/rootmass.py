@@ -1,0 +1,169 @@
+"""Benchmark: the batch root-mass command against the episode's plain loop and decoding alone.
+
+Generates 2000x3000 JPEG photographs of roots into a temporary folder, then times, in the
+same run and on the same files:
+
+- decoding alone, with each decoder installed (the fastest is the lower bound: any
+  measurement has to read the pixels);
+- the command, ``python -m helpers.rootmass`` with its default ``--jobs`` (all cores);
+- the episode's plain loop: ``measure_root_mass`` applied to each file in turn.
+
+It prints the times and the ratios against the targets: the command at least 6 times
+faster than the plain loop, and per core at most 1.5 times the decoding time
+(``command time x jobs / decode time``). Times depend on the machine and on what else runs
+on it; the ratios are what to compare. Usage::
+
+    python benchmarks/rootmass.py [--photos 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import glob
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the helpers, and the tests' photographs
+
+import helpers  # noqa: E402
+from synthetic_photos import root_photograph  # noqa: E402
+
+SIGMA, EXCLUDE_ABOVE = 1.5, 0.95
+
+
+def measure_root_mass(filename, sigma=1.5, exclude_above=None):
+    """The episode's function (episodes/04-root-mass.md), as the learner writes it."""
+    import skimage as ski
+
+    gray = helpers.load_image(filename, gray=True)
+    blurred = ski.filters.gaussian(gray, sigma=sigma)
+    if exclude_above is not None:
+        blurred[blurred > exclude_above] = 0
+    t = ski.filters.threshold_otsu(blurred)
+    mask = blurred > t
+    return np.count_nonzero(mask) / mask.size
+
+
+def write_photograph(path: Path, seed: int) -> None:
+    from PIL import Image
+
+    photograph, _ = root_photograph(seed, width=2000, height=3000)
+    Image.fromarray(photograph).save(path, quality=90)
+
+
+def decoders() -> dict:
+    """Ways to get the pixels of a JPEG, each returning an array."""
+    import imageio.v3 as iio
+    from PIL import Image
+
+    found = {
+        "Pillow": lambda path: np.asarray(Image.open(path).convert("RGB")),
+        "imageio": lambda path: iio.imread(path),
+    }
+    try:
+        import cv2
+
+        cv2.setNumThreads(1)
+        found["OpenCV"] = lambda path: cv2.imread(
+            str(path), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
+        )
+    except ImportError:
+        pass
+    return found
+
+
+def timed(function) -> tuple[float, float]:
+    """Wall-clock time, and CPU time of this process and its children (seconds)."""
+
+    def cpu() -> float:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + children.ru_utime + children.ru_stime
+
+    start, start_cpu = time.perf_counter(), cpu()
+    function()
+    return time.perf_counter() - start, cpu() - start_cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", type=int, default=40, help="how many (default 40)")
+    count = parser.parse_args().photos
+    jobs = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        paths = [folder / f"plant-{seed:03}.jpg" for seed in range(count)]
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(f"{jobs} cores; load average before starting: {load} (other work skews times)")
+        print(f"Generating {count} photographs of 2000x3000 pixels in {folder} ...")
+        with ProcessPoolExecutor() as pool:
+            list(pool.map(write_photograph, paths, range(count)))
+        files = sorted(glob.glob(str(folder / "*.jpg")))
+
+        print(f"\nDecoding alone, one process (best of 2), {count} photographs:")
+        decode, decode_cpu = {}, {}
+        for name, decoder in decoders().items():
+            decode[name], decode_cpu[name] = min(
+                timed(lambda decoder=decoder: [decoder(f) for f in files]) for _ in range(2)
+            )
+            print(
+                f"  {name:8} {decode[name]:6.2f} s  ({decode[name] / count * 1000:.0f} ms each;"
+                f" CPU {decode_cpu[name]:.2f} s)"
+            )
+        fastest = min(decode, key=decode.get)
+
+        out = folder / "results.csv"
+        command = [sys.executable, "-m", "helpers.rootmass", str(folder / "*.jpg")]
+        command += ["--sigma", str(SIGMA), "--exclude-above", str(EXCLUDE_ABOVE)]
+        command += ["--out", str(out), "--force", "--quiet"]
+        wall, wall_cpu = min(
+            timed(lambda: subprocess.run(command, cwd=ROOT, check=True)) for _ in range(2)
+        )
+        print(
+            f"\nThe command, --jobs {jobs} (default), best of 2: {wall:.2f} s "
+            f"(CPU {wall_cpu:.2f} s)"
+        )
+        print(f"  {' '.join(command[1:3])} '<folder>/*.jpg' {' '.join(command[4:8])} ...")
+
+        loop = []
+        plain, plain_cpu = timed(
+            lambda: loop.extend(
+                measure_root_mass(f, sigma=SIGMA, exclude_above=EXCLUDE_ABOVE) for f in files
+            )
+        )
+        print(
+            f"The episode's plain loop: {plain:.2f} s  ({plain / count:.2f} s each; "
+            f"CPU {plain_cpu:.2f} s)"
+        )
+
+        with out.open(newline="") as stream:
+            rows = {row["file"]: float(row["root_fraction"]) for row in csv.DictReader(stream)}
+        difference = max(abs(rows[f] - value) for f, value in zip(files, loop, strict=True))
+        print(f"Largest difference in root fraction, command vs episode: {difference:.2g}")
+
+        speedup = plain / wall
+        per_core = wall * jobs / decode[fastest]
+        print("\nRatios, wall-clock (targets in brackets):")
+        print(f"  plain loop / command:                 {speedup:5.1f}  (at least 6)")
+        print(f"  command x jobs / decode ({fastest}): {per_core:5.2f}  (at most 1.5)")
+        # CPU time is what the same ratios would be on an otherwise idle machine
+        print("Ratios, CPU time (what an idle machine would show):")
+        cpu_speedup = plain_cpu / (wall_cpu / jobs)
+        print(f"  plain loop / (command / jobs):        {cpu_speedup:5.1f}  (at least 6)")
+        print(
+            f"  command / decode ({fastest}):        "
+            f"{wall_cpu / decode_cpu[fastest]:5.2f}  (at most 1.5)"
+        )
+
+
+if __name__ == "__main__":
+    main()

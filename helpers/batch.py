@@ -1,0 +1,676 @@
+"""Measuring root mass in many photographs: one command, in parallel, resumable.
+
+The command line is ``python -m helpers.rootmass`` (run it with ``--help``)::
+
+    python -m helpers.rootmass 'photos/*.jpg' --sigma 1.5 --exclude-above 0.95 --out results.csv
+
+It measures every matching photograph as the root-mass episode does (see
+:mod:`helpers.rootmass`) and writes one CSV row per photograph. How it behaves:
+
+- **In parallel, in bounded memory**: photographs are measured by ``--jobs`` worker
+  processes (all cores by default), a few at a time, so only about two per worker are ever
+  in memory; or by the workers of a Dask cluster (``--scheduler``, or ``client=`` here).
+- **Nothing is lost**: each row is written and flushed as soon as its photograph is done.
+  After an interruption (Ctrl-C, a killed process, a crash), ``--resume`` measures only the
+  photographs that have no row yet. Rows are appended in the order photographs finish; when
+  the run is complete the CSV is rewritten sorted by file name (through a temporary file
+  and an atomic rename, so an interruption then cannot damage it).
+- **Nothing is overwritten by accident**: an existing CSV, QC montage or mask is replaced
+  only with ``--force``; an input photograph or ground-truth mask never is.
+- **Bad files do not stop the run**: a file that cannot be measured gets a row with the
+  reason in its ``problem`` column and a line on stderr. The exit status is 0 when every
+  row is good, 1 when some have a problem, 2 for usage errors (nothing matches the
+  pattern, an output that would overwrite something) and 130 after Ctrl-C.
+
+The CSV columns are :data:`COLUMNS`. ``truth`` (the fraction of root in the ground-truth
+mask) and ``error`` (``root_fraction - truth``) are filled in when a ground-truth mask lies
+beside the photograph: ``X-mask.png`` beside ``X.jpg``, 8-bit, 0 background and 255 root.
+Files named ``*-mask.png`` are never measured as photographs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import glob
+import io
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from helpers.loading import load_gray_float32, load_image
+from helpers.results_csv import (
+    COLUMNS,
+    UsageError,
+    format_number,
+    read_done,
+    sort_csv,
+    write_atomically,
+)
+from helpers.rootmass import root_mask
+
+#: Ground-truth masks are named ``<photograph name>-mask.png``, beside the photograph.
+MASK_SUFFIX = "-mask.png"
+_IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
+#: Pixels in all thumbnails of a QC montage together, at most (keeps it a few hundred MB).
+_MONTAGE_PIXELS = 25_000_000
+
+
+@dataclass
+class Summary:
+    """What a run did.
+
+    Attributes
+    ----------
+    out : pathlib.Path
+        The CSV.
+    measured : int
+        Rows written in this run.
+    already_done : int
+        Photographs skipped because the CSV already had their row (``resume``).
+    problems : int
+        Rows in the final CSV whose ``problem`` column is not empty.
+    """
+
+    out: Path
+    measured: int
+    already_done: int
+    problems: int
+
+
+def _has_magic(pattern: str) -> bool:
+    return any(character in pattern for character in "*?[")
+
+
+def _nothing_matches(pattern: str) -> str:
+    parts = Path(pattern).parts
+    fixed = []
+    for part in parts:
+        if _has_magic(part):
+            break
+        fixed.append(part)
+    if len(fixed) == len(parts):  # a plain path: look in its folder
+        fixed = fixed[:-1]
+    folder = Path(*fixed) if fixed else Path(".")
+    where = folder.resolve()
+    message = f"No files match {pattern!r}: looked in {where}"
+    if not folder.is_dir():
+        return (
+            f"{message}, which does not exist. Check the folder name and the working "
+            f"directory ({Path.cwd()})."
+        )
+    entries = sorted(entry.name for entry in folder.iterdir())
+    if not entries:
+        return f"{message}, which is empty."
+    examples = ", ".join(entries[:5]) + (", ..." if len(entries) > 5 else "")
+    return (
+        f"{message}, which holds {len(entries)} entries ({examples}). Check the pattern "
+        "(it is case-sensitive: '*.jpg' does not match 'A.JPG'), and put it in quotes so "
+        "that the shell passes it on."
+    )
+
+
+def find_images(patterns: Sequence[str]) -> list[str]:
+    """The files that glob patterns (or plain paths) name, without ground-truth masks.
+
+    Parameters
+    ----------
+    patterns : sequence of str
+        Glob patterns such as ``'photos/*.jpg'`` (``**`` reaches into sub-folders) or
+        file names.
+
+    Returns
+    -------
+    list of str
+        Sorted, each file once; names ending in ``-mask.png`` are left out.
+
+    Raises
+    ------
+    UsageError
+        If a pattern matches nothing (the message names the pattern and the folder it
+        looked in), or only masks match.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for name in ["b.jpg", "a.jpg", "a-mask.png"]:
+    ...     _ = (folder / name).write_bytes(b"")
+    >>> [Path(name).name for name in find_images([str(folder / "*")])]
+    ['a.jpg', 'b.jpg']
+    """
+    found: set[str] = set()
+    for pattern in patterns:
+        pattern = os.path.expanduser(os.fspath(pattern))
+        if _has_magic(pattern):
+            matches = glob.glob(pattern, recursive=True)
+        else:
+            matches = [pattern] if os.path.lexists(pattern) else []
+        if not matches:
+            raise UsageError(_nothing_matches(pattern))
+        found.update(
+            os.path.normpath(match) for match in matches if not match.endswith(MASK_SUFFIX)
+        )
+    if not found:
+        raise UsageError(
+            f"Only ground-truth masks (*{MASK_SUFFIX}) match {', '.join(map(repr, patterns))}; "
+            "masks are never measured. Give a pattern that matches the photographs."
+        )
+    return sorted(found)
+
+
+def truth_path(image: str | os.PathLike) -> Path:
+    """Where the ground-truth mask of a photograph would be: ``X-mask.png`` beside ``X.jpg``.
+
+    Parameters
+    ----------
+    image : str or path
+        The photograph.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> truth_path("photos/plant-01.jpg").as_posix()
+    'photos/plant-01-mask.png'
+    """
+    image = Path(image)
+    return image.with_name(image.stem + MASK_SUFFIX)
+
+
+def _png_bytes(image: np.ndarray) -> bytes:
+    """An 8-bit grayscale or RGB image as PNG (fast compression: masks compress well)."""
+    from PIL import Image
+
+    encoded = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(image)).save(encoded, format="PNG", compress_level=1)
+    return encoded.getvalue()
+
+
+def measure_file(
+    file: str,
+    sigma: float = 1.5,
+    exclude_above: float | None = None,
+    *,
+    read_path: str | None = None,
+    masks_dir: str | None = None,
+    thumbnail_size: int | None = None,
+) -> dict[str, Any]:
+    """Measure one photograph: the CSV row, never an exception for a bad file.
+
+    Parameters
+    ----------
+    file : str
+        The photograph, as it should appear in the ``file`` column.
+    sigma, exclude_above : float
+        As :func:`helpers.rootmass.root_mask`.
+    read_path : str, optional
+        Where to read it, if not ``file`` (the batch passes absolute paths, so that Dask
+        workers with another working directory find it).
+    masks_dir : str, optional
+        Save the mask there as ``<name>-mask.png`` (0 background, 255 root).
+    thumbnail_size : int, optional
+        Also return a QC thumbnail with this longer side, under the key ``"thumbnail"``.
+
+    Returns
+    -------
+    dict
+        The :data:`COLUMNS`; ``problem`` is empty unless something went wrong.
+
+    Examples
+    --------
+    >>> row = measure_file("no/such/photo.jpg")
+    >>> row["root_fraction"], row["problem"][:45]
+    ('', 'FileNotFoundError: no/such/photo.jpg does not')
+    """
+    row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
+    row.update(file=file, sigma=format_number(sigma), exclude_above=format_number(exclude_above))
+    path = Path(read_path or file)
+    try:
+        gray = load_gray_float32(path)
+        row["height"], row["width"] = gray.shape
+        mask, threshold = root_mask(gray, sigma, exclude_above)
+    except Exception as error:  # any failure goes into the CSV, and the run goes on
+        message = str(error) if str(path) in str(error) else f"{path}: {error}"
+        row["problem"] = f"{type(error).__name__}: {message}".replace("\n", " ")
+        return row
+    fraction = np.count_nonzero(mask) / mask.size
+    row.update(threshold=format_number(threshold), root_fraction=format_number(fraction))
+    truth_file = truth_path(path)
+    if truth_file.is_file():
+        try:
+            truth = load_image(truth_file, gray=True, dtype="uint8") > 127
+            if truth.shape != mask.shape:
+                raise ValueError(
+                    f"{truth_file} is {truth.shape[1]}x{truth.shape[0]} pixels but the "
+                    f"photograph is {mask.shape[1]}x{mask.shape[0]}; it cannot be its mask."
+                )
+        except Exception as error:  # a bad mask is reported, the measurement is kept
+            row["problem"] = f"ground-truth mask: {error}".replace("\n", " ")
+        else:
+            truth_fraction = np.count_nonzero(truth) / truth.size
+            error = fraction - truth_fraction
+            row.update(truth=format_number(truth_fraction), error=format_number(error))
+    if masks_dir is not None:
+        saved = Path(masks_dir) / (Path(file).stem + MASK_SUFFIX)
+        write_atomically(saved, _png_bytes(mask.astype(np.uint8) * 255))
+    if thumbnail_size:
+        from helpers.montage import thumbnail
+
+        row["thumbnail"] = thumbnail(gray, mask, thumbnail_size)
+    return row
+
+
+def _limit_threads() -> None:
+    """One thread per worker: the workers already use every core between them.
+
+    The environment variables reach libraries loaded later; numpy's BLAS is already loaded,
+    so threadpoolctl tells it directly (its threads make the blur's small matrix products
+    several times slower, and busy-wait for work).
+    """
+    from threadpoolctl import threadpool_limits
+
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+    threadpool_limits(limits=1)
+
+
+def _init_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _limit_threads()
+
+
+def _windowed(
+    submit: Callable[[dict[str, Any]], Any],
+    wait_first: Callable[[set], tuple[set, set]],
+    tasks: Iterable[dict[str, Any]],
+    window: int,
+) -> Iterator[Any]:
+    """Results of ``submit(task)`` as they finish, with at most ``window`` in flight."""
+    tasks = iter(tasks)
+    pending: set = set()
+    for task in tasks:
+        pending.add(submit(task))
+        if len(pending) >= window:
+            break
+    while pending:
+        done, pending = wait_first(pending)
+        for future in done:
+            for task in tasks:
+                pending.add(submit(task))
+                break
+            yield future.result()
+
+
+def _check_outputs(
+    files: Sequence[str],
+    out: Path,
+    masks: Path | None,
+    qc: Path | None,
+    resume: bool,
+    force: bool,
+) -> None:
+    """Refuse, before anything is written, any output that would overwrite something."""
+    inputs = {Path(file).resolve() for file in files}
+    inputs |= {truth_path(file).resolve() for file in files if truth_path(file).exists()}
+    replace = "Run again with --force to replace it, or choose another name."
+    if out.resolve() in inputs or out.suffix.lower() in _IMAGE_SUFFIXES:
+        raise UsageError(
+            f"--out {out} would overwrite an image; give the results file a name ending in .csv."
+        )
+    if out.is_dir():
+        raise UsageError(f"--out {out} is a folder; give a file name such as results.csv.")
+    if out.exists() and not (resume or force):
+        raise UsageError(
+            f"{out} already exists. Run again with --resume to measure only the photographs "
+            "not yet in it, or with --force to replace it (its rows will be lost), or "
+            "choose another --out."
+        )
+    if qc is not None:
+        if qc.resolve() in inputs or qc.suffix.lower() != ".png":
+            raise UsageError(
+                f"--qc {qc}: give a new file name ending in .png (it must not be one of "
+                "the images)."
+            )
+        if qc.exists() and not (resume or force):
+            raise UsageError(f"--qc {qc} already exists. {replace}")
+    if masks is not None:
+        folder = masks.resolve()
+        if masks.exists() and not masks.is_dir():
+            raise UsageError(f"--masks {masks} is a file; give a folder for the masks.")
+        if any(Path(file).resolve().parent == folder for file in files):
+            raise UsageError(
+                f"--masks {masks} is a folder of the photographs; the masks would be taken "
+                "for ground truth (and could overwrite it). Give another folder, for "
+                "example --masks masks/."
+            )
+        names: dict[str, str] = {}
+        for file in files:
+            name = Path(file).stem + MASK_SUFFIX
+            if name in names:
+                raise UsageError(
+                    f"{names[name]} and {file} would both save their mask as {masks / name}. "
+                    "Measure the folders separately, each with its own --masks folder."
+                )
+            names[name] = file
+            if (masks / name).exists() and not (resume or force):
+                raise UsageError(f"--masks: {masks / name} already exists. {replace}")
+
+
+def _dask_client(address: str) -> Any:
+    try:
+        from distributed import Client
+    except ImportError as error:
+        raise UsageError(
+            "--scheduler needs Dask, which is not installed. Install it with "
+            "pip install 'dask==2026.8.0' 'distributed==2026.8.0' (or, in this repository, "
+            "pip install -e '.[dask]'), or leave out --scheduler to use this computer's cores."
+        ) from error
+    try:
+        return Client(address, timeout=10)
+    except OSError as error:
+        raise UsageError(
+            f"Could not connect to the Dask scheduler at {address!r} ({error}). Check the "
+            "address (for example tcp://192.168.1.10:8786) and that the scheduler is running."
+        ) from error
+
+
+def measure_files(
+    files: Sequence[str | os.PathLike],
+    out: str | os.PathLike,
+    *,
+    sigma: float = 1.5,
+    exclude_above: float | None = None,
+    jobs: int | None = None,
+    client: Any = None,
+    resume: bool = False,
+    force: bool = False,
+    masks: str | os.PathLike | None = None,
+    qc: str | os.PathLike | None = None,
+    progress: bool = True,
+) -> Summary:
+    """Measure the root fraction of many photographs into a CSV (the command's engine).
+
+    Parameters
+    ----------
+    files : sequence of str or path
+        The photographs, for example from :func:`find_images`.
+    out : str or path
+        The CSV to write (see :data:`COLUMNS`).
+    sigma, exclude_above : float
+        As :func:`helpers.rootmass.root_mask`.
+    jobs : int, optional
+        Worker processes; all cores by default. 1 measures in this process.
+    client : distributed.Client, optional
+        Measure on this Dask cluster instead (``jobs`` is then ignored). The workers must
+        see the photographs, and the ``masks`` folder, at the same absolute paths.
+    resume : bool, optional
+        Keep the rows already in ``out`` and measure only the other photographs (rows with
+        a problem are kept too: delete them from the CSV to measure those files again).
+    force : bool, optional
+        Replace an existing ``out``, ``qc`` and masks.
+    masks : str or path, optional
+        Folder to save every mask in, as ``<name>-mask.png``.
+    qc : str or path, optional
+        PNG file for a montage of the photographs measured in this run, as thumbnails with
+        their masks in sky blue, each captioned with its file name.
+    progress : bool, optional
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    Summary
+
+    Raises
+    ------
+    UsageError
+        Before anything is written, for options that cannot work or would overwrite
+        something.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import imageio.v3 as iio
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> photo = np.zeros((40, 30), np.uint8)
+    >>> photo[5:35, 10:14] = 200
+    >>> iio.imwrite(folder / "plant.png", photo)
+    >>> summary = measure_files([folder / "plant.png"], folder / "results.csv", jobs=1,
+    ...                         progress=False)
+    >>> summary.measured, summary.problems
+    (1, 0)
+    """
+    from tqdm import tqdm
+
+    files = [os.fspath(file) for file in files]
+    out = Path(out)
+    masks = None if masks is None else Path(masks)
+    qc = None if qc is None else Path(qc)
+    if resume and force:
+        raise UsageError("Give either --resume (keep the rows) or --force (replace them).")
+    if not sigma > 0:
+        raise UsageError(f"sigma must be positive, not {sigma}.")
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"jobs must be 1 or more, not {jobs}.")
+    if not files:
+        raise UsageError("There are no photographs to measure.")
+    _check_outputs(files, out, masks, qc, resume, force)
+
+    done = read_done(out, sigma, exclude_above) if resume and out.exists() else set()
+    todo = [file for file in files if file not in done]
+    if masks is not None:
+        masks.mkdir(parents=True, exist_ok=True)
+    size = None
+    if qc is not None and todo:
+        size = int(max(48, min(160, (_MONTAGE_PIXELS / len(todo)) ** 0.5)))
+    tasks = [
+        {
+            "file": file,
+            "sigma": sigma,
+            "exclude_above": exclude_above,
+            "read_path": os.path.abspath(file),
+            "masks_dir": None if masks is None else os.path.abspath(masks),
+            "thumbnail_size": size,
+        }
+        for file in todo
+    ]
+
+    new = not resume or not out.exists() or out.stat().st_size == 0
+    pictures = []
+    measured = 0
+    pool = None
+    with out.open("w" if new else "a", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, COLUMNS, lineterminator="\n", extrasaction="ignore")
+        if new:
+            writer.writeheader()
+            stream.flush()
+        if client is not None:
+            from distributed import wait
+
+            client.run(_limit_threads)
+            results = _windowed(
+                lambda task: client.submit(measure_file, **task, pure=False),
+                lambda pending: wait(pending, return_when="FIRST_COMPLETED"),
+                tasks,
+                window=2 * max(1, sum(client.nthreads().values())),
+            )
+        elif (jobs or os.cpu_count() or 1) == 1 or len(tasks) <= 1:
+            results = (measure_file(**task) for task in tasks)
+        else:
+            from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+            workers = min(jobs or os.cpu_count() or 1, len(tasks))
+            pool = ProcessPoolExecutor(workers, initializer=_init_worker)
+            results = _windowed(
+                lambda task: pool.submit(measure_file, **task),
+                lambda pending: wait(pending, return_when=FIRST_COMPLETED),
+                tasks,
+                window=2 * workers,
+            )
+        bar = tqdm(
+            total=len(files),
+            initial=len(files) - len(todo),
+            unit="photo",
+            file=sys.stderr,
+            disable=not progress,
+            dynamic_ncols=True,
+        )
+        try:
+            for row in results:
+                writer.writerow(row)
+                stream.flush()
+                measured += 1
+                bar.update()
+                if row["problem"]:
+                    bar.write(row["problem"], file=sys.stderr)
+                if "thumbnail" in row:
+                    pictures.append((row["file"], row["thumbnail"]))
+        finally:
+            bar.close()
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+    problems = sort_csv(out)
+    if qc is not None and pictures:
+        from helpers.montage import montage
+
+        pictures.sort(key=lambda item: item[0])
+        captions = [Path(file).name for file, _ in pictures]
+        page = montage([picture for _, picture in pictures], captions)
+        write_atomically(qc, _png_bytes(page))
+    return Summary(out=out, measured=measured, already_done=len(done), problems=problems)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.rootmass",
+        description=(
+            "Measure the fraction of each photograph covered by roots (bright roots on a "
+            "dark background), as the root-mass episode does, and write one CSV row per "
+            "photograph. Exit status: 0 all measured, 1 some files had a problem (see the "
+            "'problem' column), 2 usage error, 130 interrupted (run again with --resume)."
+        ),
+        epilog=(
+            "example: python -m helpers.rootmass 'photos/*.jpg' --sigma 1.5 "
+            "--exclude-above 0.95 --out results.csv"
+        ),
+    )
+    parser.add_argument(
+        "patterns",
+        nargs="+",
+        metavar="PATTERN",
+        help="photographs: glob patterns in quotes ('photos/*.jpg', 'photos/**/*.png') or "
+        "file names; files named *-mask.png are ground truth and never measured",
+    )
+    parser.add_argument("--out", required=True, help="CSV file to write, e.g. results.csv")
+    parser.add_argument(
+        "--sigma", type=float, default=1.5, help="Gaussian blur, in pixels (default 1.5)"
+    )
+    parser.add_argument(
+        "--exclude-above",
+        type=float,
+        default=None,
+        metavar="LEVEL",
+        help="count pixels brighter than this after blurring (0-1; a white label) as background",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help=f"worker processes (default: all {os.cpu_count()} cores)",
+    )
+    parser.add_argument("--masks", metavar="DIR", help="save each mask as DIR/<name>-mask.png")
+    parser.add_argument(
+        "--qc",
+        metavar="FILE.png",
+        help="save a montage of thumbnails with their masks in sky blue, to check by eye",
+    )
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the rows already in --out and measure only the photographs not in it",
+    )
+    group.add_argument(
+        "--force", action="store_true", help="replace an existing --out, --qc and masks"
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="measure on the Dask cluster at this address (e.g. tcp://10.0.0.5:8786); "
+        "its workers must see the files at the same paths",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 all measured, 1 some files had a problem, 2 usage error, 130 interrupted.
+
+    Examples
+    --------
+    >>> main(["no-such-folder/*.jpg", "--out", "results.csv"])
+    2
+    """
+    from threadpoolctl import threadpool_limits
+
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    blas = threadpool_limits(limits=1)  # when measuring in this process (--jobs 1)
+    client = None
+    try:
+        files = find_images(arguments.patterns)
+        if arguments.scheduler:
+            client = _dask_client(arguments.scheduler)
+        summary = measure_files(
+            files,
+            arguments.out,
+            sigma=arguments.sigma,
+            exclude_above=arguments.exclude_above,
+            jobs=arguments.jobs,
+            client=client,
+            resume=arguments.resume,
+            force=arguments.force,
+            masks=arguments.masks,
+            qc=arguments.qc,
+            progress=not arguments.quiet,
+        )
+    except UsageError as error:
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(
+            f"\nInterrupted. The rows measured so far are in {arguments.out}; run the same "
+            "command with --resume to measure the rest.",
+            file=sys.stderr,
+        )
+        return 130
+    finally:
+        blas.restore_original_limits()
+        if client is not None:
+            client.close()
+    if summary.problems:
+        print(
+            f"{summary.problems} of the files had a problem (see the 'problem' column of "
+            f"{summary.out}).",
+            file=sys.stderr,
+        )
+        return 1
+    return 0

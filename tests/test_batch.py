@@ -1,0 +1,316 @@
+"""The batch root-mass command: rows right, nothing lost, nothing overwritten, bad files
+reported, the same results locally and on a Dask cluster."""
+
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from helpers import load_image
+from helpers.batch import COLUMNS, find_images, main, measure_file, measure_files
+from helpers.montage import SKY_BLUE
+from helpers.rootmass import root_mask
+from synthetic_photos import root_photograph
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+@pytest.fixture
+def photos(tmp_path: Path) -> Path:
+    """Six small photographs; the first three with ground-truth masks beside them."""
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for seed in range(6):
+        photograph, mask = root_photograph(seed, width=90, height=120)
+        iio.imwrite(folder / f"plant-{seed}.jpg", photograph, quality=95)
+        if seed < 3:
+            iio.imwrite(folder / f"plant-{seed}-mask.png", mask.astype(np.uint8) * 255)
+    return folder
+
+
+def run(*arguments: object) -> int:
+    return main([str(argument) for argument in arguments] + ["--quiet"])
+
+
+def test_one_sorted_row_per_photograph_with_truth_where_a_mask_lies_beside_it(photos, tmp_path):
+    out = tmp_path / "results.csv"
+    assert run(photos / "*", "--out", out, "--jobs", 2, "--exclude-above", 0.95) == 0
+    rows = read_rows(out)
+    assert tuple(rows[0]) == COLUMNS
+    assert [Path(row["file"]).name for row in rows] == [f"plant-{seed}.jpg" for seed in range(6)]
+    for seed, row in enumerate(rows):
+        gray = load_image(row["file"], gray=True)
+        mask, threshold = root_mask(gray, 1.5, 0.95)
+        assert (int(row["width"]), int(row["height"])) == (90, 120)
+        assert float(row["root_fraction"]) == pytest.approx(mask.mean(), abs=1e-4)
+        assert float(row["threshold"]) == pytest.approx(threshold, abs=1e-5)
+        assert row["problem"] == ""
+        if seed < 3:
+            truth = iio.imread(photos / f"plant-{seed}-mask.png").mean() / 255
+            assert float(row["truth"]) == pytest.approx(truth)
+            assert float(row["error"]) == pytest.approx(float(row["root_fraction"]) - truth)
+        else:
+            assert row["truth"] == row["error"] == ""
+
+
+def test_masks_are_never_measured_even_when_the_pattern_matches_them(photos, capsys):
+    assert len(find_images([str(photos / "*")])) == 6
+    assert run(photos / "*-mask.png", "--out", photos.parent / "r.csv") == 2
+    assert "Only ground-truth masks" in capsys.readouterr().err
+
+
+def test_nothing_matching_is_a_usage_error_naming_the_pattern_and_folder(tmp_path, capsys):
+    (tmp_path / "A.JPG").write_bytes(b"")
+    out = tmp_path / "results.csv"
+    assert run(tmp_path / "*.jpg", "--out", out) == 2
+    error = capsys.readouterr().err
+    assert f"No files match '{tmp_path / '*.jpg'}'" in error and str(tmp_path) in error
+    assert "A.JPG" in error and "case-sensitive" in error
+    assert run(tmp_path / "missing" / "*.jpg", "--out", out) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_bad_files_get_a_row_and_a_line_on_stderr_and_the_run_goes_on(photos, tmp_path, capsys):
+    (photos / "empty.jpg").write_bytes(b"")
+    (photos / "notes.jpg").write_text("not a photograph")
+    good = (photos / "plant-0.jpg").read_bytes()
+    (photos / "truncated.jpg").write_bytes(good[: len(good) // 2])
+    (photos / "folder.jpg").mkdir()
+    iio.imwrite(photos / "stack.tif", np.zeros((3, 20, 20, 2), np.uint8))
+    iio.imwrite(photos / "flat.png", np.full((20, 20), 90, np.uint8))
+    out = tmp_path / "results.csv"
+    assert run(photos / "*.jpg", photos / "*.tif", photos / "*.png", "--out", out) == 1
+    rows = {Path(row["file"]).name: row for row in read_rows(out)}
+    assert len(rows) == 12
+    stderr = capsys.readouterr().err
+    expected = {
+        "empty.jpg": "0 bytes",
+        "notes.jpg": "could not be read as an image",
+        "truncated.jpg": "truncated",
+        "folder.jpg": "is a folder",
+        "stack.tif": "not a 2-D grayscale or colour image",
+        "flat.png": "constant",
+    }
+    for name, problem in expected.items():
+        assert problem in rows[name]["problem"] and name in rows[name]["problem"]
+        assert rows[name]["root_fraction"] == ""
+        assert name in stderr
+    assert all(rows[f"plant-{seed}.jpg"]["problem"] == "" for seed in range(6))
+    assert "6 of the files had a problem" in stderr
+
+
+def test_a_mask_of_the_wrong_size_is_reported_and_the_measurement_kept(photos, tmp_path):
+    iio.imwrite(photos / "plant-4-mask.png", np.zeros((10, 10), np.uint8))
+    row = measure_file(str(photos / "plant-4.jpg"))
+    assert row["root_fraction"] != "" and row["truth"] == ""
+    assert "plant-4-mask.png is 10x10 pixels but the photograph is 90x120" in row["problem"]
+
+
+def test_an_existing_csv_is_kept_unless_resume_or_force(photos, tmp_path, capsys):
+    out = tmp_path / "results.csv"
+    out.write_text("precious\n")
+    assert run(photos / "*.jpg", "--out", out) == 2
+    error = capsys.readouterr().err
+    assert "already exists" in error and "--resume" in error and "--force" in error
+    assert out.read_text() == "precious\n"
+    assert run(photos / "*.jpg", "--out", out, "--resume") == 2  # not our CSV
+    assert "not a results file" in capsys.readouterr().err
+    assert out.read_text() == "precious\n"
+    assert run(photos / "*.jpg", "--out", out, "--force") == 0
+    assert len(read_rows(out)) == 6
+
+
+def test_input_images_are_never_overwritten(photos, tmp_path, capsys):
+    image = photos / "plant-0.jpg"
+    before = image.read_bytes()
+    masks_before = {path: path.read_bytes() for path in photos.glob("*-mask.png")}
+    assert run(photos / "*.jpg", "--out", image, "--force") == 2
+    assert run(photos / "*.jpg", "--out", tmp_path / "r.csv", "--qc", image, "--force") == 2
+    assert run(photos / "*.jpg", "--out", tmp_path / "r.csv", "--masks", photos, "--force") == 2
+    error = capsys.readouterr().err
+    assert "would overwrite an image" in error and "taken for ground truth" in error
+    assert image.read_bytes() == before
+    assert {path: path.read_bytes() for path in photos.glob("*-mask.png")} == masks_before
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_masks_and_qc_montage(photos, tmp_path):
+    out, masks, qc = tmp_path / "results.csv", tmp_path / "masks", tmp_path / "qc.png"
+    assert run(photos / "*.jpg", "--out", out, "--masks", masks, "--qc", qc) == 0
+    for row in read_rows(out):
+        saved = iio.imread(masks / (Path(row["file"]).stem + "-mask.png"))
+        assert saved.shape == (120, 90) and set(np.unique(saved)) <= {0, 255}
+        assert saved.mean() / 255 == pytest.approx(float(row["root_fraction"]))
+    page = iio.imread(qc)
+    assert page.ndim == 3 and page.shape[0] > 120 and page.shape[1] > 90
+    sky_blue = np.all(np.abs(page.astype(int) - SKY_BLUE) < 60, axis=-1)
+    assert sky_blue.sum() > 20  # the masks show
+    # running again refuses to replace the masks and the montage, unless told
+    assert run(photos / "*.jpg", "--out", tmp_path / "other.csv", "--masks", masks) == 2
+    assert run(photos / "*.jpg", "--out", tmp_path / "other.csv", "--qc", qc) == 2
+
+
+@pytest.fixture
+def many_photos(tmp_path: Path) -> Path:
+    """60 copies of a 1000x1500 photograph: slow enough to interrupt part-way."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    photograph, _ = root_photograph(7, width=1000, height=1500)
+    iio.imwrite(folder / "photo-000.jpg", photograph)
+    for index in range(1, 60):
+        shutil.copy(folder / "photo-000.jpg", folder / f"photo-{index:03}.jpg")
+    return folder
+
+
+def count_lines(path: Path) -> int:
+    return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
+def test_killed_run_resumes_with_no_row_missing_or_duplicated(many_photos, tmp_path):
+    out = tmp_path / "results.csv"
+    command = [sys.executable, "-m", "helpers.rootmass", str(many_photos / "*.jpg")]
+    command += ["--out", str(out), "--jobs", "1", "--quiet"]
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE)
+    try:
+        while count_lines(out) < 6 and process.poll() is None:
+            time.sleep(0.001)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.communicate()
+    written = count_lines(out) - 1
+    assert process.returncode == -signal.SIGKILL
+    assert 5 <= written < 60, "the run should have been killed part-way"
+    assert run(many_photos / "*.jpg", "--out", out) == 2  # still refuses to overwrite
+    assert run(many_photos / "*.jpg", "--out", out, "--resume") == 0
+    files = [row["file"] for row in read_rows(out)]
+    assert files == sorted(set(files)) and len(files) == 60
+    fractions = {row["root_fraction"] for row in read_rows(out)}
+    assert len(fractions) == 1  # the same photograph, measured the same way every time
+
+
+def test_ctrl_c_keeps_the_rows_and_says_how_to_resume(many_photos, tmp_path):
+    out = tmp_path / "results.csv"
+    command = [sys.executable, "-m", "helpers.rootmass", str(many_photos / "*.jpg")]
+    command += ["--out", str(out), "--jobs", "2", "--quiet"]
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    while count_lines(out) < 4 and process.poll() is None:
+        time.sleep(0.001)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate()
+    assert process.returncode == 130
+    assert "Interrupted" in stderr and "--resume" in stderr
+    assert 3 <= len(read_rows(out)) < 60
+    assert run(many_photos / "*.jpg", "--out", out, "--resume") == 0
+    files = [row["file"] for row in read_rows(out)]
+    assert files == sorted(set(files)) and len(files) == 60
+
+
+def test_resume_drops_a_partly_written_last_line(photos, tmp_path):
+    out = tmp_path / "results.csv"
+    files = find_images([str(photos / "*.jpg")])
+    measure_files(files[:2], out, jobs=1, progress=False)
+    complete = out.read_text()
+    with out.open("a") as stream:
+        stream.write(f"{files[2]},90,120,1.5,,0.4")  # killed in the middle of a row
+    summary = measure_files(files, out, jobs=1, resume=True, progress=False)
+    assert (summary.already_done, summary.measured) == (2, 4)
+    rows = read_rows(out)
+    assert [row["file"] for row in rows] == files
+    assert all(row["root_fraction"] and row["problem"] == "" for row in rows)
+    assert out.read_text().startswith(complete)
+
+
+def test_resume_with_other_options_is_refused(photos, tmp_path, capsys):
+    out = tmp_path / "results.csv"
+    assert run(photos / "*.jpg", "--out", out, "--sigma", 2) == 0
+    assert run(photos / "*.jpg", "--out", out, "--resume") == 2
+    assert "measured with sigma=2.0" in capsys.readouterr().err
+
+
+def test_progress_bar_goes_to_stderr(photos, tmp_path, capfd):
+    assert main([str(photos / "*.jpg"), "--out", str(tmp_path / "r.csv"), "--jobs", "1"]) == 0
+    captured = capfd.readouterr()
+    assert captured.out == "" and "6/6" in captured.err
+
+
+def test_scheduler_without_dask_gets_a_clear_message(photos, tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if it were not installed
+    out = tmp_path / "results.csv"
+    assert run(photos / "*.jpg", "--out", out, "--scheduler", "tcp://127.0.0.1:1") == 2
+    assert "--scheduler needs Dask" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_the_module_imports_and_runs_without_dask(photos, tmp_path):
+    # a fresh interpreter in which importing dask or distributed fails
+    code = (
+        "import sys; sys.modules['dask'] = sys.modules['distributed'] = None; "
+        "from helpers.batch import main; "
+        f"sys.exit(main([{str(photos / '*.jpg')!r}, '--out', {str(tmp_path / 'r.csv')!r}, "
+        "'--quiet']))"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+    assert len(read_rows(tmp_path / "r.csv")) == 6
+
+
+def test_the_command_runs_without_opencv(photos, tmp_path):
+    # OpenCV is only the tests' oracle: learners' environments need not have it
+    code = (
+        "import sys; sys.modules['cv2'] = None; "
+        "from helpers.batch import main; "
+        f"sys.exit(main([{str(photos / '*.jpg')!r}, '--out', {str(tmp_path / 'r.csv')!r}, "
+        f"'--masks', {str(tmp_path / 'masks')!r}, '--qc', {str(tmp_path / 'qc.png')!r}, "
+        "'--jobs', '2', '--quiet']))"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+    assert len(read_rows(tmp_path / "r.csv")) == 6
+    assert (tmp_path / "qc.png").exists() and len(list((tmp_path / "masks").iterdir())) == 6
+
+
+def test_a_dask_cluster_gives_identical_results(photos, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    local = tmp_path / "local.csv"
+    assert run(photos / "*.jpg", "--out", local, "--jobs", 2, "--masks", tmp_path / "m1") == 0
+    with (
+        distributed.LocalCluster(
+            n_workers=1,
+            threads_per_worker=2,
+            host="127.0.0.1",  # scheduler and worker on loopback only
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        files = find_images([str(photos / "*.jpg")])
+        measure_files(files, tmp_path / "api.csv", client=client, progress=False)
+        command = [photos / "*.jpg", "--out", tmp_path / "cli.csv", "--masks", tmp_path / "m2"]
+        assert run(*command, "--scheduler", cluster.scheduler_address) == 0
+    assert (tmp_path / "api.csv").read_text() == local.read_text()
+    assert (tmp_path / "cli.csv").read_text() == local.read_text()
+    for mask in (tmp_path / "m1").iterdir():
+        assert mask.read_bytes() == (tmp_path / "m2" / mask.name).read_bytes()
+
+
+def test_python_m_helpers_rootmass_is_the_command(photos, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "helpers.rootmass", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "--exclude-above" in result.stdout and "--resume" in result.stdout
+    assert os.cpu_count() is not None
