@@ -36,8 +36,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 def build_site(out: Path) -> Path:
     """Build the site as `make site` does, into ``out``; fail with Sphinx's own messages."""
-    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-c", "website",
-               "-b", "html", ".", str(out)]  # fmt: skip
+    command = [sys.executable, "-m", "sphinx", "-j", "auto", "-W", "--keep-going", "-q",
+               "-c", "website", "-b", "html", ".", str(out)]  # fmt: skip
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=540)
     errors = [line for line in result.stderr.splitlines() if "[IPKernelApp]" not in line]
     assert result.returncode == 0, "sphinx-build failed:\n" + "\n".join(errors[-60:])
