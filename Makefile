@@ -45,7 +45,7 @@ expected: $(STAMP)  ## Re-execute the episodes into tests/expected/ (review the 
 	$(BIN)/python tests/episode_notebooks.py $(EPISODES)
 
 site: $(STAMP)  ## Build the lesson's website into _build/site, executing every episode, offline
-	tests/offline $(BIN)/sphinx-build -j auto -W --keep-going -q -c website -b html . $(SITE)
+	tests/offline $(BIN)/sphinx-build -E -j auto -W --keep-going -q -c website -b html . $(SITE)
 	@echo "The site is in $(SITE): open $(SITE)/index.html in a browser."
 
 learner: $(STAMP)  ## Write code-along notebooks (no solutions, no outputs) into learner/

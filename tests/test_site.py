@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import nbformat
 import pytest
 from browser_tools import is_local, launch_chromium, missing_browser
-from episode_notebooks import ROOT, episode_paths, read_episode
+from episode_notebooks import ROOT, episode_paths, expected_path, read_episode
 
 SCREENSHOTS = ROOT / "_build" / "site-screenshots"
 #: What a widget shows when it has no picture to fall back on.
@@ -273,7 +274,18 @@ def test_episodes_show_widget_figures_as_pictures_with_their_alt_text(served):
             assert placeholder not in visit.text, f"{episode.name} shows {placeholder!r}"
 
 
-def test_solutions_are_folded(served):
+def _printed_lines(cells) -> set[str]:
+    return {
+        line.strip()
+        for cell in cells
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "stream"
+        for line in output["text"].splitlines()
+        if line.strip()
+    }
+
+
+def test_solutions_are_folded_with_their_outputs(served):
     for episode in episode_paths():
         cells = read_episode(episode).cells
         hidden = sum(
@@ -283,6 +295,12 @@ def test_solutions_are_folded(served):
         visit = served[f"episodes/{episode.stem}.html"]
         assert visit.folded == hidden, f"{episode.name}: {visit.folded} folded, {hidden} expected"
         assert visit.unfolded == 0
+        executed = nbformat.read(expected_path(episode), as_version=4).cells
+        solution = [cell for cell in executed if "solution" in cell.metadata.get("tags", [])]
+        taught = [cell for cell in executed if "solution" not in cell.metadata.get("tags", [])]
+        answers = _printed_lines(solution) - _printed_lines(taught)
+        shown = set(visit.text.splitlines())
+        assert not answers & shown, f"{episode.name} shows a solution's output: {answers & shown}"
 
 
 def test_episodes_link_to_the_glossary(served):

@@ -4,7 +4,11 @@
   text; this gives each one the alt text written in its cell's ``mystnb.image.alt``
   metadata, which myst-nb applies only to PNG outputs.
 - On the episode pages, the first use of each glossary term links to the glossary, so the
-  Markdown episodes need no Sphinx-only syntax and still render in JupyterLab.
+  Markdown episodes need no Sphinx-only syntax and still render in JupyterLab. A term in
+  bold (where the episode introduces it) is preferred to an earlier plain use.
+- A solution's code cells (tagged ``solution`` and ``hide-input``) fold away with their
+  outputs, behind "Show the solution": a folded code cell whose figure or numbers show
+  would give the answer away.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import re
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 #: Glossary entries too common as plain words to link automatically.
 NOT_LINKED = {"mask", "opening", "closing", "pixel", "dtype", "background", "foreground"}
@@ -71,9 +76,9 @@ def link_glossary_terms(app: Sphinx, doctree: nodes.document, docname: str) -> N
     names = sorted(terms, key=len, reverse=True)  # "binary mask" before "mask"
     pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")(?:s|es)?\b", re.I)
     linked: set[str] = set()
-    for text in list(doctree.findall(nodes.Text)):
-        if not _eligible(text):
-            continue
+    texts = [text for text in doctree.findall(nodes.Text) if _eligible(text)]
+    in_bold = [text for text in texts if isinstance(text.parent, nodes.strong)]
+    for text in in_bold + [text for text in texts if text not in in_bold]:
         parent, remaining, pieces = text.parent, str(text), []
         while True:
             match = next(
@@ -96,6 +101,28 @@ def link_glossary_terms(app: Sphinx, doctree: nodes.document, docname: str) -> N
             parent.replace(text, pieces)
 
 
+class FoldSolutions(SphinxPostTransform):
+    """Fold a solution's code cell with its outputs (myst-nb folds its code only)."""
+
+    default_priority = 190  # before myst-nb's HideInputCells (199) turns hide_mode into HTML
+    formats = ("html",)
+
+    def run(self, **kwargs) -> None:
+        previous, part = None, 1
+        for node in self.document.findall(nodes.container):
+            tags = node.get("cell_metadata", {}).get("tags", [])
+            if node.get("nb_element") != "cell_code" or "solution" not in tags:
+                continue
+            index = node.get("cell_index")
+            part = part + 1 if previous is not None and index == previous + 1 else 1
+            previous = index
+            if node.children:
+                label = "the solution" if part == 1 else f"the solution, part {part}"
+                node["hide_mode"] = "all"
+                node["prompt_show"] = f"Show {label}"
+                node["prompt_hide"] = f"Hide {label}"
+
+
 def refuse_math(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Stop the build on a page with equations: MathJax would have to come from a CDN."""
     if context.get("has_maths_elements"):
@@ -106,6 +133,7 @@ def refuse_math(app: Sphinx, pagename: str, templatename: str, context: dict, do
 
 
 def setup(app: Sphinx) -> dict:
+    app.add_post_transform(FoldSolutions)
     app.connect("html-page-context", refuse_math)
     app.connect("doctree-resolved", add_alt_text)
     app.connect("doctree-resolved", link_glossary_terms)
