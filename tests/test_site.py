@@ -12,6 +12,7 @@ Playwright. LESSON_SITE=_build/site checks an existing build instead of building
 import functools
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -320,3 +321,39 @@ def test_search_finds_the_episodes(browser, server):
              for i in range(results.count())]  # fmt: skip
     page.close()
     assert any("episodes/" in href for href in hrefs), hrefs
+
+
+def test_setup_page_says_how_to_install_and_check(served):
+    text = served["website/setup.html"].text
+    for command in ("make lab", "conda env create -f environment.yml", "python -m helpers.check",
+                    "python -m helpers.labsetup"):  # fmt: skip
+        assert command in text, f"the set-up page does not mention {command!r}"
+
+
+#: Words every episode relies on; the glossary must explain each.
+LESSON_TERMS = (
+    "threshold",
+    "binary mask",
+    "histogram",
+    "Otsu's method",
+    "between-class variance",
+    "adaptive threshold",
+    "local threshold",
+    "block size",
+    "offset",
+    "morphological opening",
+    "morphological closing",
+    "connected component",
+    "ground truth",
+    "Dice score",
+    "root fraction",
+    "foreground fraction",
+    "grayscale",
+)
+
+
+def test_glossary_explains_the_lessons_terms(served):
+    ids = {anchor.lower() for anchor in served["website/glossary.html"].ids}
+    for term in LESSON_TERMS:
+        anchor = "term-" + re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+        assert anchor in ids, f"the glossary has no entry {term!r} (#{anchor})"
