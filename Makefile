@@ -9,8 +9,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EPISODES := $(sort $(wildcard episodes/[0-9]*.md))
 LAB_ARGS ?=
+SITE := _build/site
 
-.PHONY: help lab test lint data figures expected bench clean
+.PHONY: help lab test lint data figures expected bench site learner clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -46,5 +47,12 @@ expected: $(STAMP)  ## Re-execute the episodes into tests/expected/ (review the 
 bench: $(STAMP)  ## Run the benchmarks
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
 
+site: $(STAMP)  ## Build the lesson's website into _build/site, executing every episode, offline
+	tests/offline $(BIN)/sphinx-build -E -j auto -W --keep-going -q -c website -b html . $(SITE)
+	@echo "The site is in $(SITE): open $(SITE)/index.html in a browser."
+
+learner: $(STAMP)  ## Write code-along notebooks (no solutions, no outputs) into learner/
+	$(BIN)/python website/learner_notebooks.py --out learner
+
 clean:  ## Remove the environment and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache _build learner

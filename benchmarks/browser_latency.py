@@ -15,13 +15,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tests.browser.lab import (  # noqa: E402
-    CHROMIUM,
     explorer_outputs,
-    launch_chromium,
     notebook_from_markdown,
     open_and_run,
     running_lab,
 )
+from tests.browser_tools import CHROMIUM, launch_chromium  # noqa: E402
 
 MOVES = 30
 RECORD_PAINTS = """() => {

@@ -15,13 +15,12 @@ from pathlib import Path
 import pytest
 
 from tests.browser.lab import (
-    CHROMIUM,
     NOTEBOOK,
     explorer_outputs,
-    launch_chromium,
     open_and_run,
     running_lab,
 )
+from tests.browser_tools import CHROMIUM, launch_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"

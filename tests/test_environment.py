@@ -13,15 +13,27 @@ CONDA_TO_PYPI: dict[str, str] = {"dask-core": "dask"}
 
 
 def _pypi_pins() -> dict[str, str]:
+    """Every pinned requirement, run-time and of every extra (the test extra names the others
+    by referring to the project itself, which is skipped here)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    requirements = project["dependencies"] + project["optional-dependencies"]["test"]
+    requirements = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        requirements += extra
     pins = {}
     for requirement in requirements:
+        if requirement.startswith(project["name"] + "["):
+            continue
         name, version = re.fullmatch(
             r"([A-Za-z0-9_.-]+)==([0-9][0-9A-Za-z.]*)", requirement
         ).groups()
         pins[name.lower()] = version
     return pins
+
+
+def test_the_test_extra_installs_every_other_extra():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = sorted(set(project["optional-dependencies"]) - {"test"})
+    assert f"{project['name']}[{','.join(extras)}]" in project["optional-dependencies"]["test"]
 
 
 def _conda_pins() -> dict[str, str]:

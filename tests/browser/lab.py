@@ -20,16 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: The visible notebook (JupyterLab keeps hidden panels in the page).
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
@@ -125,13 +115,6 @@ def notebook_from_markdown(markdown: Path, notebook: Path) -> Path:
 
     jupytext.write(jupytext.read(markdown), notebook)
     return notebook
-
-
-def launch_chromium(playwright):
-    """The system's chromium, headless, with nothing that reaches the network."""
-    return playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
 
 
 def open_and_run(page, url: str, figures: int, timeout: float = 120_000) -> None:

@@ -1,0 +1,402 @@
+"""Check a learner's set-up before the workshop: ``python -m helpers.check``.
+
+Prints one line per check, a tick or a cross, and for every cross the exact command that
+fixes it. Exit status 0 when everything is in place, 1 otherwise.
+
+What it checks:
+
+- Python is 3.11 or newer;
+- every package the lesson pins is installed, at the pinned version (the pins are read from
+  the installed ``thresholding-lesson-helpers`` distribution, i.e. from ``pyproject.toml``,
+  so they are written down in one place only);
+- the JupyterLab extensions that draw widgets and interactive figures are installed and
+  not disabled;
+- JupyterLab opens the Markdown episodes as notebooks (:mod:`helpers.labsetup`);
+- the lesson's data folder holds every image its manifest lists.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import TextIO
+
+from helpers.bundled import data_dir
+from helpers.labsetup import DEFAULT_VIEWERS, overrides_path
+
+#: The distribution that carries the lesson's pins (this folder's pyproject.toml).
+DISTRIBUTION = "thresholding-lesson-helpers"
+#: JupyterLab extensions the episodes need, and the package that installs each.
+LAB_EXTENSIONS = {
+    "@jupyter-widgets/jupyterlab-manager": "ipywidgets",
+    "jupyter-matplotlib": "ipympl",
+}
+#: How to rebuild everything at once, for either route.
+REBUILD = "`make lab` (or, with conda: `conda env update -f environment.yml`)"
+
+_PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+_PIN = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*==\s*([^\s;]+)\s*(?:;(.*))?")
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one check.
+
+    Attributes
+    ----------
+    ok : bool
+        True when the check passed.
+    what : str
+        What was checked, and what was found.
+    fix : str
+        What to run when the check failed (empty when it passed).
+    """
+
+    ok: bool
+    what: str
+    fix: str = ""
+
+
+def parse_pins(requirements: Iterable[str]) -> dict[str, str]:
+    """The ``name==version`` pins among requirement strings, leaving out optional extras.
+
+    Parameters
+    ----------
+    requirements : iterable of str
+        Requirement strings as :func:`importlib.metadata.requires` returns them.
+
+    Returns
+    -------
+    dict of str to str
+        Package name to pinned version, in the order given.
+
+    Examples
+    --------
+    >>> parse_pins(["numpy==2.4.6", 'pytest==9.2.0; extra == "test"', "tqdm>=4"])
+    {'numpy': '2.4.6'}
+    """
+    pins = {}
+    for requirement in requirements:
+        match = _PIN.fullmatch(requirement)
+        if match and not (match.group(3) and "extra" in match.group(3)):
+            pins[match.group(1)] = match.group(2)
+    return pins
+
+
+def lesson_pins() -> dict[str, str]:
+    """The packages the lesson needs and their pinned versions.
+
+    Read from the installed helpers distribution's metadata; when it is not installed (the
+    folder was copied, not installed), from the ``pyproject.toml`` beside the package.
+
+    Returns
+    -------
+    dict of str to str
+        Package name to pinned version.
+
+    Examples
+    --------
+    >>> lesson_pins()["numpy"]
+    '2.4.6'
+    """
+    try:
+        requirements = metadata.requires(DISTRIBUTION) or []
+    except metadata.PackageNotFoundError:
+        requirements = tomllib.loads(_PYPROJECT.read_text())["project"]["dependencies"]
+    return parse_pins(requirements)
+
+
+def check_python(version: tuple[int, ...] = tuple(sys.version_info)) -> Result:
+    """Python must be 3.11 or newer.
+
+    Parameters
+    ----------
+    version : tuple of int, optional
+        The version to judge (default: the running Python's).
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> check_python((3, 10, 4)).ok
+    False
+    """
+    shown = ".".join(str(part) for part in version[:3])
+    if tuple(version[:2]) >= (3, 11):
+        return Result(True, f"Python {shown}")
+    return Result(False, f"Python {shown}: the lesson needs 3.11 or newer", REBUILD)
+
+
+def check_package(name: str, pin: str) -> Result:
+    """One package is installed, at the version the lesson pins.
+
+    Parameters
+    ----------
+    name : str
+        Package name, as pip knows it.
+    pin : str
+        The version the lesson was tested with.
+
+    Returns
+    -------
+    Result
+        A different version passes (the lesson usually works), with a note saying so.
+
+    Examples
+    --------
+    >>> check_package("no-such-package-here", "1.0").fix
+    'pip install "no-such-package-here==1.0"'
+    """
+    install = f'pip install "{name}=={pin}"'
+    try:
+        installed = metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return Result(False, f"{name} is not installed (the lesson uses {pin})", install)
+    if installed != pin:
+        return Result(
+            True,
+            f"{name} {installed} (note: the lesson was tested with {pin}; "
+            f"numbers may differ slightly; to match: {install})",
+        )
+    return Result(True, f"{name} {installed}")
+
+
+def _labextension_dirs(prefix: str | Path | None) -> list[Path]:
+    if prefix is not None:
+        return [Path(prefix) / "share" / "jupyter" / "labextensions"]
+    from jupyter_core.paths import jupyter_path
+
+    return [Path(path) for path in jupyter_path("labextensions")]
+
+
+def _disabled_extensions(prefix: str | Path | None) -> set[str]:
+    if prefix is not None:
+        folders = [Path(prefix) / "etc" / "jupyter"]
+    else:
+        from jupyter_core.paths import jupyter_config_path
+
+        folders = [Path(path) for path in jupyter_config_path()]
+    disabled: set[str] = set()
+    for folder in folders:
+        page_config = folder / "labconfig" / "page_config.json"
+        try:
+            entries = json.loads(page_config.read_text()).get("disabledExtensions", {})
+        except (OSError, ValueError):
+            continue
+        if isinstance(entries, dict):
+            disabled.update(name for name, off in entries.items() if off)
+        else:
+            disabled.update(entries)
+    return disabled
+
+
+def check_extension(name: str, prefix: str | Path | None = None) -> Result:
+    """A JupyterLab extension is installed and not disabled.
+
+    Parameters
+    ----------
+    name : str
+        The extension's name, for example ``'jupyter-matplotlib'``.
+    prefix : str or path, optional
+        Look only in this environment; by default, everywhere JupyterLab looks.
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> check_extension("jupyter-matplotlib", prefix="/nowhere").fix
+    'pip install "ipympl==0.10.0"'
+    """
+    package = LAB_EXTENSIONS.get(name, name)
+    pin = lesson_pins().get(package)
+    install = f'pip install "{package}=={pin}"' if pin else f"pip install {package}"
+    if name in _disabled_extensions(prefix):
+        return Result(
+            False, f"JupyterLab extension {name} is disabled", f"jupyter labextension enable {name}"
+        )
+    for folder in _labextension_dirs(prefix):
+        if (folder / name / "package.json").is_file():
+            return Result(True, f"JupyterLab extension {name} ({package})")
+    return Result(
+        False,
+        f"JupyterLab extension {name} is missing: figures and sliders will not show",
+        install,
+    )
+
+
+def check_viewer_setting(prefix: str | Path | None = None) -> Result:
+    """JupyterLab opens Markdown episodes as notebooks (the setting of :mod:`helpers.labsetup`).
+
+    Parameters
+    ----------
+    prefix : str or path, optional
+        The environment's prefix (default: the running Python's).
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> check_viewer_setting("/nowhere").fix
+    'python -m helpers.labsetup'
+    """
+    path = overrides_path(sys.prefix if prefix is None else prefix)
+    fix = "python -m helpers.labsetup"
+    try:
+        settings = json.loads(path.read_text())
+    except OSError:
+        return Result(False, f"episodes open as plain text: {path} does not exist", fix)
+    except ValueError:
+        return Result(False, f"{path} is not valid JSON; fix or delete it", fix)
+    for plugin, values in DEFAULT_VIEWERS.items():
+        current = settings.get(plugin, {}).get("defaultViewers", {})
+        if any(current.get(kind) != viewer for kind, viewer in values["defaultViewers"].items()):
+            return Result(False, f"episodes open as plain text: {path} lacks the setting", fix)
+    return Result(True, "JupyterLab opens the Markdown episodes as notebooks")
+
+
+def check_data(folder: str | Path | None = None) -> Result:
+    """The lesson's data folder holds every image its ``manifest.json`` lists.
+
+    Parameters
+    ----------
+    folder : str or path, optional
+        The data folder (default: :func:`helpers.data_dir`).
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> check_data("/nowhere").ok
+    False
+    """
+    folder = Path(folder) if folder is not None else data_dir()
+    fix = "`make data` (regenerates the images), or download the lesson again"
+    manifest = folder / "manifest.json"
+    try:
+        images = json.loads(manifest.read_text())["images"]
+    except (OSError, ValueError, KeyError):
+        return Result(False, f"the lesson's images are missing: no {manifest}", fix)
+    files = [
+        entry.get(key, "")
+        for name, entry in images.items()
+        for key in ("file", "mask")
+        if key in entry or key == "file"
+    ]
+    missing = [name or "?" for name in files if not name or not _nonempty(folder / name)]
+    if missing:
+        return Result(
+            False,
+            f"{len(missing)} of the lesson's image files are missing or empty in {folder}: "
+            + ", ".join(missing),
+            fix,
+        )
+    return Result(True, f"the lesson's {len(images)} images and their masks in {folder}")
+
+
+def _nonempty(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0
+
+
+def run_checks(prefix: str | Path | None = None) -> list[Result]:
+    """Every check, in the order they are printed.
+
+    Parameters
+    ----------
+    prefix : str or path, optional
+        Check the JupyterLab extensions and setting of this environment only (default:
+        wherever JupyterLab looks, and the running Python's environment).
+
+    Returns
+    -------
+    list of Result
+    """
+    results = [check_python()]
+    results += [check_package(name, pin) for name, pin in lesson_pins().items()]
+    results += [check_extension(name, prefix) for name in LAB_EXTENSIONS]
+    results += [check_viewer_setting(prefix), check_data()]
+    return results
+
+
+def _marks(stream: TextIO) -> tuple[str, str]:
+    try:
+        "✓✗".encode(getattr(stream, "encoding", None) or "ascii")
+    except (LookupError, UnicodeEncodeError):
+        return "[ok]", "[X]"
+    return "✓", "✗"
+
+
+def report(results: list[Result], stream: TextIO | None = None) -> int:
+    """Print the results, with a fix for each failure, and return the exit status.
+
+    Parameters
+    ----------
+    results : list of Result
+    stream : file-like, optional
+        Where to print (default: standard output). Ticks and crosses are printed as
+        ``[ok]`` and ``[X]`` when it cannot encode them.
+
+    Returns
+    -------
+    int
+        0 when every check passed, 1 otherwise.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()  # no encoding: plain ASCII marks
+    >>> report([Result(True, "numpy 2.4.6"), Result(False, "x is missing", "pip install x")], out)
+    1
+    >>> print(out.getvalue())
+    [ok] numpy 2.4.6
+    [X] x is missing
+        fix: pip install x
+    <BLANKLINE>
+    1 problem. Run the commands above, or rebuild everything: ...
+    """
+    stream = sys.stdout if stream is None else stream
+    tick, cross = _marks(stream)
+    for result in results:
+        print(f"{tick if result.ok else cross} {result.what}", file=stream)
+        if not result.ok and result.fix:
+            print(f"    fix: {result.fix}", file=stream)
+    failures = sum(not result.ok for result in results)
+    print(file=stream)
+    if failures:
+        problems = "problem" if failures == 1 else "problems"
+        print(
+            f"{failures} {problems}. Run the commands above, or rebuild everything: {REBUILD}.",
+            file=stream,
+        )
+        return 1
+    print("All set: you are ready for the workshop.", file=stream)
+    return 0
+
+
+def main() -> int:
+    """Run every check and print the report.
+
+    Returns
+    -------
+    int
+        The exit status: 0 when all is well, 1 otherwise.
+    """
+    print("Checking your set-up for the image thresholding lesson\n")
+    return report(run_checks())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

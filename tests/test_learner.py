@@ -1,0 +1,156 @@
+"""Code-along notebooks (`make learner`): no solution left, every challenge kept, they run."""
+
+import ast
+import builtins
+import importlib.util
+
+import nbformat
+import pytest
+from episode_notebooks import ROOT, episode_paths, read_episode
+from nbclient import NotebookClient
+
+EPISODES = episode_paths()
+IDS = [path.stem for path in EPISODES]
+
+
+def _learner_module():
+    path = ROOT / "website" / "learner_notebooks.py"
+    spec = importlib.util.spec_from_file_location("learner_notebooks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+@pytest.fixture(scope="module")
+def learner_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("learner")
+    assert _learner_module().main(["--out", str(out)]) == 0
+    return out
+
+
+def _learner(learner_dir, episode):
+    return nbformat.read(learner_dir / f"{episode.stem}.ipynb", as_version=4)
+
+
+def test_one_notebook_per_episode(learner_dir):
+    assert sorted(path.stem for path in learner_dir.glob("*.ipynb")) == IDS
+
+
+@pytest.mark.parametrize("episode", EPISODES, ids=IDS)
+def test_no_solution_survives(learner_dir, episode):
+    learner = _learner(learner_dir, episode)
+    assert not [cell for cell in learner.cells if "solution" in _tags(cell)]
+    texts = [cell.source for cell in learner.cells]
+    cells = read_episode(episode).cells
+    solutions = [cell for cell in cells if "solution" in _tags(cell)]
+    assert solutions, f"{episode.name} has no solution to remove"
+    taught = "\n".join(cell.source for cell in cells if "solution" not in _tags(cell))
+    for solution in solutions:
+        assert solution.source not in texts
+        for line in solution.source.splitlines():
+            if len(line.strip()) > 10 and line not in taught:  # a line only the solution has
+                assert not any(line in text for text in texts), f"solution line left: {line}"
+
+
+@pytest.mark.parametrize("episode", EPISODES, ids=IDS)
+def test_every_challenge_is_kept_with_a_cell_to_answer_in(learner_dir, episode):
+    cells = _learner(learner_dir, episode).cells
+    wanted = [cell.source for cell in read_episode(episode).cells if "challenge" in _tags(cell)]
+    kept = [index for index, cell in enumerate(cells) if "challenge" in _tags(cell)]
+    assert [cells[index].source for index in kept] == wanted
+    for index in kept:
+        answer = cells[index + 1]
+        assert answer.cell_type == "code" and answer.source == ""
+
+
+@pytest.mark.parametrize("episode", EPISODES, ids=IDS)
+def test_the_rest_is_the_episode_without_outputs(learner_dir, episode):
+    learner = _learner(learner_dir, episode)
+    nbformat.validate(learner)
+    taught = [
+        (cell.cell_type, cell.source)
+        for cell in read_episode(episode).cells
+        if "solution" not in _tags(cell)
+    ]
+    assert [(cell.cell_type, cell.source) for cell in learner.cells if cell.source] == [
+        item for item in taught if item[1]
+    ]
+    for cell in learner.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+    assert learner.metadata.kernelspec.name == "python3"
+    assert "jupytext" not in learner.metadata
+
+
+def _bound_and_used(source: str) -> tuple[set[str], set[str]]:
+    code = "\n".join(
+        line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
+    )
+    bound, used = set(), set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name):
+            (bound if isinstance(node.ctx, ast.Store | ast.Del) else used).add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    return bound, used
+
+
+@pytest.mark.parametrize("episode", EPISODES, ids=IDS)
+def test_no_cell_needs_a_name_only_a_solution_defines(learner_dir, episode):
+    """Removing the solutions must not break the cells after them."""
+    from_solutions = set()
+    for cell in read_episode(episode).cells:
+        if cell.cell_type == "code" and "solution" in _tags(cell):
+            from_solutions |= _bound_and_used(cell.source)[0]
+    defined = set(dir(builtins))
+    for cell in _learner(learner_dir, episode).cells:
+        if cell.cell_type != "code":
+            continue
+        bound, used = _bound_and_used(cell.source)
+        missing = (used - defined - bound) & from_solutions
+        assert not missing, (
+            f"{episode.name}: {sorted(missing)} come from a solution:\n{cell.source}"
+        )
+        defined |= bound
+
+
+def _setup_section(cells):
+    """The cells of the "## Setup" section, where every episode imports what it uses."""
+    start = next(i for i, cell in enumerate(cells) if cell.source.startswith("## Setup"))
+    end = next(
+        (i for i, cell in enumerate(cells) if i > start and cell.source.startswith("## ")),
+        len(cells),
+    )
+    return cells[start:end]
+
+
+@pytest.mark.parametrize("episode", EPISODES, ids=IDS)
+def test_setup_cells_run(learner_dir, episode, tmp_path):
+    """The set-up cells run from a fresh kernel in another folder, and load the first image.
+
+    The whole episode runs in the notebook tests (nbval) and in the site build; the test
+    above shows that removing the solutions takes nothing the later cells need.
+    """
+    learner = _learner(learner_dir, episode)
+    learner.cells = _setup_section(learner.cells)
+    assert any(cell.cell_type == "code" and "import" in cell.source for cell in learner.cells)
+    learner.cells.append(
+        nbformat.v4.new_code_cell(
+            "assert helpers.load_image('coins', gray=True).shape == (303, 384)"
+        )
+    )
+    client = NotebookClient(
+        learner, timeout=300, kernel_name="python3", resources={"metadata": {"path": tmp_path}}
+    )
+    client.execute()
+    for cell in learner.cells:
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", cell.source

@@ -1,0 +1,359 @@
+"""The lesson's website in a real browser: built offline, complete, and self-contained.
+
+Builds the site once (as `make site` does, every episode executed), serves it from
+127.0.0.1 and also opens it from disk (file://), visits every page in headless chromium,
+and checks that no image is broken or lacks alt text, that every link inside the site leads
+to a page and anchor that exist, that no request leaves the machine (any such request is
+blocked and reported), that widget figures show as pictures and solutions are folded.
+Screenshots of every page go to _build/site-screenshots/. Skips without chromium or
+Playwright. LESSON_SITE=_build/site checks an existing build instead of building one.
+"""
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+from browser_tools import is_local, launch_chromium, missing_browser
+from episode_notebooks import ROOT, episode_paths, expected_path, read_episode
+
+SCREENSHOTS = ROOT / "_build" / "site-screenshots"
+#: What a widget shows when it has no picture to fall back on.
+WIDGET_PLACEHOLDERS = ("Canvas(", "VBox(", "HBox(", "interactive(", "Loading widget")
+
+if missing_browser():
+    pytest.skip(missing_browser(), allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+def build_site(out: Path) -> Path:
+    """Build the site as `make site` does, into ``out``; fail with Sphinx's own messages."""
+    command = [sys.executable, "-m", "sphinx", "-j", "auto", "-W", "--keep-going", "-q",
+               "-c", "website", "-b", "html", ".", str(out)]  # fmt: skip
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=540)
+    errors = [line for line in result.stderr.splitlines() if "[IPKernelApp]" not in line]
+    assert result.returncode == 0, "sphinx-build failed:\n" + "\n".join(errors[-60:])
+    return out
+
+
+@dataclass
+class Visit:
+    """What one page did in the browser."""
+
+    url: str
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    text: str = ""
+    folded: int = 0
+    unfolded: int = 0
+
+
+PAGE_FACTS = """() => ({
+  images: Array.from(document.images).map(img => ({
+    src: img.currentSrc || img.src, alt: (img.getAttribute('alt') || '').trim(),
+    complete: img.complete, width: img.naturalWidth})),
+  links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
+  ids: Array.from(document.querySelectorAll('[id], a[name]')).map(e => e.id || e.name),
+  text: document.body.innerText,
+  folded: document.querySelectorAll('details.hide:not([open])').length,
+  unfolded: document.querySelectorAll('details.hide[open]').length,
+})"""
+
+
+def _visit(browser, url: str, screenshot: Path | None) -> Visit:
+    visit = Visit(url)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+
+    def route(route):
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            visit.blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("request", lambda request: visit.requests.append(request.url))
+    page.on("pageerror", lambda error: visit.errors.append(str(error)))
+    page.goto(url, wait_until="load")
+    page.evaluate("() => Promise.all(Array.from(document.images).map(i => i.decode?.()"
+                  ".catch(() => null)))")  # fmt: skip
+    facts = page.evaluate(PAGE_FACTS)
+    visit.images, visit.links, visit.text = facts["images"], facts["links"], facts["text"]
+    visit.ids = set(facts["ids"])
+    visit.folded, visit.unfolded = facts["folded"], facts["unfolded"]
+    if screenshot is not None:
+        page.screenshot(path=screenshot, full_page=True)
+    page.close()
+    return visit
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The site, built for this session; LESSON_SITE=_build/site reuses a `make site` build."""
+    prebuilt = os.environ.get("LESSON_SITE")
+    if prebuilt:
+        return Path(prebuilt).resolve()
+    return build_site(tmp_path_factory.mktemp("site") / "html")
+
+
+@pytest.fixture(scope="session")
+def pages(site):
+    """Every HTML page of the site, relative to its root.
+
+    Left out: the theme's snippets in _static/ and the top index.html, which only sends
+    the browser on to website/index.html (test_the_top_page_leads_to_the_home_page).
+    """
+    return sorted(
+        name
+        for name in (path.relative_to(site).as_posix() for path in site.rglob("*.html"))
+        if not name.startswith("_") and name != "index.html"
+    )
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def served(browser, server, pages):
+    """Every page, visited over http from 127.0.0.1, with a screenshot of each."""
+    if SCREENSHOTS.exists():
+        shutil.rmtree(SCREENSHOTS)
+    SCREENSHOTS.mkdir(parents=True)
+    return {
+        name: _visit(browser, server + name, SCREENSHOTS / name.replace("/", "--").replace(
+            ".html", ".png"))
+        for name in pages
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def from_disk(browser, site, pages):
+    """Every page, opened from disk as a learner would open a downloaded copy."""
+    return {name: _visit(browser, (site / name).as_uri(), None) for name in pages}
+
+
+@pytest.fixture(scope="session", params=["http", "file"])
+def visits(request):
+    return request.getfixturevalue("served" if request.param == "http" else "from_disk")
+
+
+def _site_file(site: Path, url: str, base: str) -> tuple[Path, str] | None:
+    """The file and anchor a link points to, or None for a link that leaves the site."""
+    parts = urlsplit(url)
+    if not url.startswith(base):
+        return None
+    relative = unquote(parts.path)[len(unquote(urlsplit(base).path)) :]
+    target = site / relative
+    if relative == "" or target.is_dir():
+        target = target / "index.html"
+    return target, unquote(parts.fragment)
+
+
+def test_the_site_has_every_page(pages):
+    names = set(pages)
+    for required in ("website/index.html", "website/setup.html",
+                     "website/glossary.html", "instructors/instructor-notes.html",
+                     "search.html"):  # fmt: skip
+        assert required in names, f"{required} is missing from the site"
+    for episode in episode_paths():
+        assert f"episodes/{episode.stem}.html" in names
+
+
+@pytest.mark.parametrize("scheme", ["http", "file"])
+def test_the_top_page_leads_to_the_home_page(browser, site, server, scheme):
+    page = browser.new_page()
+    page.goto(server if scheme == "http" else (site / "index.html").as_uri())
+    page.wait_for_url("**/website/index.html")
+    assert page.locator("h1").first.inner_text().startswith("Image thresholding")
+    page.close()
+
+
+def test_no_request_leaves_the_machine(visits):
+    for name, visit in visits.items():
+        assert not visit.blocked, f"{name} asked for {visit.blocked}"
+        outside = [url for url in visit.requests if not is_local(url)]
+        assert not outside, f"{name} requested {outside}"
+        assert visit.requests, f"{name} made no request at all: was it visited?"
+
+
+def test_no_image_is_broken(visits):
+    count = 0
+    for name, visit in visits.items():
+        for image in visit.images:
+            count += 1
+            assert image["complete"] and image["width"] > 0, f"{name}: broken {image['src'][:120]}"
+    assert count >= len(episode_paths())
+
+
+def test_every_image_has_alt_text(visits):
+    for name, visit in visits.items():
+        for image in visit.images:
+            assert image["alt"], f"{name}: image without alt text: {image['src'][:120]}"
+
+
+def test_no_javascript_errors(visits):
+    for name, visit in visits.items():
+        assert not visit.errors, f"{name}: {visit.errors}"
+
+
+def test_every_link_inside_the_site_leads_somewhere(site, served, server):
+    ids_of = {(site / name).resolve(): visit.ids for name, visit in served.items()}
+    checked = 0
+    for name, visit in served.items():
+        for link in visit.links:
+            target = _site_file(site, link, server)
+            if target is None:
+                assert urlsplit(link).scheme in {"http", "https", "mailto"}, link
+                continue
+            path, anchor = target
+            assert path.is_file(), f"{name} links to {link}, which does not exist"
+            if anchor and path.suffix == ".html":
+                ids = ids_of.get(path.resolve())
+                assert ids is not None, f"{name} links to {link}, a page the test did not visit"
+                assert anchor in ids, f"{name} links to {link}: no #{anchor} on that page"
+            checked += 1
+    assert checked > 50
+
+
+def test_links_work_from_disk(site, from_disk):
+    """Opened from disk, links must name files (a folder link shows a directory listing)."""
+    for name, visit in from_disk.items():
+        for link in visit.links:
+            if link.startswith("file://"):
+                path = Path(unquote(urlsplit(link).path))
+                assert path.is_file(), f"{name} links to {link}, which is not a file"
+
+
+def test_episodes_show_widget_figures_as_pictures_with_their_alt_text(served):
+    for episode in episode_paths():
+        notebook = read_episode(episode)
+        alts = [
+            " ".join(str(cell.metadata["mystnb"]["image"]["alt"]).split())
+            for cell in notebook.cells
+            if cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")
+        ]
+        visit = served[f"episodes/{episode.stem}.html"]
+        shown = {" ".join(image["alt"].split()) for image in visit.images}
+        for alt in alts:
+            assert alt in shown, f"{episode.name}: no picture with the alt text {alt[:60]!r}..."
+        for placeholder in WIDGET_PLACEHOLDERS:
+            assert placeholder not in visit.text, f"{episode.name} shows {placeholder!r}"
+
+
+def _printed_lines(cells) -> set[str]:
+    return {
+        line.strip()
+        for cell in cells
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "stream"
+        for line in output["text"].splitlines()
+        if line.strip()
+    }
+
+
+def test_solutions_are_folded_with_their_outputs(served):
+    for episode in episode_paths():
+        cells = read_episode(episode).cells
+        hidden = sum(
+            cell.cell_type == "code" and "hide-input" in cell.metadata.get("tags", [])
+            for cell in cells
+        )
+        visit = served[f"episodes/{episode.stem}.html"]
+        assert visit.folded == hidden, f"{episode.name}: {visit.folded} folded, {hidden} expected"
+        assert visit.unfolded == 0
+        executed = nbformat.read(expected_path(episode), as_version=4).cells
+        solution = [cell for cell in executed if "solution" in cell.metadata.get("tags", [])]
+        taught = [cell for cell in executed if "solution" not in cell.metadata.get("tags", [])]
+        answers = _printed_lines(solution) - _printed_lines(taught)
+        shown = set(visit.text.splitlines())
+        assert not answers & shown, f"{episode.name} shows a solution's output: {answers & shown}"
+
+
+def test_episodes_link_to_the_glossary(served):
+    for episode in episode_paths():
+        links = served[f"episodes/{episode.stem}.html"].links
+        assert any("glossary.html#term-" in link for link in links), episode.name
+
+
+def test_search_finds_the_episodes(browser, server):
+    page = browser.new_page()
+    page.route("**/*", lambda route: route.continue_() if is_local(route.request.url)
+               else route.abort())  # fmt: skip
+    page.goto(server + "search.html?q=threshold")
+    results = page.locator("#search-results li")
+    results.first.wait_for(timeout=20_000)
+    hrefs = [results.nth(i).locator("a").first.get_attribute("href")
+             for i in range(results.count())]  # fmt: skip
+    page.close()
+    assert any("episodes/" in href for href in hrefs), hrefs
+
+
+def test_setup_page_says_how_to_install_and_check(served):
+    text = served["website/setup.html"].text
+    for command in ("make lab", "conda env create -f environment.yml", "python -m helpers.check",
+                    "python -m helpers.labsetup"):  # fmt: skip
+        assert command in text, f"the set-up page does not mention {command!r}"
+
+
+#: Words every episode relies on; the glossary must explain each.
+LESSON_TERMS = (
+    "threshold",
+    "binary mask",
+    "histogram",
+    "Otsu's method",
+    "between-class variance",
+    "adaptive threshold",
+    "local threshold",
+    "block size",
+    "offset",
+    "morphological opening",
+    "morphological closing",
+    "connected component",
+    "ground truth",
+    "Dice score",
+    "root fraction",
+    "foreground fraction",
+    "grayscale",
+)
+
+
+def test_glossary_explains_the_lessons_terms(served):
+    ids = {anchor.lower() for anchor in served["website/glossary.html"].ids}
+    for term in LESSON_TERMS:
+        anchor = "term-" + re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+        assert anchor in ids, f"the glossary has no entry {term!r} (#{anchor})"

@@ -1,0 +1,68 @@
+"""Sphinx configuration of the lesson's website: ``make site`` builds it into ``_build/site``.
+
+The source folder is the repository itself (``sphinx-build -c website . _build/site``), so
+the episodes, the instructor notes and the figures are used where they are, their relative
+links keep working, and a new ``episodes/NN-*.md`` appears on the site by itself. Every
+episode is executed at build time; nothing is fetched from the network, at build time or
+when a page is opened.
+"""
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+project = "Image thresholding"
+author = "Thresholding lesson contributors"
+copyright = "Thresholding lesson contributors; text and figures CC BY 4.0, code MIT"
+
+extensions = ["myst_nb", "lesson_site"]
+
+root_doc = "website/index"
+include_patterns = ["website/*.md", "episodes/[0-9]*.md", "instructors/*.md"]
+# Folders that hold no pages; leaving them out also keeps Sphinx from walking .venv.
+exclude_patterns = [
+    ".*",
+    "_build",
+    "build",
+    "benchmarks",
+    "data",
+    "fig",
+    "helpers",
+    "learner",
+    "tests",
+    "**/.ipynb_checkpoints",
+]
+
+# MyST and notebooks -------------------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+nb_execution_mode = "force"
+nb_execution_in_temp = True  # episode 4 writes CSV files into its working folder
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_execution_timeout = 300
+# Widgets as static pictures: load no widget JavaScript (it comes from a CDN) and prefer
+# ipympl's PNG fallback to the live widget view.
+nb_ipywidgets_js = {}
+nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
+
+# HTML ---------------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = "Image thresholding"
+html_static_path = ["static"]
+html_css_files = ["lesson.css"]
+html_extra_path = ["extra"]  # index.html at the top of the site, pointing to the home page
+html_last_updated_fmt = None
+html_theme_options = {
+    "home_page_in_toc": True,
+    "show_toc_level": 2,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+}
+html_show_sourcelink = False
+# No MathJax: the lesson has no equations, and MathJax would come from a CDN. This local
+# name is never loaded: lesson_site fails the build on a page with math (Sphinx would add
+# the script only there).
+mathjax_path = "mathjax-is-not-bundled.js"

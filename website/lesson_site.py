@@ -1,0 +1,140 @@
+"""What the lesson's website adds to Sphinx and myst-nb (loaded by website/conf.py).
+
+- Figures drawn by ipympl reach the page as its HTML fallback, an ``<img>`` without alt
+  text; this gives each one the alt text written in its cell's ``mystnb.image.alt``
+  metadata, which myst-nb applies only to PNG outputs.
+- On the episode pages, the first use of each glossary term links to the glossary, so the
+  Markdown episodes need no Sphinx-only syntax and still render in JupyterLab. A term in
+  bold (where the episode introduces it) is preferred to an earlier plain use.
+- A solution's code cells (tagged ``solution`` and ``hide-input``) fold away with their
+  outputs, behind "Show the solution": a folded code cell whose figure or numbers show
+  would give the answer away.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+#: Glossary entries too common as plain words to link automatically.
+NOT_LINKED = {"mask", "opening", "closing", "pixel", "dtype", "background", "foreground"}
+_IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)", re.IGNORECASE)
+#: Where a glossary link would not belong.
+_SKIP = (nodes.FixedTextElement, nodes.literal, nodes.reference, nodes.title, nodes.raw,
+         nodes.term, nodes.image)  # fmt: skip
+
+
+def _cell_alt(node: nodes.Node) -> str:
+    """The alt text of the notebook cell that contains ``node`` (empty if none)."""
+    while node is not None:
+        metadata = node.get("cell_metadata") if isinstance(node, nodes.Element) else None
+        if metadata is not None:
+            return str(metadata.get("mystnb", {}).get("image", {}).get("alt", "")).strip()
+        node = node.parent
+    return ""
+
+
+def add_alt_text(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Give the ``<img>`` of every HTML cell output its cell's alt text."""
+    for raw in list(doctree.findall(nodes.raw)):
+        if raw.get("format") != "html" or "<img" not in raw.astext():
+            continue
+        alt = _cell_alt(raw)
+        if not alt:
+            continue
+        text = _IMG_WITHOUT_ALT.sub(f'<img alt="{html.escape(alt, quote=True)}"', raw.astext())
+        raw.replace_self(nodes.raw("", text, format="html", classes=raw.get("classes", [])))
+
+
+def _eligible(text: nodes.Text) -> bool:
+    node = text.parent
+    while node is not None:
+        if isinstance(node, _SKIP) or (
+            isinstance(node, nodes.Element) and node.get("nb_element", "").startswith("cell_code")
+        ):
+            return False
+        node = node.parent
+    return True
+
+
+def link_glossary_terms(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Link the first use of each glossary term on an episode page to its entry."""
+    if not docname.startswith("episodes/"):
+        return
+    terms = {
+        term: target
+        for term, target in app.env.domains.standard_domain._terms.items()
+        if term not in NOT_LINKED
+    }
+    if not terms:
+        return
+    names = sorted(terms, key=len, reverse=True)  # "binary mask" before "mask"
+    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")(?:s|es)?\b", re.I)
+    linked: set[str] = set()
+    texts = [text for text in doctree.findall(nodes.Text) if _eligible(text)]
+    in_bold = [text for text in texts if isinstance(text.parent, nodes.strong)]
+    for text in in_bold + [text for text in texts if text not in in_bold]:
+        parent, remaining, pieces = text.parent, str(text), []
+        while True:
+            match = next(
+                (m for m in pattern.finditer(remaining) if m.group(1).lower() not in linked), None
+            )
+            if match is None:
+                break
+            term = match.group(1).lower()
+            linked.add(term)
+            target_doc, label = terms[term]
+            uri = app.builder.get_relative_uri(docname, target_doc) + "#" + label
+            pieces.append(nodes.Text(remaining[: match.start()]))
+            reference = nodes.reference("", "", internal=True, refuri=uri, reftitle=term)
+            reference["classes"].append("glossary-link")
+            reference.append(nodes.Text(match.group(0)))
+            pieces.append(reference)
+            remaining = remaining[match.end() :]
+        if pieces:
+            pieces.append(nodes.Text(remaining))
+            parent.replace(text, pieces)
+
+
+class FoldSolutions(SphinxPostTransform):
+    """Fold a solution's code cell with its outputs (myst-nb folds its code only)."""
+
+    default_priority = 190  # before myst-nb's HideInputCells (199) turns hide_mode into HTML
+    formats = ("html",)
+
+    def run(self, **kwargs) -> None:
+        previous, part = None, 1
+        for node in self.document.findall(nodes.container):
+            tags = node.get("cell_metadata", {}).get("tags", [])
+            if node.get("nb_element") != "cell_code" or "solution" not in tags:
+                continue
+            index = node.get("cell_index")
+            part = part + 1 if previous is not None and index == previous + 1 else 1
+            previous = index
+            if node.children:
+                label = "the solution" if part == 1 else f"the solution, part {part}"
+                node["hide_mode"] = "all"
+                node["prompt_show"] = f"Show {label}"
+                node["prompt_hide"] = f"Hide {label}"
+
+
+def refuse_math(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Stop the build on a page with equations: MathJax would have to come from a CDN."""
+    if context.get("has_maths_elements"):
+        raise ExtensionError(
+            f"{pagename} has math, but the offline site bundles no MathJax: write the "
+            "formula as code (`w0 * w1 * (m0 - m1) ** 2`) or bundle MathJax locally."
+        )
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_post_transform(FoldSolutions)
+    app.connect("html-page-context", refuse_math)
+    app.connect("doctree-resolved", add_alt_text)
+    app.connect("doctree-resolved", link_glossary_terms)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
