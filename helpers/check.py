@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TextIO
 
 from helpers.bundled import data_dir
-from helpers.labsetup import DEFAULT_VIEWERS, overrides_path
+from helpers.labsetup import SETTINGS, overrides_path
 
 #: The distribution that carries the lesson's pins (this folder's pyproject.toml).
 DISTRIBUTION = "thresholding-lesson-helpers"
@@ -259,10 +259,10 @@ def check_viewer_setting(prefix: str | Path | None = None) -> Result:
         return Result(False, f"episodes open as plain text: {path} does not exist", fix)
     except ValueError:
         return Result(False, f"{path} is not valid JSON; fix or delete it", fix)
-    for plugin, values in DEFAULT_VIEWERS.items():
-        current = settings.get(plugin, {}).get("defaultViewers", {})
-        if any(current.get(kind) != viewer for kind, viewer in values["defaultViewers"].items()):
-            return Result(False, f"episodes open as plain text: {path} lacks the setting", fix)
+    for plugin, values in SETTINGS.items():
+        current = settings.get(plugin, {})
+        if any(current.get(key) != value for key, value in values.items()):
+            return Result(False, f"{path} lacks the lesson's JupyterLab settings", fix)
     return Result(True, "JupyterLab opens the Markdown episodes as notebooks")
 
 
