@@ -75,11 +75,10 @@ class Explorer(widgets.VBox):
         The figure, drawn on an ipympl canvas (``figure.canvas``).
     """
 
-    def __init__(self, controls: dict, figure: Figure, notes: list[str], alt_text: str):
+    def __init__(self, controls: dict, figure: Figure, notes: list[str]):
         self.controls = controls
         self.figure = figure
         self.notes = list(notes)
-        self.alt_text = alt_text
         self.readout = widgets.HTML()
         self.message = widgets.HTML()
         self._show_notes()
@@ -121,17 +120,13 @@ class Explorer(widgets.VBox):
         return run
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
-        # Where no widget can show (a static website, nbconvert), show the figure and readout.
+        # Where no widget can show (a static website, nbconvert), show the figure as a PNG,
+        # which the website describes with the cell's alt text, and the readout as text.
         data = super()._repr_mimebundle_(**kwargs)
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png")
-        picture = base64.b64encode(buffer.getvalue()).decode("ascii")
-        width = int(self.figure.get_figwidth() * self.figure.dpi)
-        data["text/html"] = (
-            f"<div>{self.readout.value}<br>"
-            f'<img src="data:image/png;base64,{picture}" width="{width}" '
-            f'alt="{html.escape(self.alt_text)}"></div>'
-        )
+        data["image/png"] = base64.b64encode(buffer.getvalue()).decode("ascii")
+        data["text/plain"] = html.unescape(self.readout.value)
         return data
 
 
@@ -455,8 +450,6 @@ def threshold_explorer(
         {"method": method, "foreground": direction, "threshold": slider},
         figure,
         notes,
-        alt_text="Three panels: the image, its histogram with the threshold as a vertical "
-        "line and the foreground part coloured, and the mask.",
     )
 
     def update() -> None:
@@ -636,8 +629,6 @@ def adaptive_explorer(
         {"block_size": block, "offset": offset_slider, "method": kind},
         figure,
         notes,
-        alt_text="Three panels: the image, the mask from one global Otsu threshold, and the "
-        "mask from adaptive (local) thresholding.",
     )
 
     def update() -> None:
@@ -794,8 +785,6 @@ def root_mass_explorer(
         {"sigma": sigma_slider, "exclude_above": cut_slider},
         figure,
         notes,
-        alt_text="Two panels: the photograph with the roots found coloured, and the mask of "
-        "roots found compared with the ground truth where there is one.",
     )
 
     def update() -> None:

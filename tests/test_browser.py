@@ -78,10 +78,8 @@ def test_double_click_opens_an_episode_as_a_notebook(lab, page):
     item.dblclick()
     # a notebook with the episode's cells (rendering is lazy: wait for a later cell) ...
     page.locator(f"{NOTEBOOK} .jp-CodeCell").nth(3).wait_for(timeout=90_000)
-    assert (
-        "Fixed-level thresholding"
-        in page.locator(f"{NOTEBOOK} .jp-MarkdownCell").first.inner_text()
-    )
+    title = page.locator(f"{NOTEBOOK} .jp-MarkdownCell").first
+    sync_api.expect(title).to_contain_text("Fixed-level thresholding", timeout=30_000)
     # ... and not the text editor
     assert page.locator(".jp-FileEditor:visible").count() == 0
     # the overview figure from fig/ is shown, not a broken image

@@ -164,11 +164,15 @@ def test_large_image_updates_show_display_resolution_only():
     assert _fraction(explorer.readout.value) == pytest.approx(10.0, abs=0.1)
 
 
-def test_static_fallback_has_the_figure_and_alt_text(coins):
-    bundle = threshold_explorer(coins)._repr_mimebundle_()
+def test_static_fallback_is_the_figure_and_the_readout(coins):
+    import base64
+
+    explorer = threshold_explorer(coins)
+    bundle = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert 'src="data:image/png;base64,' in bundle["text/html"]
-    assert "alt=" in bundle["text/html"]
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+    assert "text/html" not in bundle  # the website shows the PNG with the cell's alt text
+    assert "% of the pixels" in bundle["text/plain"] and "&gt;" not in bundle["text/plain"]
 
 
 def test_canvas_draws_repaint_only_the_changing_artists(coins):
