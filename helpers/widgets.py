@@ -8,8 +8,8 @@ controls to figures.
 Why the sliders are fast on a 2000 x 3000 photograph:
 
 - the figure is drawn once; a slider move only changes the artists' data in place (the mask
-  image, the threshold line, the foreground part of the histogram, a title) and asks for a
-  redraw with ``draw_idle``, which the browser coalesces: quick moves never queue a backlog;
+  image, the threshold line, the foreground part of the histogram, a title) and redraws
+  those artists alone, at once, over a kept background (see :func:`_redraw`);
 - images are shown downsampled to display resolution (computed once), and the histogram is
   computed once and drawn with ``stairs``;
 - the layout is computed once, then frozen.
@@ -214,8 +214,7 @@ def _blitting_canvas_class():
         A full draw renders everything except the changing artists, keeps that image, then
         draws the changing artists on top. Later draws restore the kept image and draw only
         the changing artists. The kept image is rendered again whenever the figure's size,
-        resolution or any axes' view (zoom, pan) changes. Drawing happens when the browser
-        asks for it after ``draw_idle``, so quick slider moves are coalesced into one draw.
+        resolution or any axes' view (zoom, pan) changes.
         """
 
         def __init__(self, figure: Figure, **kwargs):
@@ -274,6 +273,22 @@ def _blitting_canvas_class():
             return _png_bytes(output.view(dtype=np.uint8).reshape((*output.shape, 4)))
 
     return BlittingCanvas
+
+
+def _redraw(figure: Figure) -> None:
+    """Draw the changed artists now and send the frame to the browser.
+
+    ``draw_idle`` would instead ask the browser to ask back for a draw: one round trip more
+    between kernel and browser on every move. Drawing at once cannot queue a backlog: the
+    widgets' front end sends a slider's next value only after the kernel has finished with
+    the last one, keeping just the newest value meanwhile. Until a browser shows the figure
+    (ipympl still ``syncing_data_url``), the draw is left to the browser's first request.
+    """
+    canvas = figure.canvas
+    if getattr(canvas, "syncing_data_url", False):
+        canvas.draw_idle()
+    else:
+        canvas.draw()
 
 
 def _new_figure(ncols: int, width: float, height: float) -> tuple[Figure, list]:
@@ -466,7 +481,7 @@ def threshold_explorer(
             f"t = {shown_t} ({method.value}): mask = image {direction.value} t covers "
             f"{100 * fraction:.1f} % of the pixels"
         )
-        figure.canvas.draw_idle()
+        _redraw(figure)
 
     def on_method(_change=None) -> None:
         target = slider.value if method.value == "manual" else method_threshold(method.value)
@@ -643,7 +658,7 @@ def adaptive_explorer(
             f"minus {offset_slider.value:g}: {100 * fraction:.1f} % of the pixels "
             f"(global Otsu: {100 * np.count_nonzero(global_mask) / global_mask.size:.1f} %)"
         )
-        figure.canvas.draw_idle()
+        _redraw(figure)
 
     for control in (block, offset_slider, kind):
         control.observe(explorer.guarded(update), names="value")
@@ -807,7 +822,7 @@ def root_mass_explorer(
                 f" · overlap (IoU) {overlap:.2f}"
             )
         explorer.readout.value = html.escape(text)
-        figure.canvas.draw_idle()
+        _redraw(figure)
 
     for control in (sigma_slider, cut_slider):
         control.observe(explorer.guarded(update), names="value")
