@@ -57,7 +57,7 @@ def cell_summary(notebook: nbformat.NotebookNode) -> list[tuple[str, str, tuple[
 
 
 def strip_pictures(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove image and widget payloads, keeping text outputs and execution counts.
+    """Empty image and widget payloads, keeping text outputs and execution counts.
 
     Cell ids are numbered and printed text is joined into one output per stream, so that
     re-executing an unchanged episode gives an unchanged file.
@@ -73,7 +73,8 @@ def strip_pictures(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
             if data is None:
                 continue
             for mimetype in PICTURE_MIMETYPES:
-                data.pop(mimetype, None)
+                if mimetype in data:  # keep the key, so tests can tell a figure was shown
+                    data[mimetype] = {} if mimetype.endswith("json") else ""
             output.get("metadata", {}).clear()
     return notebook
 
