@@ -42,6 +42,17 @@ THRESHOLD_COLOUR = OKABE_ITO["vermillion"]
 OVERLAY_COLOUR = OKABE_ITO["sky blue"]
 
 
+def _value_range(image: np.ndarray) -> tuple[float, float]:
+    """The range of values to draw a grayscale image's values over.
+
+    0 to 255 for ``uint8``, 0 to 1 for values within [0, 1], else the image's own range.
+    """
+    if image.dtype == np.uint8:
+        return 0.0, 255.0
+    low, high = float(image.min()), float(image.max())
+    return (0.0, 1.0) if low >= 0 and high <= 1 else (low, high)
+
+
 def _new_figure(ncols: int = 1, nrows: int = 1, size: float = 4.0) -> tuple[Figure, np.ndarray]:
     with mpl.rc_context(STYLE):
         figure = Figure(figsize=(size * ncols, size * nrows * 0.85), layout="constrained")
@@ -157,9 +168,7 @@ def plot_histogram(
             f"plot_histogram expects a grayscale image, got shape {image.shape}; "
             "convert it with ski.color.rgb2gray first."
         )
-    value_range = (0, 255) if image.dtype == np.uint8 else (0.0, 1.0)
-    if image.dtype.kind == "f" and (image.min() < 0 or image.max() > 1):
-        value_range = (float(image.min()), float(image.max()))
+    value_range = _value_range(image)
     counts, edges = np.histogram(image, bins=bins, range=value_range)
     if ax is None:
         figure, (ax,) = _new_figure(1, 1, size=6.0)

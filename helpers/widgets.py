@@ -37,7 +37,7 @@ import traitlets
 from matplotlib.figure import Figure
 
 from helpers.loading import prepare_image
-from helpers.plotting import OKABE_ITO, OVERLAY_COLOUR, STYLE, THRESHOLD_COLOUR
+from helpers.plotting import OKABE_ITO, OVERLAY_COLOUR, STYLE, THRESHOLD_COLOUR, _value_range
 
 #: Methods of the threshold explorer's dropdown: label -> ``skimage.filters`` function name.
 METHODS = {
@@ -130,19 +130,25 @@ class Explorer(widgets.VBox):
         return data
 
 
+def _has_colour(image: np.ndarray) -> bool:
+    """Colour channels that differ (a grayscale image copied into three channels has none)."""
+    return (
+        image.ndim == 3
+        and image.shape[-1] in (3, 4)
+        and not all(np.array_equal(image[..., 0], image[..., c]) for c in (1, 2))
+    )
+
+
 def _gray_image(image: np.ndarray, notes: list[str]) -> np.ndarray:
     """Grayscale in the lesson's standard form; a constant image is refused."""
     image = np.asarray(image)
-    if image.ndim == 3 and image.shape[-1] in (3, 4):
+    if _has_colour(image):
         notes.append(
             f"The image has colour channels (shape {image.shape}); it was converted to "
             "grayscale (luminance) before thresholding."
         )
-        image = prepare_image(image, gray=True)
-    else:
-        image = prepare_image(
-            image, gray=True, dtype="uint8" if image.dtype == np.uint8 else "float"
-        )
+    keep_uint8 = image.dtype == np.uint8 and image.ndim == 2  # colour comes out as float
+    image = prepare_image(image, gray=True, dtype="uint8" if keep_uint8 else "float")
     if image.min() == image.max():
         raise ValueError(
             f"The image is constant (every pixel is {image.flat[0]}), so no threshold "
@@ -169,13 +175,6 @@ def _mask_colours(overlay: bool) -> np.ndarray:
         red, green, blue = (round(255 * c) for c in mpl.colors.to_rgb(OVERLAY_COLOUR))
         return np.array([[0, 0, 0, 0], [red, green, blue, 160]], dtype=np.uint8)
     return np.array([[0, 0, 0, 255], [255, 255, 255, 255]], dtype=np.uint8)
-
-
-def _value_range(image: np.ndarray) -> tuple[float, float]:
-    if image.dtype == np.uint8:
-        return 0.0, 255.0
-    low, high = float(image.min()), float(image.max())
-    return (0.0, 1.0) if low >= 0 and high <= 1 else (low, high)
 
 
 def _png_bytes(rgba: np.ndarray) -> bytes:
@@ -742,10 +741,7 @@ def root_mass_explorer(
                 notes.append(f"{image_or_name!r} has no ground-truth mask to compare with.")
     else:
         photo = prepare_image(image_or_name)
-    grayscale_copies = photo.ndim == 3 and all(
-        np.array_equal(photo[..., 0], photo[..., channel]) for channel in (1, 2)
-    )
-    if photo.ndim == 3 and not grayscale_copies:
+    if _has_colour(photo):
         notes.append(
             "The photograph's colours are converted to grayscale (luminance) for the measurement."
         )

@@ -51,6 +51,12 @@ def test_histogram_into_existing_axes():
     assert ax.get_xlim() == (0, 255)
 
 
+def test_histogram_of_a_16_bit_image_spans_its_values():
+    image = np.array([[1000, 2000], [3000, 4000]], dtype=np.uint16)
+    ax = plot_histogram(image).axes[0]
+    assert ax.get_xlim() == (1000, 4000)
+
+
 def test_histogram_refuses_colour():
     with pytest.raises(ValueError, match="rgb2gray"):
         plot_histogram(np.zeros((4, 4, 3)))
