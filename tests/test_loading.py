@@ -207,3 +207,42 @@ def test_fast_grayscale_loader_reports_bad_files_as_load_image_does(folder):
         load_gray_float32(folder / "cut.jpg")
     with pytest.raises(FileNotFoundError, match=r"nothere\.jpg does not exist"):
         load_gray_float32(folder / "nothere.jpg")
+
+
+@pytest.mark.parametrize(
+    "name, image, options",
+    [
+        ("colour.jpg", RGB, {}),
+        ("colour-444.jpg", RGB, {"subsampling": 0}),
+        ("progressive.jpg", RGB, {"progressive": True}),
+        ("restarts.jpg", RGB, {"restart_marker_blocks": 1}),
+        ("gray.jpg", RGB[..., 1], {}),
+        ("odd-size.jpg", RGB[:37, :53], {}),
+    ],
+)
+def test_jpeg_decoded_in_place_has_the_pixels_pillow_gives(folder, name, image, options):
+    """The batch's JPEG route decodes into an array, not through np.asarray's copy.
+
+    It must give Pillow's pixels exactly, and must really be taken (if a Pillow release
+    broke it, the loader would still be right but twice as slow: this test says so).
+    """
+    from helpers.loading import _decode_8bit
+
+    Image.fromarray(image).save(folder / name, **options)
+    expected = np.asarray(Image.open(folder / name))
+    decoded = _decode_8bit((folder / name).read_bytes())
+    assert decoded is not None
+    if image.ndim == 3:
+        assert decoded.shape == (*image.shape[:2], 4)  # no copy into 3 bytes a pixel
+        decoded = decoded[..., :3]
+    assert np.array_equal(decoded, expected)
+
+
+def test_jpeg_decoded_in_place_refuses_a_truncated_file(folder):
+    from helpers.loading import _decode_jpeg_into_array
+
+    Image.fromarray(RGB).save(folder / "photo.jpg")
+    data = (folder / "photo.jpg").read_bytes()
+    for cut in (data[: len(data) // 2], data[:-2], data[:700]):
+        with Image.open(folder / "photo.jpg") as image:
+            assert _decode_jpeg_into_array(image, cut) is None
