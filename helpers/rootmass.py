@@ -15,6 +15,7 @@ that measures a folder of photographs (see :mod:`helpers.batch`).
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -46,8 +47,12 @@ def gaussian_kernel(sigma: float, truncate: float = 4.0) -> np.ndarray:
     return kernel / kernel.sum()
 
 
-#: Rows (or columns) of the output computed by one matrix product in :func:`gaussian_blur`.
-_BLOCK = 32
+#: Output pixels computed from one window in the horizontal pass of :func:`gaussian_blur`
+#: (at least the kernel's width, see :class:`_RowBlur`).
+_BLOCK = 16
+#: Rows blurred at a time (a strip of a few hundred kB: it stays in the cache between the
+#: vertical and the horizontal pass).
+_STRIP = 16
 
 
 def _band_matrix(length: int, start: int, stop: int, kernel: np.ndarray) -> np.ndarray:
@@ -68,30 +73,81 @@ def _band_matrix(length: int, start: int, stop: int, kernel: np.ndarray) -> np.n
     return matrix.astype(np.float32)
 
 
-def _blur_along(image: np.ndarray, kernel: np.ndarray, axis: int, out: np.ndarray) -> None:
-    """Correlate ``image`` with ``kernel`` along ``axis`` into ``out`` (2-D float32).
+class _RowBlur:
+    """The horizontal pass of :func:`_blur_strips`: blurs a strip of rows along the rows.
 
-    Blocks of :data:`_BLOCK` output rows (or columns) are each one matrix product with a
-    band matrix of the kernel's weights: BLAS does the arithmetic, several times faster than
-    ``scipy.ndimage.correlate1d`` in float32. Every block away from the edges shares a
-    matrix.
+    The strip's rows, laid end to end in one flat buffer, are cut into overlapping windows
+    of ``block + 2 * radius`` values, one every ``block`` values (:data:`_BLOCK`, at least
+    the kernel's width). One matrix product, the windows times a band matrix of the
+    kernel's weights, blurs them all at once. A window near the end of a row reaches into
+    the next row, so the first and last ``radius`` columns of every row are then computed
+    again, with the edge pixel repeated (``mode='nearest'``), from band matrices of their
+    own (:func:`_band_matrix`).
     """
-    length = image.shape[axis]
+
+    def __init__(self, width: int, kernel: np.ndarray, rows: int) -> None:
+        self.width, self.radius = width, len(kernel) // 2
+        self.block = max(_BLOCK, 2 * self.radius)
+        span = self.block + 2 * self.radius  # values in a window
+        # the window times this gives `block` blurred values (no edge: no clipping)
+        self.across = _band_matrix(span, self.radius, self.radius + self.block, kernel)
+        edge = min(self.radius, width)
+        self.left = _band_matrix(width, 0, edge, kernel)
+        self.right = _band_matrix(width, width - edge, width, kernel)
+        # the strip, with room for the first and last windows to reach beyond it: zeros,
+        # multiplied by zero weights (only the edge columns would use them, and those are
+        # computed again)
+        self.flat = np.zeros(self.radius + rows * width + span, np.float32)
+        self.windows = np.empty((rows * width // self.block + 1, span), np.float32)
+
+    def strip(self, rows: int) -> np.ndarray:
+        """Where to put the ``rows`` rows to blur (a view of the flat buffer)."""
+        start = self.radius
+        return self.flat[start : start + rows * self.width].reshape(rows, self.width)
+
+    def __call__(self, rows: int, out: np.ndarray) -> None:
+        """Blur the :meth:`strip` of ``rows`` rows along the rows into ``out``."""
+        width, block, span = self.width, self.block, self.windows.shape[1]
+        full, rest = divmod(rows * width, block)  # whole windows, values after them
+        count = full + (rest > 0)
+        step = self.flat.itemsize
+        windows = np.lib.stride_tricks.as_strided(
+            self.flat, shape=(count, span), strides=(block * step, step), writeable=False
+        )
+        np.copyto(self.windows[:count], windows)  # BLAS needs them apart: a copy
+        flat_out = out.reshape(-1)
+        np.matmul(self.windows[:full], self.across, out=flat_out[: full * block].reshape(-1, block))
+        if rest:
+            np.matmul(self.windows[full], self.across[:, :rest], out=flat_out[full * block :])
+        strip, left, right = self.strip(rows), self.left, self.right
+        np.matmul(strip[:, : left.shape[0]], left, out=out[:, : left.shape[1]])
+        np.matmul(strip[:, width - right.shape[0] :], right, out=out[:, width - right.shape[1] :])
+
+
+def _blur_strips(gray: np.ndarray, kernel: np.ndarray, out: np.ndarray) -> Iterator[slice]:
+    """Blur ``gray`` (2-D float32) into ``out`` (C-contiguous) a strip of rows at a time.
+
+    Yields the rows of each strip once it is done, while it is still in the cache (so
+    that :func:`root_mask` can go on with it). Each strip of :data:`_STRIP` rows is blurred
+    along the columns, by one matrix product of a band matrix of the kernel's weights
+    (:func:`_band_matrix`) with the rows it needs, then along the rows (:class:`_RowBlur`).
+    BLAS does the arithmetic, several times faster than ``scipy.ndimage.correlate1d``.
+    """
+    height, width = gray.shape
     radius = len(kernel) // 2
-    block = max(_BLOCK, 2 * radius)
-    matrices: dict[tuple[int, int], np.ndarray] = {}
-    for start in range(0, length, block):
-        stop = min(start + block, length)
-        low, high = max(0, start - radius), min(length, stop + radius)
-        inside = start >= radius and stop + radius <= length
+    rows = max(_STRIP, 2 * radius)
+    along_rows = _RowBlur(width, kernel, rows)
+    down: dict[tuple[int, int], np.ndarray] = {}  # band matrices for the columns
+    for start in range(0, height, rows):
+        stop = min(start + rows, height)
+        low, high = max(0, start - radius), min(height, stop + radius)
+        inside = start >= radius and stop + radius <= height  # away from the top and bottom
         key = (-1, stop - start) if inside else (start, stop)
-        if key not in matrices:
-            matrix = _band_matrix(length, start, stop, kernel)
-            matrices[key] = matrix if axis == 1 else np.ascontiguousarray(matrix.T)
-        if axis == 1:
-            np.matmul(image[:, low:high], matrices[key], out=out[:, start:stop])
-        else:
-            np.matmul(matrices[key], image[low:high], out=out[start:stop])
+        if key not in down:  # every strip away from the top and bottom shares a matrix
+            down[key] = np.ascontiguousarray(_band_matrix(height, start, stop, kernel).T)
+        np.matmul(down[key], gray[low:high], out=along_rows.strip(stop - start))
+        along_rows(stop - start, out[start:stop])
+        yield slice(start, stop)
 
 
 def gaussian_blur(gray: np.ndarray, sigma: float) -> np.ndarray:
@@ -130,11 +186,9 @@ def gaussian_blur(gray: np.ndarray, sigma: float) -> np.ndarray:
         raise ValueError(f"sigma must be 0 or more, not {sigma}.")
     if sigma == 0:  # no blur, as ski.filters.gaussian(gray, sigma=0)
         return gray.copy()
-    kernel = gaussian_kernel(sigma)
-    columns = np.empty(gray.shape, np.float32)
-    _blur_along(gray, kernel, 0, columns)
     blurred = np.empty(gray.shape, np.float32)
-    _blur_along(columns, kernel, 1, blurred)
+    for _ in _blur_strips(gray, gaussian_kernel(sigma), blurred):
+        pass
     return blurred
 
 
