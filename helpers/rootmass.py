@@ -192,8 +192,31 @@ def gaussian_blur(gray: np.ndarray, sigma: float) -> np.ndarray:
     return blurred
 
 
-#: Pixels per chunk when building the histogram (a few hundred kB: stays in the cache).
-_CHUNK = 1 << 16
+#: Pixels per chunk when building the histogram (1 MB of float32: stays in the cache).
+_CHUNK = 1 << 18
+
+
+def _count_bytes(values: np.ndarray) -> np.ndarray:
+    """How many times each of 0..255 occurs in the uint8 array ``values`` (1-D).
+
+    Pillow counts, in C, with four separate tallies: it takes the bytes as the four bands of
+    an RGBA image. ``np.bincount`` first converts to 64-bit integers, and one tally is slow
+    on a blurred photograph, where neighbours mostly fall in the same bin (each count waits
+    for the one before). About three times faster than ``np.bincount`` here.
+
+    Examples
+    --------
+    >>> _count_bytes(np.array([0, 3, 3, 255, 3], np.uint8))[[0, 3, 255]]
+    array([1, 3, 1])
+    """
+    from PIL import Image
+
+    pixels = len(values) // 4  # whole RGBA pixels; the 0 to 3 bytes left are counted apart
+    rest = np.bincount(values[4 * pixels :], minlength=256)
+    if pixels == 0:
+        return rest
+    image = Image.frombuffer("RGBA", (pixels, 1), values[: 4 * pixels], "raw", "RGBA", 0, 1)
+    return np.array(image.histogram()).reshape(4, 256).sum(axis=0) + rest
 
 
 def _histogram(values: np.ndarray, low: float, high: float) -> np.ndarray:
@@ -202,22 +225,23 @@ def _histogram(values: np.ndarray, low: float, high: float) -> np.ndarray:
     Bin ``floor((value - low) * 256 / (high - low))``, the top value in the last bin. The
     scaling is done in float32, so a value within ~1e-7 of a bin edge can land in the
     neighbouring bin, which does not move Otsu's threshold in practice (the tests compare
-    with scikit-image).
+    with scikit-image). A chunk at a time, the bin numbers as bytes, counted by
+    :func:`_count_bytes`.
     """
     flat = values.reshape(-1)
     scale = np.float32(256 / (high - low))
     offset = np.float32(low)
     scaled = np.empty(min(_CHUNK, flat.size), np.float32)
-    indices = np.empty(scaled.size, np.intp)
+    bins = np.empty(scaled.size, np.uint8)
     counts = np.zeros(256, np.intp)
     for start in range(0, flat.size, _CHUNK):
         chunk = flat[start : start + _CHUNK]
-        part, index = scaled[: chunk.size], indices[: chunk.size]
+        part, index = scaled[: chunk.size], bins[: chunk.size]
         np.subtract(chunk, offset, out=part)
         np.multiply(part, scale, out=part)
         np.minimum(part, np.float32(255), out=part)
         np.copyto(index, part, casting="unsafe")  # truncates: floor, as values are >= 0
-        counts += np.bincount(index, minlength=256)
+        counts += _count_bytes(index)
     return counts
 
 
