@@ -150,6 +150,16 @@ def _blur_strips(gray: np.ndarray, kernel: np.ndarray, out: np.ndarray) -> Itera
         yield slice(start, stop)
 
 
+def _checked(gray: np.ndarray, sigma: float) -> np.ndarray:
+    """``gray`` as float32 (a copy only if it is not float32 already), its shape checked."""
+    gray = np.asarray(gray, dtype=np.float32)
+    if gray.ndim != 2:
+        raise ValueError(f"gaussian_blur needs a 2-D grayscale image, not shape {gray.shape}.")
+    if sigma < 0:
+        raise ValueError(f"sigma must be 0 or more, not {sigma}.")
+    return gray
+
+
 def gaussian_blur(gray: np.ndarray, sigma: float) -> np.ndarray:
     """Gaussian blur equal to ``ski.filters.gaussian(gray, sigma)``, in float32.
 
@@ -179,11 +189,7 @@ def gaussian_blur(gray: np.ndarray, sigma: float) -> np.ndarray:
     >>> bool(np.array_equal(gaussian_blur(gray, 0), gray.astype(np.float32)))
     True
     """
-    gray = np.asarray(gray, dtype=np.float32)
-    if gray.ndim != 2:
-        raise ValueError(f"gaussian_blur needs a 2-D grayscale image, not shape {gray.shape}.")
-    if sigma < 0:
-        raise ValueError(f"sigma must be 0 or more, not {sigma}.")
+    gray = _checked(gray, sigma)
     if sigma == 0:  # no blur, as ski.filters.gaussian(gray, sigma=0)
         return gray.copy()
     blurred = np.empty(gray.shape, np.float32)
@@ -260,6 +266,28 @@ def _otsu_threshold(blurred: np.ndarray, low: float, high: float) -> float:
     return float(centers[np.nanargmax(variance12)])
 
 
+def _blurred_and_range(
+    gray: np.ndarray, sigma: float, exclude_above: float | None
+) -> tuple[np.ndarray, float, float]:
+    """The blurred image of :func:`root_mask` (pixels above ``exclude_above`` set to 0), and
+    its smallest and largest values.
+
+    Each strip of rows has its bright pixels left out and its smallest and largest values
+    found as soon as it is blurred (:func:`_blur_strips`), while it is still in the cache,
+    rather than in passes over the whole image afterwards.
+    """
+    gray = _checked(gray, sigma)
+    kernel = gaussian_kernel(sigma) if sigma > 0 else np.ones(1)  # sigma 0: no blur
+    blurred = np.empty(gray.shape, np.float32)
+    low, high = np.inf, -np.inf
+    for rows in _blur_strips(gray, kernel, blurred):
+        strip = blurred[rows]
+        if exclude_above is not None:
+            strip[strip > exclude_above] = 0
+        low, high = min(low, float(strip.min())), max(high, float(strip.max()))
+    return blurred, low, high
+
+
 def root_mask(
     gray: np.ndarray, sigma: float = 1.5, exclude_above: float | None = None
 ) -> tuple[np.ndarray, float]:
@@ -295,10 +323,7 @@ def root_mask(
     >>> int(mask.sum()), 0 < threshold < 0.6
     (40, True)
     """
-    blurred = gaussian_blur(gray, sigma)
-    if exclude_above is not None:
-        np.putmask(blurred, blurred > exclude_above, 0)
-    low, high = float(blurred.min()), float(blurred.max())
+    blurred, low, high = _blurred_and_range(gray, sigma, exclude_above)
     # float32 sums round differently at the edges: a constant image blurs to values a few
     # units in the last place apart, which are no roots either
     if high - low <= 8 * np.finfo(np.float32).eps * abs(high):
