@@ -47,8 +47,8 @@ def gaussian_kernel(sigma: float, truncate: float = 4.0) -> np.ndarray:
     return kernel / kernel.sum()
 
 
-#: Output pixels computed from one window in the horizontal pass of :func:`gaussian_blur`
-#: (at least the kernel's width, see :class:`_RowBlur`).
+#: Pixels blurred together in the horizontal pass of :func:`gaussian_blur`, from a window
+#: twice as long (at least the kernel's width; see :class:`_RowBlur`).
 _BLOCK = 16
 #: Rows blurred at a time (a strip of a few hundred kB: it stays in the cache between the
 #: vertical and the horizontal pass).
@@ -76,49 +76,51 @@ def _band_matrix(length: int, start: int, stop: int, kernel: np.ndarray) -> np.n
 class _RowBlur:
     """The horizontal pass of :func:`_blur_strips`: blurs a strip of rows along the rows.
 
-    The strip's rows, laid end to end in one flat buffer, are cut into overlapping windows
-    of ``block + 2 * radius`` values, one every ``block`` values (:data:`_BLOCK`, at least
-    the kernel's width). One matrix product, the windows times a band matrix of the
-    kernel's weights, blurs them all at once. A window near the end of a row reaches into
-    the next row, so the first and last ``radius`` columns of every row are then computed
-    again, with the edge pixel repeated (``mode='nearest'``), from band matrices of their
-    own (:func:`_band_matrix`).
+    The strip's rows, laid end to end in one flat buffer, are cut into windows of
+    ``2 * block`` values (:data:`_BLOCK`, at least the kernel's width): a reshape, no copy.
+    Each window, times a band matrix of the kernel's weights, gives the ``block`` blurred
+    values at its middle, so one matrix product blurs every other block of the strip. The
+    same cut shifted by ``block`` values gives the blocks in between. A window near the end
+    of a row reaches into the next row, so the first and last ``radius`` columns of every
+    row are then computed again, with the edge pixel repeated (``mode='nearest'``), from
+    band matrices of their own (:func:`_band_matrix`).
     """
 
     def __init__(self, width: int, kernel: np.ndarray, rows: int) -> None:
         self.width, self.radius = width, len(kernel) // 2
-        self.block = max(_BLOCK, 2 * self.radius)
-        span = self.block + 2 * self.radius  # values in a window
-        # the window times this gives `block` blurred values (no edge: no clipping)
-        self.across = _band_matrix(span, self.radius, self.radius + self.block, kernel)
+        self.block = block = max(_BLOCK, 2 * self.radius)  # even, and half >= radius
+        half = block // 2
+        # output j of a window is at its position half + j, from the values radius around
+        self.across = np.zeros((2 * block, block), np.float32)
+        for j in range(block):
+            self.across[half + j - self.radius : half + j + self.radius + 1, j] = kernel
         edge = min(self.radius, width)
         self.left = _band_matrix(width, 0, edge, kernel)
         self.right = _band_matrix(width, width - edge, width, kernel)
         # the strip, with room for the first and last windows to reach beyond it: zeros,
         # multiplied by zero weights (only the edge columns would use them, and those are
         # computed again)
-        self.flat = np.zeros(self.radius + rows * width + span, np.float32)
-        self.windows = np.empty((rows * width // self.block + 1, span), np.float32)
+        self.flat = np.zeros(block + rows * width + 2 * block, np.float32)
 
     def strip(self, rows: int) -> np.ndarray:
         """Where to put the ``rows`` rows to blur (a view of the flat buffer)."""
-        start = self.radius
-        return self.flat[start : start + rows * self.width].reshape(rows, self.width)
+        return self.flat[self.block : self.block + rows * self.width].reshape(rows, self.width)
 
     def __call__(self, rows: int, out: np.ndarray) -> None:
         """Blur the :meth:`strip` of ``rows`` rows along the rows into ``out``."""
-        width, block, span = self.width, self.block, self.windows.shape[1]
-        full, rest = divmod(rows * width, block)  # whole windows, values after them
-        count = full + (rest > 0)
-        step = self.flat.itemsize
-        windows = np.lib.stride_tricks.as_strided(
-            self.flat, shape=(count, span), strides=(block * step, step), writeable=False
-        )
-        np.copyto(self.windows[:count], windows)  # BLAS needs them apart: a copy
+        width, block, size = self.width, self.block, rows * self.width
+        first = self.block - block // 2  # where the window of the first block starts
+        pairs = size // (2 * block)  # pairs of blocks done by the two matrix products
         flat_out = out.reshape(-1)
-        np.matmul(self.windows[:full], self.across, out=flat_out[: full * block].reshape(-1, block))
-        if rest:
-            np.matmul(self.windows[full], self.across[:, :rest], out=flat_out[full * block :])
+        blocks = flat_out[: pairs * 2 * block].reshape(pairs, 2 * block)
+        for offset in (0, block):  # every other block, then the blocks in between
+            start = first + offset
+            windows = self.flat[start : start + pairs * 2 * block].reshape(pairs, 2 * block)
+            np.matmul(windows, self.across, out=blocks[:, offset : offset + block])
+        for start in range(pairs * 2 * block, size, block):  # the last block or two
+            stop = min(start + block, size)
+            window = self.flat[first + start : first + start + 2 * block]
+            np.matmul(window, self.across[:, : stop - start], out=flat_out[start:stop])
         strip, left, right = self.strip(rows), self.left, self.right
         np.matmul(strip[:, : left.shape[0]], left, out=out[:, : left.shape[1]])
         np.matmul(strip[:, width - right.shape[0] :], right, out=out[:, width - right.shape[1] :])
