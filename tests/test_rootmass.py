@@ -46,8 +46,13 @@ def test_constant_image_gets_a_clear_message():
         root_mask(np.full((10, 10), 0.99), exclude_above=0.95)
 
 
-@pytest.mark.parametrize("sigma", [0.5, 1.5, 3.0])
-@pytest.mark.parametrize("shape", [(3, 5), (60, 80)])
+@pytest.mark.parametrize("sigma", [0.5, 1.5, 3.0, 5.0])
+@pytest.mark.parametrize(
+    # the blur works in strips of 16 rows and pairs of 16-pixel blocks: shapes smaller than
+    # the kernel, than a strip or a block, and not a multiple of either
+    "shape",
+    [(1, 1), (1, 9), (9, 1), (3, 5), (16, 32), (17, 33), (60, 80), (100, 7), (257, 131)],
+)
 def test_gaussian_blur_matches_scikit_image(sigma, shape):
     gray = np.random.default_rng(1).random(shape)
     expected = ski.filters.gaussian(gray, sigma=sigma)
