@@ -1,0 +1,34 @@
+"""The batch benchmark runs, and its command agrees with the episode (on small photographs).
+
+The timings themselves are not tested (they depend on the machine): ``make bench`` prints
+them. This only keeps the script working, so that the figures in the closing notes can be
+measured again.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_rootmass_benchmark_runs_and_the_command_agrees_with_the_episode():
+    script = ROOT / "benchmarks" / "rootmass.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--photos", "3", "--size", "120x160"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    output = result.stdout
+    for decoder in ("Pillow", "imageio", "Pillow in place", "OpenCV"):
+        assert re.search(rf"^  {decoder} +\d+\.\d\d s", output, re.MULTILINE), decoder
+    for step in ("read and decode", "grayscale", "histogram and Otsu", "measure_file"):
+        assert re.search(rf"^  {step}.* ms  \(\d+\.\d\d x decoding", output, re.MULTILINE)
+    difference = re.search(r"command vs episode: (\S+)", output)
+    assert difference and float(difference.group(1)) <= 1e-4
+    assert re.search(r"plain loop / command: +\d+\.\d +\(at least 6\)", output)
+    assert re.search(r"command x jobs / decode \(\w[\w ]*\): +\d+\.\d\d +\(at most 1\.5\)", output)
