@@ -20,6 +20,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from helpers.thresholds import histogram_class_variance
+
 
 def gaussian_kernel(sigma: float, truncate: float = 4.0) -> np.ndarray:
     """The 1-D Gaussian kernel of ``scipy.ndimage.gaussian_filter`` (and so of scikit-image).
@@ -256,17 +258,11 @@ def _histogram(values: np.ndarray, low: float, high: float) -> np.ndarray:
 
 def _otsu_threshold(blurred: np.ndarray, low: float, high: float) -> float:
     """``ski.filters.threshold_otsu`` (256 bins from the smallest to the largest value)."""
-    counts = _histogram(blurred, low, high).astype(np.float64)
     edges = np.linspace(low, high, 257)
     centers = (edges[:-1] + edges[1:]) / 2
     # as scikit-image: between-class variance for every split, the best split's bin centre
-    weight1 = np.cumsum(counts)
-    weight2 = np.cumsum(counts[::-1])[::-1]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean1 = np.cumsum(counts * centers) / weight1
-        mean2 = (np.cumsum((counts * centers)[::-1]) / weight2[::-1])[::-1]
-    variance12 = weight1[:-1] * weight2[1:] * (mean1[:-1] - mean2[1:]) ** 2
-    return float(centers[np.nanargmax(variance12)])
+    variance = histogram_class_variance(_histogram(blurred, low, high), centers)
+    return float(centers[np.nanargmax(variance)])
 
 
 def _blurred_and_range(

@@ -105,16 +105,45 @@ def between_class_variance(image: np.ndarray, nbins: int = 256) -> tuple[np.ndar
     """
     image = _check_thresholdable(image)
     counts, centers = image_histogram(image, nbins)
-    counts = counts.astype(np.float64)
+    # weights as fractions of all the pixels: divide the pixel counts' product by total**2
+    return centers[:-1], histogram_class_variance(counts, centers) / float(counts.sum()) ** 2
+
+
+def histogram_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """Between-class variance for every split of a histogram, weights as pixel counts.
+
+    The arithmetic of ``skimage.filters.threshold_otsu``: for each candidate (every bin
+    centre but the last), ``w0 * w1 * (m0 - m1) ** 2`` with ``w0``, ``w1`` the numbers of
+    pixels at or below it and above it, and ``m0``, ``m1`` their means. Shared by
+    :func:`between_class_variance` and the root-mass measurement, which builds its
+    histogram its own way.
+
+    Parameters
+    ----------
+    counts : ndarray
+        Pixels in each bin.
+    centers : ndarray
+        Intensity at the centre of each bin.
+
+    Returns
+    -------
+    ndarray of float64
+        One value fewer than there are bins; NaN for a split with an empty class.
+
+    Examples
+    --------
+    >>> histogram_class_variance(np.array([2, 0, 2]), np.array([0.0, 0.5, 1.0]))
+    array([4., 4.])
+    """
+    counts = np.asarray(counts, dtype=np.float64)
     # weights and means of the class at or below each candidate ...
     w0 = np.cumsum(counts)
-    m0 = np.cumsum(counts * centers) / w0
-    # ... and of the class above it (summed from the top end down).
+    # ... and of the class above it (summed from the top end down)
     w1 = np.cumsum(counts[::-1])[::-1]
-    m1 = (np.cumsum((counts * centers)[::-1]) / w1[::-1])[::-1]
-    total = counts.sum()
-    variance = (w0[:-1] / total) * (w1[1:] / total) * (m0[:-1] - m1[1:]) ** 2
-    return centers[:-1], variance
+    with np.errstate(invalid="ignore", divide="ignore"):  # an empty class: NaN
+        m0 = np.cumsum(counts * centers) / w0
+        m1 = (np.cumsum((counts * centers)[::-1]) / w1[::-1])[::-1]
+    return w0[:-1] * w1[1:] * (m0[:-1] - m1[1:]) ** 2
 
 
 def otsu_threshold(image: np.ndarray, nbins: int = 256) -> float:
