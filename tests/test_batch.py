@@ -166,14 +166,65 @@ def test_masks_and_qc_montage(photos, tmp_path):
 
 @pytest.fixture
 def many_photos(tmp_path: Path) -> Path:
-    """60 copies of a 1000x1500 photograph: slow enough to interrupt part-way."""
+    """60 copies of a small photograph."""
     folder = tmp_path / "many"
     folder.mkdir()
-    photograph, _ = root_photograph(7, width=1000, height=1500)
+    photograph, _ = root_photograph(7, width=200, height=300)
     iio.imwrite(folder / "photo-000.jpg", photograph)
     for index in range(1, 60):
         shutil.copy(folder / "photo-000.jpg", folder / f"photo-{index:03}.jpg")
     return folder
+
+
+#: Loaded by every Python process of the held run (through PYTHONPATH, so the pool's workers
+#: too, however they start): photographs from HOLD_FROM on wait until the test creates the
+#: release file, so the run cannot finish before the test has interrupted it, however
+#: loaded the machine. A worker whose parent is gone stops waiting.
+HOLD = """
+import os, time
+from pathlib import Path
+
+import helpers.batch
+
+_measure_file = helpers.batch.measure_file
+_RELEASE = Path({release!r})
+_PARENT = os.getppid()
+
+
+def measure_file(file, *args, **kwargs):
+    if int(Path(file).stem.rsplit("-", 1)[1]) >= {hold_from}:
+        while not _RELEASE.exists() and os.getppid() == _PARENT:
+            time.sleep(0.01)
+    return _measure_file(file, *args, **kwargs)
+
+
+helpers.batch.measure_file = measure_file
+"""
+
+
+def start_held_run(photos: Path, out: Path, hold_from: int, jobs: int, tmp_path: Path):
+    """Start the command on ``photos``; the photographs from ``hold_from`` on wait for
+    the returned release file to exist."""
+    release = tmp_path / "release"
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(HOLD.format(release=str(release), hold_from=hold_from))
+    command = [sys.executable, "-m", "helpers.rootmass", str(photos / "*.jpg")]
+    command += ["--out", str(out), "--jobs", str(jobs), "--quiet"]
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(hook), str(ROOT)]))
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=environment, stderr=subprocess.PIPE, text=True
+    )
+    return process, release
+
+
+def wait_for_lines(path: Path, lines: int, process: subprocess.Popen) -> None:
+    """Wait until ``path`` has ``lines`` lines (the header and rows) or the process ends."""
+    deadline = time.monotonic() + 120
+    while count_lines(path) < lines and process.poll() is None:
+        assert time.monotonic() < deadline, f"{path} has {count_lines(path)} lines after 120 s"
+        time.sleep(0.005)
+    assert process.poll() is None, f"the run ended early: {process.communicate()[1]}"
 
 
 def count_lines(path: Path) -> int:
@@ -182,18 +233,16 @@ def count_lines(path: Path) -> int:
 
 def test_killed_run_resumes_with_no_row_missing_or_duplicated(many_photos, tmp_path):
     out = tmp_path / "results.csv"
-    command = [sys.executable, "-m", "helpers.rootmass", str(many_photos / "*.jpg")]
-    command += ["--out", str(out), "--jobs", "1", "--quiet"]
-    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE)
+    process, release = start_held_run(many_photos, out, hold_from=5, jobs=1, tmp_path=tmp_path)
     try:
-        while count_lines(out) < 6 and process.poll() is None:
-            time.sleep(0.001)
+        wait_for_lines(out, 6, process)  # the header and 5 rows
         process.send_signal(signal.SIGKILL)
     finally:
         process.communicate()
+        release.touch()
     written = count_lines(out) - 1
     assert process.returncode == -signal.SIGKILL
-    assert 5 <= written < 60, "the run should have been killed part-way"
+    assert written == 5, "the run should have been killed part-way, after 5 rows"
     assert run(many_photos / "*.jpg", "--out", out) == 2  # still refuses to overwrite
     assert run(many_photos / "*.jpg", "--out", out, "--resume") == 0
     files = [row["file"] for row in read_rows(out)]
@@ -204,14 +253,19 @@ def test_killed_run_resumes_with_no_row_missing_or_duplicated(many_photos, tmp_p
 
 def test_ctrl_c_keeps_the_rows_and_says_how_to_resume(many_photos, tmp_path):
     out = tmp_path / "results.csv"
-    command = [sys.executable, "-m", "helpers.rootmass", str(many_photos / "*.jpg")]
-    command += ["--out", str(out), "--jobs", "2", "--quiet"]
-    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    while count_lines(out) < 4 and process.poll() is None:
-        time.sleep(0.001)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate()
-    assert process.returncode == 130
+    process, release = start_held_run(many_photos, out, hold_from=8, jobs=2, tmp_path=tmp_path)
+    try:
+        wait_for_lines(out, 4, process)  # the header and 3 rows
+        process.send_signal(signal.SIGINT)
+        # Ctrl-C has reached the command; now let the photographs in flight finish
+        release.touch()
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        release.touch()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 130, stderr
     assert "Interrupted" in stderr and "--resume" in stderr
     assert 3 <= len(read_rows(out)) < 60
     assert run(many_photos / "*.jpg", "--out", out, "--resume") == 0
