@@ -137,7 +137,10 @@ def adaptive_threshold(
     -------
     ndarray of bool
         True where ``image > local_threshold(image, block_size, offset, method)``. For dark
-        objects on a light background use ``~adaptive_threshold(...)`` or a negative offset.
+        objects on a light background use ``~adaptive_threshold(...)``, which is True where
+        a pixel is at most its local mean minus ``offset``. A negative offset does not
+        select dark objects: it raises the threshold above the local mean, and the mask
+        still holds the pixels brighter than it.
 
     Examples
     --------
