@@ -72,7 +72,7 @@ def title_image() -> Figure:
 
 
 def global_versus_local() -> Figure:
-    """Uneven light: the best global threshold fails where a local threshold works."""
+    """Uneven light: a global threshold (Otsu's) fails where a local threshold works."""
     gray = helpers.load_image("uneven-text", gray=True)
     global_mask = gray < ski.filters.threshold_otsu(gray)
     local_mask = gray < ski.filters.threshold_local(gray, 51, offset=0.02)
