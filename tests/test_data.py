@@ -182,3 +182,23 @@ def test_main_accepts_out_option(generate, monkeypatch):
     monkeypatch.setattr(generate, "generate_all", lambda out: calls.append(out) or [])
     assert generate.main(["--out", "somewhere"]) == 0
     assert calls == [Path("somewhere")]
+
+
+def test_a_moderate_blur_beats_no_blur_on_every_root_photograph(report):
+    """The lesson's keypoint "blur before thresholding" must hold on its own data."""
+    sigmas = list(report.SIGMAS)
+    for name, scores in report.sigma_scores(DATA).items():
+        best = sigmas[int(np.argmax(scores))]
+        assert 1 <= best <= 2, f"{name}: best sigma {best}, Dice {scores}"
+        assert scores[sigmas.index(best)] > scores[sigmas.index(0)] + 0.02, name
+        assert best == report.SIGMA or name == "maize-roots", name
+
+
+def test_the_bright_cut_off_is_a_real_choice(report):
+    """The label's paper is not flat white: too high or too low a cut-off is worse."""
+    cut_offs = list(report.CUT_OFFS)
+    for name, scores in report.cut_off_scores(DATA).items():
+        best = cut_offs[int(np.argmax(scores))]
+        assert best == report.OVEREXPOSED, f"{name}: {scores}"
+        assert scores[cut_offs.index(0.95)] < max(scores) - 0.02, name
+        assert scores[cut_offs.index(0.8)] < max(scores) - 0.02, name
