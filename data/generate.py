@@ -737,10 +737,14 @@ def composite_roots(rng, shape, system, background, light, hairs=True):
     return image, mask
 
 
+MAIZE_SHAPE = (600, 800)
+MAIZE_LIGHT = ((0.3, 0.4), 0.3)  # brightest spot (fractions of rows, columns), fall-off
+
+
 def make_maize_roots(out_dir):
     """A close-up of a bundle of maize roots, for Otsu's method."""
     rng = np.random.default_rng(303)
-    shape = (600, 800)
+    shape = MAIZE_SHAPE
     system = grow_root_system(
         rng,
         crown=(-40, 250),
@@ -753,7 +757,7 @@ def make_maize_roots(out_dir):
         spread=(0.35, 1.6),
     )
     background = dark_cloth(rng, shape)
-    light = lighting(shape, (0.3, 0.4), 0.3)
+    light = lighting(shape, *MAIZE_LIGHT)
     image, mask = composite_roots(rng, shape, system, background, light)
     image = camera(rng, image, 0.8, **CLOSE_UP_CAMERA)
     return write_pair(out_dir, "maize-roots", ".jpg", image, mask)
@@ -1145,8 +1149,9 @@ DESCRIPTIONS = {
         "made": (
             "Random-walk roots with laterals and root hairs (grow_root_system, "
             "render_roots) on a woven cloth texture with grains of sand (sand_grains); "
-            "a lamp whose light falls off by 12 % from the brightest spot to the far "
-            "corner (mildly uneven: one global threshold still works); "
+            "a lamp whose light falls off by "
+            f"{1 - lighting(MAIZE_SHAPE, *MAIZE_LIGHT).min():.0%} from the brightest spot to "
+            "the far corner (mildly uneven: one global threshold still works); "
             + PHOTO.format(camera="dim light, the noisiest", q=JPEG_QUALITY)
             + "."
         ),
