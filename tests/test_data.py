@@ -202,3 +202,25 @@ def test_the_bright_cut_off_is_a_real_choice(report):
         assert best == report.OVEREXPOSED, f"{name}: {scores}"
         assert scores[cut_offs.index(0.95)] < max(scores) - 0.02, name
         assert scores[cut_offs.index(0.8)] < max(scores) - 0.02, name
+
+
+def test_camera_noise_is_shot_and_read_noise_in_linear_light(generate):
+    """Variance in electrons is the signal (shot noise) plus the read noise squared."""
+    rng = np.random.default_rng(0)
+    full_well, read_noise = 200.0, 3.0
+    for level in (0.3, 0.6, 0.85):  # sRGB values of flat grey scenes, none clipping
+        scene = np.full((400, 400), level, np.float32)
+        photo = generate.camera(rng, scene.copy(), 0.5, full_well, read_noise)
+        electrons = generate.srgb_to_linear(photo.copy()) * full_well
+        signal = float(generate.srgb_to_linear(scene.copy())[0, 0]) * full_well
+        assert electrons.mean() == pytest.approx(signal, rel=0.03, abs=0.5)
+        assert electrons.var() == pytest.approx(signal + read_noise**2, rel=0.1)
+
+
+def test_white_paper_is_not_flat_in_the_trials(manifest):
+    """Labels are shaded and grainy, so a bright cut-off is a choice, not a formality."""
+    for name, entry in entries(manifest):
+        if name.startswith("trial-"):
+            gray = read(DATA / entry["file"]).mean(axis=2) / 255
+            paper = gray[gray > 0.88]
+            assert np.mean(paper < 0.95) > 0.1, name  # much of the paper is below 0.95
