@@ -2,7 +2,8 @@
 
 All pictures in this folder are synthetic: they are drawn here, from fixed
 random seeds, to look like photographs (paper texture, soft shadows, uneven
-light, sensor noise, JPEG compression), and each comes with the exact mask of
+light, a camera's noise and sharpening, JPEG compression), and each comes with
+the exact mask of
 what a learner should find in it.
 
 Usage::
@@ -30,8 +31,15 @@ from scipy import ndimage as ndi
 HERE = Path(__file__).resolve().parent
 LICENSE = "CC-BY-4.0"
 JPEG_QUALITY = 90
-TRIAL_JPEG_QUALITY = 88
+TRIAL_JPEG_QUALITY = 90
 TRIAL_SHAPE = (3008, 2000)  # rows, columns: portrait, like a phone camera
+# The camera of each photograph (see camera()): electrons that make a pixel white (fewer
+# means more shot noise: a small phone sensor, dim light, a high ISO), read noise in
+# electrons, and how strongly the camera sharpens its JPEGs.
+CAMERA = {"full_well": 400.0, "read_noise": 3.0, "sharpen": 0.8}  # well lit: paper, dish
+ROOT_CAMERA = {"full_well": 150.0, "read_noise": 3.0, "sharpen": 1.2}  # trials: dim room
+PAGE_CAMERA = {"full_well": 10000.0, "read_noise": 3.0, "sharpen": 0.0}  # low ISO, tripod
+CLOSE_UP_CAMERA = {"full_well": 60.0, "read_noise": 3.0, "sharpen": 1.2}  # maize close-up
 
 
 # ---------------------------------------------------------------------------
@@ -89,23 +97,72 @@ def paper_texture(rng, shape, amount=0.02):
     return (amount * (0.7 * fibres + 0.5 * clouds)).astype(np.float32)
 
 
-def sensor_noise(rng, image, amount=0.012):
-    """Add shot-like noise (stronger in bright areas) and clip to [0, 1].
+def srgb_to_linear(value):
+    """sRGB-encoded values (what a JPEG stores) to linear light, in place."""
+    value = np.asarray(value, np.float32)
+    np.clip(value, 0, None, out=value)
+    low = value <= 0.04045
+    out = value
+    dark = value[low] / 12.92
+    out += 0.055
+    out /= 1.055
+    np.power(out, 2.4, out=out)
+    out[low] = dark
+    return out
 
-    The noise is the same in the three colour channels (luminance noise, as
-    left after a camera's demosaicing and JPEG's colour subsampling).
-    Works in place on float32 images to spare memory.
+
+def linear_to_srgb(value):
+    """Linear light to sRGB-encoded values, clipped to [0, 1], in place."""
+    value = np.clip(np.asarray(value, np.float32), 0, 1, out=value)
+    low = value <= 0.0031308
+    dark = value[low] * 12.92
+    np.power(value, 1 / 2.4, out=value)
+    value *= 1.055
+    value -= 0.055
+    value[low] = dark
+    return value
+
+
+def camera(rng, scene, lens_sigma, full_well, read_noise, sharpen=0.0):
+    """What a camera records of ``scene``: lens blur, then sensor noise in linear light.
+
+    ``scene`` holds the sRGB values a perfect camera would record (above 1 where the
+    exposure clips); the result is sRGB in [0, 1], ready for JPEG.  Working in linear
+    light, as a sensor does:
+
+    - shot noise: light arrives as photons, so a pixel that collects ``n`` electrons
+      varies by about ``sqrt(n)`` (Poisson; drawn here as a Gaussian of that standard
+      deviation, which is the same for all but the darkest pixels, and much faster);
+      ``full_well`` is the number of electrons that makes a pixel white, so fewer
+      electrons (a small phone sensor, a dim room, a high ISO) mean more noise;
+    - read noise: the electronics add about ``read_noise`` electrons of Gaussian noise
+      to every pixel, whatever the light, which matters most in the dark;
+    - each colour channel gets its own noise (each is measured by its own photosites).
+
+    Gamma encoding then stretches the dark values, so the noise is strongest, in the
+    stored values, in the shadows.  Works in float32 to spare memory.
     """
-    image = np.asarray(image, np.float32)
-    noise = rng.standard_normal(image.shape[:2], dtype=np.float32)
+    image = np.asarray(scene, np.float32)
     if image.ndim == 3:
-        noise = noise[..., None]
-    scale = np.clip(image, 0, 1)
-    np.sqrt(scale, out=scale)
-    scale *= 0.7 * amount
-    scale += 0.5 * amount
-    scale *= noise
-    image += scale
+        image = ndi.gaussian_filter(image, (lens_sigma, lens_sigma, 0))
+    else:
+        image = ndi.gaussian_filter(image, lens_sigma)
+    electrons = srgb_to_linear(image)
+    electrons *= full_well
+    # standard deviation sqrt(n + read_noise**2) electrons, in linear units
+    spread = np.clip(electrons, 0, None)
+    spread += read_noise**2
+    np.sqrt(spread, out=spread)
+    spread *= rng.standard_normal(image.shape, dtype=np.float32)
+    electrons += spread
+    del spread
+    electrons /= full_well
+    image = linear_to_srgb(electrons)
+    if sharpen:
+        # the camera sharpens its JPEGs (an unsharp mask), which also sharpens the noise
+        detail = image - ndi.gaussian_filter(image, (1.0, 1.0, 0)[: image.ndim])
+        detail *= sharpen
+        image += detail
     return np.clip(image, 0, 1, out=image)
 
 
@@ -263,8 +320,7 @@ def paper_shapes_scene(
             paper = colour[ch] * (1 + tint) + rim
             image[..., ch] = image[..., ch] * (1 - cov) + paper * cov
     image *= light[..., None]
-    image = ndi.gaussian_filter(image, (0.7, 0.7, 0))  # lens softness
-    image = sensor_noise(rng, image, 0.012)
+    image = camera(rng, image, 0.7, **CAMERA)
     return image, total >= 0.5
 
 
@@ -365,7 +421,7 @@ class RootSystem:
         # Brightness varies along the length (wet patches, soil, age) and the
         # thinnest roots are translucent, so darker.
         along = 1 + 0.12 * np.clip(noise1d(rng, len(s), 80), -2.5, 2.5)
-        thin = 0.55 + 0.45 * np.clip(radius / 2.5, 0, 1)
+        thin = 0.7 + 0.3 * np.clip(radius / 2.5, 0, 1)
         b = np.clip(bright * along * thin, 0.2, 1.0)
         d = np.gradient(dense, axis=0)
         d /= np.hypot(d[:, 0], d[:, 1])[:, None] + 1e-9
@@ -593,12 +649,19 @@ def render_root_hairs(rng, shape, system, density=0.22, length=(2.5, 11), max_ra
     return np.clip(hairs * 1.6, 0, 0.9)
 
 
-# Creamy white; its gray value (skimage's rgb2gray weights) is about 0.86, so
-# roots stay below 0.9 while the over-exposed label and marker are above 0.95.
+# Creamy white; its gray value (skimage's rgb2gray weights) is about 0.86, so the
+# roots, blurred, stay below about 0.87, while the white paper of the label and marker
+# spreads from about 0.9 to 1 (see paper_brightness).
 ROOT_RGB = np.array([0.90, 0.86, 0.74], np.float32)
 
 
-def dark_cloth(rng, shape, base=(0.085, 0.08, 0.075)):
+# Washed roots carry grains of sand and soil onto the cloth: light specks of a pixel or
+# two, which a threshold without blur takes for roots.
+SAND_RGB = np.array([0.80, 0.76, 0.66], np.float32)
+GRAINS_PER_MEGAPIXEL = 3000
+
+
+def dark_cloth(rng, shape, base=(0.085, 0.08, 0.075), grains_per_megapixel=GRAINS_PER_MEGAPIXEL):
     """Dark, slightly blotchy background with a fine woven/soil texture."""
     rows, cols = shape
     grain = ndi.gaussian_filter(rng.standard_normal(shape, dtype=np.float32), 0.8)
@@ -621,7 +684,40 @@ def dark_cloth(rng, shape, base=(0.085, 0.08, 0.075)):
         curl=rng.normal(0, 0.012, n),
     )
     lum = 1 + 0.16 * grain + 0.2 * weave + 0.18 * blotch + 0.9 * crumbs + lint
-    return np.clip(lum[..., None] * np.asarray(base, np.float32), 0, 1)
+    cloth = np.clip(lum[..., None] * np.asarray(base, np.float32), 0, 1)
+    grains = sand_grains(rng, shape, grains_per_megapixel)
+    for ch in range(3):  # light grains lying on the cloth: "over" compositing
+        cloth[..., ch] += (SAND_RGB[ch] - cloth[..., ch]) * grains
+    return cloth
+
+
+def sand_grains(rng, shape, per_megapixel, radius=(0.5, 1.6)):
+    """Opacity in [0, 1] of small round grains scattered at random over ``shape``.
+
+    Each grain is a soft disc of a random radius (pixels) and opacity; they are not
+    roots, so no mask includes them.
+    """
+    rows, cols = shape
+    n = int(per_megapixel * rows * cols / 1e6)
+    centre = rng.uniform(0, 1, (n, 2)) * [rows, cols]
+    r = rng.uniform(*radius, n)
+    strength = rng.uniform(0.3, 1.0, n)
+    opacity = np.zeros(shape, np.float32)
+    pad = math.ceil(radius[1]) + 2
+    offsets = np.arange(-pad, pad + 1)
+    for (cy, cx), ri, si in zip(centre, r, strength, strict=True):
+        iy, ix = int(cy), int(cx)
+        ys = np.clip(iy + offsets, 0, rows - 1)
+        xs = np.clip(ix + offsets, 0, cols - 1)
+        d = np.hypot(ys[:, None] + 0.5 - cy, xs[None, :] + 0.5 - cx)
+        disc = np.clip(ri - d + 0.5, 0, 1) * si
+        patch = opacity[np.ix_(ys, xs)]
+        opacity[np.ix_(ys, xs)] = np.maximum(patch, disc)
+    return opacity
+
+
+ROOT_TEXTURE = 0.15
+HAIR_OPACITY = 0.6
 
 
 def composite_roots(rng, shape, system, background, light, hairs=True):
@@ -630,7 +726,9 @@ def composite_roots(rng, shape, system, background, light, hairs=True):
     image *= light[..., None]
     lit = light * 0.9 + 0.1  # roots catch a little more light than the cloth
     lit *= value
-    h = render_root_hairs(rng, shape, system) * 0.6 if hairs else None
+    # fine texture of the root surface: cell files, specks of soil, water films
+    lit *= 1 + ROOT_TEXTURE * smooth_noise(rng, shape, 1.0)
+    h = render_root_hairs(rng, shape, system) * HAIR_OPACITY if hairs else None
     for ch in range(3):  # channel by channel: "over" compositing, in place
         c = image[..., ch]
         c += (lit * ROOT_RGB[ch] - c) * alpha
@@ -639,10 +737,14 @@ def composite_roots(rng, shape, system, background, light, hairs=True):
     return image, mask
 
 
+MAIZE_SHAPE = (600, 800)
+MAIZE_LIGHT = ((0.3, 0.4), 0.3)  # brightest spot (fractions of rows, columns), fall-off
+
+
 def make_maize_roots(out_dir):
     """A close-up of a bundle of maize roots, for Otsu's method."""
     rng = np.random.default_rng(303)
-    shape = (600, 800)
+    shape = MAIZE_SHAPE
     system = grow_root_system(
         rng,
         crown=(-40, 250),
@@ -655,10 +757,9 @@ def make_maize_roots(out_dir):
         spread=(0.35, 1.6),
     )
     background = dark_cloth(rng, shape)
-    light = lighting(shape, (0.3, 0.4), 0.3)
+    light = lighting(shape, *MAIZE_LIGHT)
     image, mask = composite_roots(rng, shape, system, background, light)
-    image = ndi.gaussian_filter(image, (0.8, 0.8, 0))
-    image = sensor_noise(rng, image, 0.014)
+    image = camera(rng, image, 0.8, **CLOSE_UP_CAMERA)
     return write_pair(out_dir, "maize-roots", ".jpg", image, mask)
 
 
@@ -708,6 +809,9 @@ TRIALS = {
 }
 
 
+LABEL_FONT = (48, 36, 28)
+
+
 def label_and_marker(rng, shape, trial_id, date):
     """White paper label with printed text, and a round white marker.
 
@@ -718,9 +822,9 @@ def label_and_marker(rng, shape, trial_id, date):
     lh, lw = 330, 720
     label = Image.new("L", (lw, lh), 255)
     draw = ImageDraw.Draw(label)
-    draw.text((40, 30), f"TRIAL {trial_id}", fill=0, font=font(84))
-    draw.text((40, 140), date, fill=0, font=font(60))
-    draw.text((40, 225), "maize  |  21 DAS  |  tray B", fill=0, font=font(46))
+    draw.text((40, 40), f"TRIAL {trial_id}", fill=0, font=font(LABEL_FONT[0]))
+    draw.text((40, 150), date, fill=0, font=font(LABEL_FONT[1]))
+    draw.text((40, 235), "maize  |  21 DAS  |  tray B", fill=0, font=font(LABEL_FONT[2]))
     angle = rng.uniform(-4, 4)
     big = Image.new("L", (cols, rows), 0)
     ink_big = Image.new("L", (cols, rows), 0)
@@ -756,6 +860,28 @@ def label_and_marker(rng, shape, trial_id, date):
     return paper, ink, shadow
 
 
+# White paper under the lamp: the brightest parts clip at 255, but the light falls off,
+# the paper is not quite flat (it curls, so one side gets less light) and it has a grain.
+PAPER_WHITE = 1.12
+PAPER_CURL = 0.08
+
+
+def paper_brightness(rng, shape, light):
+    """Brightness of white paper (label or marker) under ``light``, same shape.
+
+    The lamp's light, a shading that falls by ``PAPER_CURL`` from one side of the paper
+    to the other (in a random direction), and paper grain.
+    """
+    rows, cols = shape
+    angle = rng.uniform(0, 2 * np.pi)
+    y = np.linspace(-0.5, 0.5, rows, dtype=np.float32)[:, None]
+    x = np.linspace(-0.5, 0.5, cols, dtype=np.float32)[None, :]
+    ramp = math.sin(angle) * y + math.cos(angle) * x  # -0.5 .. 0.5 along the direction
+    ramp = (ramp - ramp.min()) / (ramp.max() - ramp.min())
+    grain = paper_texture(rng, shape, 0.02)
+    return PAPER_WHITE * light * (1 - PAPER_CURL * ramp) * (1 + grain)
+
+
 def make_trial(out_dir, name):
     """A whole root system on dark cloth, with label and marker."""
     p = TRIALS[name]
@@ -781,16 +907,15 @@ def make_trial(out_dir, name):
     )
     image, mask = composite_roots(rng, shape, system, background, light)
     paper, ink, shadow = label_and_marker(rng, shape, name.split("-")[1], p["date"])
-    white = np.float32(1.08)  # white paper is over-exposed: it clips at 255
     for box in ndi.find_objects(ndi.label(shadow > 0)[0]):  # around label, marker
         sh, pa, ink_box = shadow[box], paper[box], ink[box]
         image[box] *= (1 - 0.5 * sh * (1 - pa))[..., None]
+        white = paper_brightness(rng, pa.shape, light[box])
         for ch, darkness in enumerate((0.82, 0.82, 0.78)):
             c = image[box + (ch,)]
             c += (white * (1 - darkness * ink_box) - c) * pa
     mask &= paper < 0.5
-    image = ndi.gaussian_filter(image, (0.7, 0.7, 0))
-    image = sensor_noise(rng, image, 0.012)
+    image = camera(rng, image, 0.7, **ROOT_CAMERA)
     return write_pair(out_dir, name, ".jpg", image, mask, quality=TRIAL_JPEG_QUALITY)
 
 
@@ -826,8 +951,7 @@ def make_uneven_text(out_dir):
     light = np.exp(-((y + 0.1) ** 2 + (x + 0.05) ** 2) / 0.55)
     band = 1 - 0.45 / (1 + np.exp(-(x * 0.9 + y * 0.6 - 0.95) * 14))
     light = 0.1 + 0.95 * light * band
-    image = ndi.gaussian_filter(reflect * light, 0.6)
-    image = sensor_noise(rng, image, 0.006)
+    image = camera(rng, reflect * light, 0.6, **PAGE_CAMERA)
     return write_pair(out_dir, "uneven-text", ".png", image, ink >= 0.5)
 
 
@@ -947,8 +1071,7 @@ def make_colonies(out_dir):
         ids[r0:r1, c0:c1][inside] = k
     light = lighting((rows, cols), (0.35, 0.4), 0.25)
     image *= light[..., None]
-    image = ndi.gaussian_filter(image, (0.8, 0.8, 0))
-    image = sensor_noise(rng, image, 0.012)
+    image = camera(rng, image, 0.8, **CAMERA)
     files = write_pair(out_dir, "colonies", ".jpg", image, mask)
     drawn = len(np.unique(ids[ids > 0]))
     components = int(ndi.label(mask)[1])
@@ -978,7 +1101,10 @@ def write_pair(out_dir, name, ext, image, mask, quality=JPEG_QUALITY):
     return [image_path, mask_path]
 
 
-PHOTO = "sensor noise, and saved as JPEG (quality {q})"
+PHOTO = (
+    "lens blur, shot and read noise added in linear light (camera(), {camera}), the "
+    "camera's sharpening, and saved as JPEG (quality {q})"
+)
 
 # For each image: what it shows, what it teaches, the function that makes it,
 # and how it is made.
@@ -994,7 +1120,7 @@ DESCRIPTIONS = {
         "made": (
             "Ten polygons (circles, triangles, rectangles, stars...) drawn at 3x and "
             "averaged for smooth edges; fibrous paper grain on both papers, a soft shadow, "
-            "lamp fall-off, lens blur, " + PHOTO.format(q=JPEG_QUALITY) + "."
+            "lamp fall-off, " + PHOTO.format(camera="well lit", q=JPEG_QUALITY) + "."
         ),
     },
     "shapes-dark": {
@@ -1005,19 +1131,28 @@ DESCRIPTIONS = {
         "function": "make_shapes_dark",
         "made": (
             "Same renderer as shapes-light (paper_shapes_scene), other seed and colours: "
-            "pale papers on dark card, soft shadow, lamp fall-off, lens blur, "
-            + PHOTO.format(q=JPEG_QUALITY)
+            "pale papers on dark card, soft shadow, lamp fall-off, "
+            + PHOTO.format(camera="well lit", q=JPEG_QUALITY)
             + "."
         ),
     },
     "maize-roots": {
-        "description": "Close-up of a bundle of bright maize roots on dark cloth.",
-        "teaches": ("Otsu's method: the histogram has two clear peaks, roots and background."),
+        "description": (
+            "Close-up of a bundle of bright maize roots on dark cloth, with grains of sand, "
+            "in dim light: a noisy picture."
+        ),
+        "teaches": (
+            "Otsu's method: the histogram has two clear peaks, roots and background; "
+            "a blur of sigma 1 removes the noise and the grains before thresholding."
+        ),
         "function": "make_maize_roots",
         "made": (
             "Random-walk roots with laterals and root hairs (grow_root_system, "
-            "render_roots) on a woven cloth texture, uneven light, lens blur, "
-            + PHOTO.format(q=JPEG_QUALITY)
+            "render_roots) on a woven cloth texture with grains of sand (sand_grains); "
+            "a lamp whose light falls off by "
+            f"{1 - lighting(MAIZE_SHAPE, *MAIZE_LIGHT).min():.0%} from the brightest spot to "
+            "the far corner (mildly uneven: one global threshold still works); "
+            + PHOTO.format(camera="dim light, the noisiest", q=JPEG_QUALITY)
             + "."
         ),
     },
@@ -1029,8 +1164,9 @@ DESCRIPTIONS = {
         "function": "make_uneven_text",
         "made": (
             "Text drawn with Pillow's bundled font on grainy paper, multiplied by a strong "
-            "light fall-off and a soft shadow band, slight blur and sensor noise; saved as "
-            "8-bit grayscale PNG."
+            "light fall-off and a soft shadow band, "
+            + PHOTO.format(camera="well lit", q=0).split(", and saved")[0]
+            + "; saved as 8-bit grayscale PNG."
         ),
     },
     "colonies": {
@@ -1038,36 +1174,42 @@ DESCRIPTIONS = {
             "Bacterial colonies of different sizes on agar in a Petri dish; some touch."
         ),
         "teaches": (
-            "Thresholding and counting objects. Otsu on the whole picture separates the "
-            "dish from the black velvet; Otsu inside the dish (see `agar` in the "
-            "manifest) finds the colonies. Touching colonies merge into one object of "
-            "the mask."
+            "Thresholding and counting objects. Otsu's threshold separates the dish from "
+            "the black velvet, not the colonies from the agar; multi-Otsu with three "
+            "classes (`ski.filters.threshold_multiotsu`) finds the colonies. Touching "
+            "colonies merge into one object of the mask."
         ),
         "function": "make_colonies",
         "made": (
             "Colonies placed by colony_layout (singles, touching pairs and a chain of "
             "three), drawn as domes with wavy edges on amber agar, inside a dish wall "
-            "with a glint, on black velvet; uneven light, " + PHOTO.format(q=JPEG_QUALITY) + "."
+            "with a glint, on black velvet; uneven light, "
+            + PHOTO.format(camera="well lit", q=JPEG_QUALITY)
+            + "."
         ),
     },
 }
 for _name in TRIALS:
     DESCRIPTIONS[_name] = {
         "description": (
-            f"Photograph of a whole maize root system ({_name}) on dark cloth, with a "
-            "white paper label and a round white marker."
+            f"Generated photograph of a whole maize root system ({_name}) on dark cloth, "
+            "with grains of sand, a white paper label and a round white marker."
         ),
         "teaches": (
-            "Measuring root mass with Otsu's method, and excluding the over-exposed "
-            "label and marker (pixels above 0.95) that plain Otsu counts as root."
+            "Measuring root mass with Otsu's method after a blur (sigma 1 is best against "
+            "the ground truth), and leaving out the label and marker, which plain Otsu "
+            "counts as root: the paper is shaded and grainy, from about 0.9 to 1 in "
+            "grayscale, so the cut-off is a choice (0.9 is best against the truth)."
         ),
         "function": f'make_trial(out_dir, "{_name}")',
         "made": (
             "Primary roots grown as random walks from a crown, with tapering laterals "
-            "and sub-laterals, brightness varying along each root, root hairs; dark "
-            "cloth with weave, blotches and lint; a label with printed text and a "
-            "marker, over-exposed to white; uneven light, lens blur, "
-            + PHOTO.format(q=TRIAL_JPEG_QUALITY)
+            "and sub-laterals, brightness varying along each root and a fine surface "
+            "texture, root hairs; dark cloth with weave, blotches, lint and grains of "
+            "sand; a label with printed text and a marker, white paper under the same "
+            "lamp, curled so that one side is darker, with paper grain, clipping at 255 "
+            "only where brightest; uneven light, "
+            + PHOTO.format(camera="dim light", q=TRIAL_JPEG_QUALITY)
             + ". The label and marker hide any "
             "root under them, so the mask is roots only."
         ),
@@ -1093,9 +1235,14 @@ def write_readme(out_dir, manifest):
     lines = [
         "# Images for the thresholding lesson",
         "",
-        "Every image here is synthetic: `generate.py` draws it, from fixed random seeds,",
-        "to look like a photograph (paper texture, soft shadows, uneven light, sensor",
-        "noise, JPEG compression for `.jpg`). Each image `<name>.<ext>` comes with its",
+        "Every image here is generated, not photographed: `generate.py` draws it, from",
+        "fixed random seeds, to look like a photograph (paper texture, soft shadows, uneven",
+        "light, a camera's shot and read noise added in linear light, sharpening, JPEG",
+        "compression for `.jpg`). None shows a real plant, dish or page. Generating them",
+        "gives an exact ground truth for every pixel, a free licence, and files that need",
+        "no download. Real photographs differ: real roots, hairs and debris vary more, a",
+        "camera's noise reduction and lens are more complex, and a hand-drawn ground truth",
+        "is itself uncertain at the edges. Each image `<name>.<ext>` comes with its",
         "exact ground truth `<name>-mask.png`: a single-channel 8-bit PNG of the same",
         "height and width, 0 = background and 255 = foreground.",
         "",
