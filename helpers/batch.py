@@ -2,7 +2,7 @@
 
 The command line is ``python -m helpers.rootmass`` (run it with ``--help``)::
 
-    python -m helpers.rootmass 'photos/*.jpg' --sigma 1.5 --exclude-above 0.95 --out results.csv
+    python -m helpers.rootmass 'photos/*.jpg' --sigma 1 --exclude-above 0.9 --out results.csv
 
 It measures every matching photograph as the root-mass episode does (see
 :mod:`helpers.rootmass`) and writes one CSV row per photograph. How it behaves:
@@ -197,7 +197,7 @@ def _png_bytes(image: np.ndarray) -> bytes:
 
 def measure_file(
     file: str,
-    sigma: float = 1.5,
+    sigma: float = 1.0,
     exclude_above: float | None = None,
     *,
     read_path: str | None = None,
@@ -387,7 +387,7 @@ def measure_files(
     files: Sequence[str | os.PathLike],
     out: str | os.PathLike,
     *,
-    sigma: float = 1.5,
+    sigma: float = 1.0,
     exclude_above: float | None = None,
     jobs: int | None = None,
     client: Any = None,
@@ -558,8 +558,8 @@ def _parser() -> argparse.ArgumentParser:
             "'problem' column), 2 usage error, 130 interrupted (run again with --resume)."
         ),
         epilog=(
-            "example: python -m helpers.rootmass 'photos/*.jpg' --sigma 1.5 "
-            "--exclude-above 0.95 --out results.csv"
+            "example: python -m helpers.rootmass 'photos/*.jpg' --sigma 1 "
+            "--exclude-above 0.9 --out results.csv"
         ),
     )
     parser.add_argument(
@@ -571,7 +571,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--out", required=True, help="CSV file to write, e.g. results.csv")
     parser.add_argument(
-        "--sigma", type=float, default=1.5, help="Gaussian blur, in pixels (default 1.5)"
+        "--sigma",
+        type=float,
+        default=1.0,
+        help="Gaussian blur, in pixels (default 1, as in episode 4)",
     )
     parser.add_argument(
         "--exclude-above",

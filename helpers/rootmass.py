@@ -288,7 +288,7 @@ def _blurred_and_range(
 
 
 def root_mask(
-    gray: np.ndarray, sigma: float = 1.5, exclude_above: float | None = None
+    gray: np.ndarray, sigma: float = 1.0, exclude_above: float | None = None
 ) -> tuple[np.ndarray, float]:
     """Mask of the roots in a grayscale photograph of bright roots on a dark background.
 
@@ -335,7 +335,7 @@ def root_mask(
 
 
 def root_fraction(
-    gray: np.ndarray, sigma: float = 1.5, exclude_above: float | None = None
+    gray: np.ndarray, sigma: float = 1.0, exclude_above: float | None = None
 ) -> float:
     """Fraction of the image covered by roots (see :func:`root_mask`).
 

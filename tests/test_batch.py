@@ -53,7 +53,7 @@ def test_one_sorted_row_per_photograph_with_truth_where_a_mask_lies_beside_it(ph
     assert [Path(row["file"]).name for row in rows] == [f"plant-{seed}.jpg" for seed in range(6)]
     for seed, row in enumerate(rows):
         gray = load_image(row["file"], gray=True)
-        mask, threshold = root_mask(gray, 1.5, 0.95)
+        mask, threshold = root_mask(gray, 1.0, 0.95)  # the default sigma
         assert (int(row["width"]), int(row["height"])) == (90, 120)
         assert float(row["root_fraction"]) == pytest.approx(mask.mean(), abs=1e-4)
         assert float(row["threshold"]) == pytest.approx(threshold, abs=1e-5)
