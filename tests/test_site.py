@@ -188,6 +188,7 @@ def test_the_site_has_every_page(pages):
     names = set(pages)
     for required in ("website/index.html", "website/setup.html",
                      "website/glossary.html", "website/where-next.html",
+                     "website/without-helpers.html",
                      "instructors/instructor-notes.html", "search.html"):  # fmt: skip
         assert required in names, f"{required} is missing from the site"
     for episode in episode_paths():
@@ -367,3 +368,10 @@ def test_where_next_closes_the_lesson(served):
     for needed in ("Otsu", "Sezgin", "scikit-image", "OpenCV", "Data Carpentry",
                    "When not to threshold"):  # fmt: skip
         assert needed in text, f"the Where next page does not mention {needed!r}"
+
+
+def test_without_helpers_sheet_agrees_with_the_helpers(served):
+    """Each plain-library version on the sheet printed True next to its helper call."""
+    lines = [line.strip() for line in served["website/without-helpers.html"].text.splitlines()]
+    assert lines.count("True") >= 10, lines
+    assert "False" not in lines
