@@ -187,8 +187,9 @@ def _site_file(site: Path, url: str, base: str) -> tuple[Path, str] | None:
 def test_the_site_has_every_page(pages):
     names = set(pages)
     for required in ("website/index.html", "website/setup.html",
-                     "website/glossary.html", "instructors/instructor-notes.html",
-                     "search.html"):  # fmt: skip
+                     "website/glossary.html", "website/where-next.html",
+                     "website/without-helpers.html",
+                     "instructors/instructor-notes.html", "search.html"):  # fmt: skip
         assert required in names, f"{required} is missing from the site"
     for episode in episode_paths():
         assert f"episodes/{episode.stem}.html" in names
@@ -357,3 +358,20 @@ def test_glossary_explains_the_lessons_terms(served):
     for term in LESSON_TERMS:
         anchor = "term-" + re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
         assert anchor in ids, f"the glossary has no entry {term!r} (#{anchor})"
+
+
+def test_where_next_closes_the_lesson(served):
+    """The closing page is in every page's navigation and gives its reading list."""
+    for name in ("website/index.html", "episodes/05-cleaning-and-counting.html"):
+        assert any(link.endswith("website/where-next.html") for link in served[name].links), name
+    text = served["website/where-next.html"].text
+    for needed in ("Otsu", "Sezgin", "scikit-image", "OpenCV", "Data Carpentry",
+                   "When not to threshold"):  # fmt: skip
+        assert needed in text, f"the Where next page does not mention {needed!r}"
+
+
+def test_without_helpers_sheet_agrees_with_the_helpers(served):
+    """Each plain-library version on the sheet printed True next to its helper call."""
+    lines = [line.strip() for line in served["website/without-helpers.html"].text.splitlines()]
+    assert lines.count("True") >= 10, lines
+    assert "False" not in lines
