@@ -11,10 +11,13 @@ LEARNER := $(VENV)/.installed
 TESTING := $(VENV)/.installed-test
 EPISODES := $(sort $(wildcard episodes/[0-9]*.md))
 LAB_ARGS ?=
-# JupyterLab's root is the repository (a file argument alone would make it episodes/, where
-# ../fig and data/ are out of reach); build folders are hidden, next to JupyterLab's defaults.
+# JupyterLab's root is the repository, so that the file browser reaches episodes/, data/,
+# fig/ and learner/ and the episodes' ../fig images load (a file argument would make the
+# root episodes/); it opens the first episode, in the browser it starts and at the address
+# it prints. Build folders are hidden, as well as JupyterLab's default globs.
 HIDE_GLOBS := __pycache__ *.pyc *.pyo .DS_Store *~ *.egg-info _build
 LAB_OPTIONS := '--ServerApp.root_dir=$(CURDIR)' \
+  '--LabApp.default_url=/lab/tree/$(firstword $(EPISODES))' \
   $(foreach glob,$(HIDE_GLOBS),'--ContentsManager.hide_globs=$(glob)')
 SITE := _build/site
 
@@ -23,7 +26,7 @@ SITE := _build/site
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(LEARNER): pyproject.toml
+$(LEARNER): pyproject.toml helpers/labsetup.py
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python 3.11 or newer is needed; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)." \
 	         "Run e.g. 'make PYTHON=python3.12 lab'."; exit 1; }
@@ -38,7 +41,7 @@ $(TESTING): $(LEARNER)
 	@touch $@
 
 lab: $(LEARNER)  ## Create the learner environment and open the lesson in JupyterLab
-	$(BIN)/jupyter lab $(LAB_OPTIONS) $(LAB_ARGS) $(firstword $(EPISODES))
+	$(BIN)/jupyter lab $(LAB_OPTIONS) $(LAB_ARGS)
 
 test: $(TESTING) lint  ## Create the test environment and run every test, offline
 	tests/offline $(BIN)/python -m pytest
