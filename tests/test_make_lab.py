@@ -224,8 +224,8 @@ def test_every_picture_in_the_episode_loads(make_lab, page, episode):
     assert set(seen) == expected, f"{episode}: shown {sorted(seen)}, in the text {expected}"
 
 
-def test_the_server_log_has_no_404_and_no_unencrypted_kernel(make_lab):
-    log = make_lab.log()
+def test_the_server_log_has_no_404_and_no_unencrypted_kernel(make_lab, browser):
+    log = make_lab.log()  # after the browser tests above opened every episode
     assert "Kernel started" in log  # the episodes' kernels did start
     not_found = [line for line in log.splitlines() if re.search(r"\b404\b", line)]
     assert not not_found, "\n".join(not_found)
