@@ -1,8 +1,9 @@
 # Everything a maintainer does, one target each. Run `make help` for the list.
 # Only Python 3.11+ and make are needed: the first target that needs the environment
 # creates .venv and installs the pinned packages; later runs reuse it (it is updated
-# only when pyproject.toml changes). Two stamps: `make lab` installs the lesson alone
-# (LEARNER), `make test` and the maintainers' targets add the test extra (TESTING).
+# only when pyproject.toml or helpers/labsetup.py changes). Two stamps: `make lab` installs
+# the lesson alone (LEARNER); `make test` and the maintainers' targets add the test extra
+# (TESTING).
 
 PYTHON ?= python3
 VENV := .venv
