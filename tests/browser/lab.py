@@ -142,11 +142,11 @@ def serving(
 
 
 def _stop_group(process: subprocess.Popen) -> None:
-    """Stop a process and its process group (SIGTERM, then SIGKILL after 15 s)."""
+    """Stop a process and its process group (SIGTERM, then SIGKILL after 30 s)."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
