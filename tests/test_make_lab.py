@@ -112,7 +112,9 @@ def make_lab(tmp_path_factory):
     docmanager.mkdir(parents=True)
     (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
     port, token = free_port(), secrets.token_hex(16)
-    lab_args = shlex.join(lab_options(port, token, scratch))
+    # JupyterLab keeps a checkpoint of every file it opens: here, not in the checkout
+    checkpoints = f"--FileCheckpoints.checkpoint_dir={scratch / 'checkpoints'}"
+    lab_args = shlex.join([*lab_options(port, token, scratch), checkpoints])
     status = _git_status()
     stack = contextlib.ExitStack()
     command = ["make", "lab", f"LAB_ARGS={lab_args}"]  # the README's `make lab LAB_ARGS="..."`
@@ -243,6 +245,7 @@ def test_stopping_make_lab_leaves_nothing_behind(make_lab):
         time.sleep(0.5)  # a kernel whose server died exits within a few seconds
     assert not kernels, f"kernels left running: {kernels}"
     assert _git_status() == make_lab.git_status, "the checkout changed while JupyterLab ran"
+    assert list((make_lab.scratch / "checkpoints").glob("*-checkpoint.md"))  # (kept there)
 
 
 def _processes_mentioning(text: str) -> list[str]:
