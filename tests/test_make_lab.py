@@ -29,7 +29,7 @@ import subprocess
 import time
 import urllib.request
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -87,7 +87,6 @@ class MakeLab:
     scratch: Path
     stack: contextlib.ExitStack
     git_status: str
-    kernels: set[str] = field(default_factory=set)
 
     def log(self) -> str:
         return (self.scratch / "server.log").read_text(errors="replace")
