@@ -1,14 +1,25 @@
 # Everything a maintainer does, one target each. Run `make help` for the list.
 # Only Python 3.11+ and make are needed: the first target that needs the environment
-# creates .venv and installs the pinned packages; later runs reuse it (it is rebuilt
-# only when pyproject.toml changes).
+# creates .venv and installs the pinned packages; later runs reuse it (it is updated
+# only when pyproject.toml or helpers/labsetup.py changes). Two stamps: `make lab` installs
+# the lesson alone (LEARNER); `make test` and the maintainers' targets add the test extra
+# (TESTING).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+LEARNER := $(VENV)/.installed
+TESTING := $(VENV)/.installed-test
 EPISODES := $(sort $(wildcard episodes/[0-9]*.md))
 LAB_ARGS ?=
+# JupyterLab's root is the repository, so that the file browser reaches episodes/, data/,
+# fig/ and learner/ and the episodes' ../fig images load (a file argument would make the
+# root episodes/); it opens the first episode, in the browser it starts and at the address
+# it prints. Build folders are hidden, as well as JupyterLab's default globs.
+HIDE_GLOBS := __pycache__ *.pyc *.pyo .DS_Store *~ *.egg-info _build
+LAB_OPTIONS := '--ServerApp.root_dir=$(CURDIR)' \
+  '--LabApp.default_url=/lab/tree/$(firstword $(EPISODES))' \
+  $(foreach glob,$(HIDE_GLOBS),'--ContentsManager.hide_globs=$(glob)')
 SITE := _build/site
 
 .PHONY: help lab test lint data figures expected bench site learner clean
@@ -16,42 +27,47 @@ SITE := _build/site
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(STAMP): pyproject.toml
+$(LEARNER): pyproject.toml helpers/labsetup.py
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python 3.11 or newer is needed; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)." \
 	         "Run e.g. 'make PYTHON=python3.12 lab'."; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	$(BIN)/python -m helpers.labsetup  # open the Markdown episodes as notebooks
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/python -m helpers.labsetup  # episodes open as notebooks; quiet, local kernels
 	@touch $@
 
-lab: $(STAMP)  ## Create the environment and open the lesson in JupyterLab
-	$(BIN)/jupyter lab $(LAB_ARGS) $(firstword $(EPISODES))
+# the lesson, plus pytest, nbval, ruff, Playwright, Sphinx and Dask
+$(TESTING): $(LEARNER)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
 
-test: $(STAMP) lint  ## Create the environment and run every test, offline
+lab: $(LEARNER)  ## Create the learner environment and open the lesson in JupyterLab
+	$(BIN)/jupyter lab $(LAB_OPTIONS) $(LAB_ARGS)
+
+test: $(TESTING) lint  ## Create the test environment and run every test, offline
 	tests/offline $(BIN)/python -m pytest
 
-lint: $(STAMP)  ## Check the code style with ruff
+lint: $(TESTING)  ## Check the code style with ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-data: $(STAMP)  ## Regenerate the lesson's images and masks in data/
+data: $(LEARNER)  ## Regenerate the lesson's images and masks in data/
 	$(BIN)/python data/generate.py
 
-figures: $(STAMP)  ## Redraw the static figures in fig/
+figures: $(LEARNER)  ## Redraw the static figures in fig/
 	$(BIN)/python fig/make_figures.py
 
-expected: $(STAMP)  ## Re-execute the episodes into tests/expected/ (review the diff!)
+expected: $(TESTING)  ## Re-execute the episodes into tests/expected/ (review the diff!)
 	$(BIN)/python tests/episode_notebooks.py $(EPISODES)
 
-bench: $(STAMP)  ## Run the benchmarks
+bench: $(TESTING)  ## Run the benchmarks
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
 
-site: $(STAMP)  ## Build the lesson's website into _build/site, executing every episode, offline
+site: $(TESTING)  ## Build the lesson's website into _build/site, executing every episode, offline
 	tests/offline $(BIN)/sphinx-build -E -j auto -W --keep-going -q -c website -b html . $(SITE)
 	@echo "The site is in $(SITE): open $(SITE)/index.html in a browser."
 
-learner: $(STAMP)  ## Write code-along notebooks (no solutions, no outputs) into learner/
+learner: $(LEARNER)  ## Write code-along notebooks (no solutions, no outputs) into learner/
 	$(BIN)/python website/learner_notebooks.py --out learner
 
 clean:  ## Remove the environment and caches

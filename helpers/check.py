@@ -8,7 +8,8 @@ What it checks:
 - Python is 3.11 or newer;
 - every package the lesson pins is installed, at the pinned version (the pins are read from
   the installed ``thresholding-lesson-helpers`` distribution, i.e. from ``pyproject.toml``,
-  so they are written down in one place only);
+  so they are written down in one place only): the learner's packages, which `make lab`
+  installs, not the extras for the tests, the website or Dask;
 - the JupyterLab extensions that draw widgets and interactive figures are installed and
   not disabled;
 - JupyterLab opens the Markdown episodes as notebooks (:mod:`helpers.labsetup`);

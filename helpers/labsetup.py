@@ -6,6 +6,13 @@ double-click, into the environment's own settings (not the user's), so nothing o
 the environment changes. It also turns off JupyterLab's news and update checks, which
 would otherwise ask every learner a question and try to reach the internet.
 
+It also writes a Jupyter server setting into the environment: the server gives every
+kernel it starts CurveZMQ keys, so the kernel's messages on its local TCP ports are
+encrypted, and the kernel no longer warns "Kernel is running over TCP without encryption"
+in the console at every start (jupyter_server's documented
+``MappingKernelManager.transport_encryption``; "auto" uses it for kernels that declare
+support, as ipykernel does, and starts other kernels as before).
+
 Run once per environment: ``python -m helpers.labsetup`` (``make lab`` does it for you).
 """
 
@@ -26,6 +33,10 @@ SETTINGS = {
         "checkForUpdates": False,
     },
 }
+
+
+#: Jupyter server settings: encrypt the messages between the server and its kernels.
+SERVER_CONFIG = {"MappingKernelManager": {"transport_encryption": "auto"}}
 
 
 def overrides_path(prefix: str | Path = sys.prefix) -> Path:
@@ -73,7 +84,11 @@ def write_overrides(prefix: str | Path = sys.prefix) -> Path:
     >>> json.loads(path.read_text()) == SETTINGS
     True
     """
-    path = overrides_path(prefix)
+    return _merge_json(overrides_path(prefix), SETTINGS)
+
+
+def _merge_json(path: Path, sections: dict[str, dict]) -> Path:
+    """Set ``sections`` in the JSON file at ``path``, keeping every other setting in it."""
     settings = {}
     if path.exists():
         try:
@@ -82,12 +97,63 @@ def write_overrides(prefix: str | Path = sys.prefix) -> Path:
             raise ValueError(
                 f"{path} is not valid JSON ({error}); fix or delete it, then run this again."
             ) from error
-    for plugin, values in SETTINGS.items():
-        settings.setdefault(plugin, {}).update(values)
+    for section, values in sections.items():
+        settings.setdefault(section, {}).update(values)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(settings, indent=2) + "\n")
     return path
 
 
+def server_config_path(prefix: str | Path = sys.prefix) -> Path:
+    """The settings file that every Jupyter server started from an environment reads.
+
+    ``jupyter --paths`` lists it among the config folders.
+
+    Parameters
+    ----------
+    prefix : str or path, optional
+        The environment's prefix (default: the running Python's).
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> server_config_path("/env").as_posix()
+    '/env/etc/jupyter/jupyter_server_config.json'
+    """
+    return Path(prefix) / "etc" / "jupyter" / "jupyter_server_config.json"
+
+
+def write_server_config(prefix: str | Path = sys.prefix) -> Path:
+    """Add the lesson's Jupyter server settings (:data:`SERVER_CONFIG`) to an environment's.
+
+    Parameters
+    ----------
+    prefix : str or path, optional
+        The environment's prefix (default: the running Python's).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    ValueError
+        If the existing file is not valid JSON (it is left as it was).
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> path = write_server_config(tempfile.mkdtemp())
+    >>> json.loads(path.read_text()) == SERVER_CONFIG
+    True
+    """
+    return _merge_json(server_config_path(prefix), SERVER_CONFIG)
+
+
 if __name__ == "__main__":
     print(f"wrote {write_overrides()}")
+    print(f"wrote {write_server_config()}")

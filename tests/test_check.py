@@ -68,6 +68,29 @@ def test_pins_come_from_pyproject_only():
     assert check.lesson_pins() == check.parse_pins(project["dependencies"])
 
 
+def test_a_learner_environment_without_the_extras_is_all_set(monkeypatch, good_prefix):
+    """`make lab` installs no extra; the check must not ask for pytest, Sphinx or Dask."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = {
+        requirement.split("==")[0].lower()
+        for requirement in sum(project["optional-dependencies"].values(), [])
+        if "==" in requirement
+    }
+    assert {"pytest", "playwright", "sphinx", "dask"} <= extras
+    assert "opencv-python-headless" in check.lesson_pins()  # the lesson calls OpenCV
+    real_version = metadata.version
+
+    def version(name):
+        if name.lower() in extras:
+            raise metadata.PackageNotFoundError(name)
+        return real_version(name)
+
+    monkeypatch.setattr(check.metadata, "version", version)
+    monkeypatch.setattr(check, "check_data", lambda: check.Result(True, "images"))
+    status, text = _report(check.run_checks(good_prefix))
+    assert status == 0, text
+
+
 def test_missing_package_gets_a_cross_and_the_pip_command(monkeypatch, good_prefix):
     real_version = metadata.version
 

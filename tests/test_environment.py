@@ -1,4 +1,9 @@
-"""pyproject.toml and environment.yml name the same packages at the same versions."""
+"""The pins agree between pip and conda, and a learner's environment holds no test tools.
+
+pyproject.toml's dependencies are the learner's environment (`make lab`), its extras the
+maintainers' (`make test`). environment.yml is the learner's conda route, and
+environment-test.yml adds the extras to it.
+"""
 
 import re
 import tomllib
@@ -7,21 +12,45 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 #: conda-forge names that differ from PyPI names.
 CONDA_TO_PYPI: dict[str, str] = {"dask-core": "dask"}
+#: Tools for testing, building the site or running a cluster: never in a learner's set.
+NOT_FOR_LEARNERS = {
+    "pytest",
+    "nbval",
+    "ruff",
+    "playwright",
+    "sphinx",
+    "myst-nb",
+    "sphinx-book-theme",
+    "dask",
+    "distributed",
+}
+#: What the episodes import or need to open as notebooks in JupyterLab.
+LESSON_STACK = {
+    "jupyterlab",
+    "ipympl",
+    "ipywidgets",
+    "matplotlib",
+    "scikit-image",
+    "imageio",
+    "numpy",
+    "scipy",
+    "pillow",
+    "jupytext",
+    "tqdm",
+    "threadpoolctl",
+    "opencv-python-headless",
+}
 
 
-def _pypi_pins() -> dict[str, str]:
-    """Every pinned requirement, run-time and of every extra (the test extra names the others
-    by referring to the project itself, which is skipped here)."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    requirements = list(project["dependencies"])
-    for extra in project["optional-dependencies"].values():
-        requirements += extra
+def _pins(requirements: list[str]) -> dict[str, str]:
+    """``name==version`` pins, skipping the project's references to its own extras."""
     pins = {}
     for requirement in requirements:
-        if requirement.startswith(project["name"] + "["):
+        if requirement.startswith(PROJECT["name"] + "["):
             continue
         name, version = re.fullmatch(
             r"([A-Za-z0-9_.-]+)==([0-9][0-9A-Za-z.]*)", requirement
@@ -30,14 +59,16 @@ def _pypi_pins() -> dict[str, str]:
     return pins
 
 
-def test_the_test_extra_installs_every_other_extra():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    extras = sorted(set(project["optional-dependencies"]) - {"test"})
-    assert f"{project['name']}[{','.join(extras)}]" in project["optional-dependencies"]["test"]
+def _learner_pins() -> dict[str, str]:
+    return _pins(PROJECT["dependencies"])
 
 
-def _conda_pins() -> dict[str, str]:
-    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+def _extra_pins() -> dict[str, str]:
+    return _pins([req for extra in PROJECT["optional-dependencies"].values() for req in extra])
+
+
+def _conda_pins(file: str) -> dict[str, str]:
+    environment = yaml.safe_load((ROOT / file).read_text())
     pins = {}
     for entry in environment["dependencies"]:
         if isinstance(entry, dict):
@@ -53,12 +84,37 @@ def _conda_pins() -> dict[str, str]:
     return pins
 
 
+def test_the_test_extra_installs_every_other_extra():
+    extras = sorted(set(PROJECT["optional-dependencies"]) - {"test"})
+    assert f"{PROJECT['name']}[{','.join(extras)}]" in PROJECT["optional-dependencies"]["test"]
+
+
 def test_every_pypi_requirement_is_pinned():
-    assert len(_pypi_pins()) >= 10
+    assert len(_learner_pins()) >= 10 and len(_extra_pins()) >= 5
 
 
-def test_pyproject_and_environment_yml_agree():
-    assert _conda_pins() == _pypi_pins()
+def test_the_learner_set_is_the_lesson_stack_and_no_test_tool():
+    learner = set(_learner_pins())
+    assert learner == LESSON_STACK
+    assert not learner & NOT_FOR_LEARNERS
+    assert NOT_FOR_LEARNERS <= set(_extra_pins())
+
+
+def test_environment_yml_is_the_learner_set():
+    conda = _conda_pins("environment.yml")
+    assert conda == _learner_pins()
+    assert not set(conda) & NOT_FOR_LEARNERS
+
+
+def test_environment_test_yml_is_the_extras():
+    assert _conda_pins("environment-test.yml") == _extra_pins()
+
+
+def test_both_conda_files_make_one_environment():
+    learner = yaml.safe_load((ROOT / "environment.yml").read_text())
+    extras = yaml.safe_load((ROOT / "environment-test.yml").read_text())
+    assert learner["name"] == extras["name"]
+    assert learner["channels"] == extras["channels"] and "conda-forge" in learner["channels"]
 
 
 def test_environment_yml_installs_the_helpers_package():
@@ -67,4 +123,3 @@ def test_environment_yml_installs_the_helpers_package():
         entry["pip"] for entry in environment["dependencies"] if isinstance(entry, dict)
     )
     assert "-e ." in pip_section
-    assert "conda-forge" in environment["channels"]

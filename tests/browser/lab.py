@@ -1,9 +1,11 @@
-"""A private JupyterLab server and a headless chromium, for the browser test and benchmark.
+"""A private JupyterLab server and a headless chromium, for the browser tests and benchmark.
 
 The server listens on 127.0.0.1 on a free port with a fresh token, and keeps its settings,
 workspaces, runtime and config files in folders of its own, so it neither reads nor changes
-the user's. The browser is the system's chromium (``/usr/bin/chromium``), driven by
-Playwright; nothing is downloaded.
+the user's. It is started either directly (:func:`running_lab`) or by any other command
+given those options (:func:`serving`; ``tests/test_make_lab.py`` runs ``make lab``).
+The browser is the system's chromium (``/usr/bin/chromium``), driven by Playwright; nothing
+is downloaded.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -50,41 +53,75 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@contextlib.contextmanager
-def running_lab(root_dir: Path, scratch: Path, timeout: float = 90) -> Iterator[Lab]:
-    """Start JupyterLab serving ``root_dir``; stop it (by its process id) on leaving.
+def is_listening(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:``port``."""
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
-    Parameters
-    ----------
-    root_dir : Path
-        Folder the server shows.
-    scratch : Path
-        Empty folder for the server's own settings, workspaces, runtime and config files.
-    timeout : float
-        Seconds to wait for the server to answer.
+
+def lab_options(port: int, token: str, scratch: Path) -> list[str]:
+    """JupyterLab options for a private server on 127.0.0.1:``port``.
+
+    No browser, a fixed token, and the user settings and workspaces in ``scratch``; no news
+    or update checks; ``--allow-root`` when running as root.
     """
-    port, token = free_port(), secrets.token_hex(16)
-    folders = {name: scratch / name for name in ("settings", "workspaces", "runtime", "config")}
+    folders = {name: scratch / name for name in ("settings", "workspaces")}
     for folder in folders.values():
         folder.mkdir(parents=True, exist_ok=True)
-    command = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
+    options = [
+        "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
         f"--LabApp.user_settings_dir={folders['settings']}",
         f"--LabApp.workspaces_dir={folders['workspaces']}",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]  # fmt: skip
     if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
-    environment = dict(
+        options.append("--allow-root")
+    return options
+
+
+def lab_environment(scratch: Path) -> dict[str, str]:
+    """This process's environment, with Jupyter's runtime and config folders and the
+    kernels' IPython folder in ``scratch``."""
+    folders = {name: scratch / name for name in ("runtime", "config", "ipython")}
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    return dict(
         os.environ,
         JUPYTER_RUNTIME_DIR=str(folders["runtime"]),
         JUPYTER_CONFIG_DIR=str(folders["config"]),
+        IPYTHONDIR=str(folders["ipython"]),
     )
+
+
+@contextlib.contextmanager
+def serving(
+    command: list[str],
+    port: int,
+    token: str,
+    scratch: Path,
+    *,
+    cwd: Path | None = None,
+    environment: dict[str, str] | None = None,
+    timeout: float = 90,
+) -> Iterator[Lab]:
+    """Run ``command`` (a JupyterLab on ``port``) until the block ends, then stop it.
+
+    The command runs in a process group of its own, with its output in
+    ``scratch/server.log``; it is stopped by signalling that group, so a server started by
+    another program (``make lab``) stops with it.
+    """
     log = open(scratch / "server.log", "wb")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=environment if environment is not None else lab_environment(scratch),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     lab = Lab(f"http://127.0.0.1:{port}", token, process)
     try:
         deadline = time.monotonic() + timeout
@@ -100,13 +137,54 @@ def running_lab(root_dir: Path, scratch: Path, timeout: float = 90) -> Iterator[
                 time.sleep(0.3)
         yield lab
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop_group(process)
         log.close()
+
+
+def _stop_group(process: subprocess.Popen) -> None:
+    """Stop a process and its process group (SIGTERM, then SIGKILL after 30 s)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    deadline = time.monotonic() + 15
+    while _group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)  # the server's children (e.g. make's shell) may take a moment
+    if _group_alive(process.pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def running_lab(root_dir: Path, scratch: Path, timeout: float = 90) -> Iterator[Lab]:
+    """Start JupyterLab serving ``root_dir``; stop it (by its process id) on leaving.
+
+    Parameters
+    ----------
+    root_dir : Path
+        Folder the server shows.
+    scratch : Path
+        Empty folder for the server's own settings, workspaces, runtime and config files.
+    timeout : float
+        Seconds to wait for the server to answer.
+    """
+    port, token = free_port(), secrets.token_hex(16)
+    command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root_dir}"]
+    command += lab_options(port, token, scratch)
+    with serving(command, port, token, scratch, timeout=timeout) as lab:
+        yield lab
 
 
 def notebook_from_markdown(markdown: Path, notebook: Path) -> Path:

@@ -1,0 +1,302 @@
+"""`make lab`, run exactly as the README says, in the checkout under test and a real browser.
+
+The README's command, ``make lab LAB_ARGS="..."``, is run from the repository's root with
+LAB_ARGS for the port, the token, no browser (and ``--allow-root`` as root), and the
+server's settings, workspaces, runtime, config and IPython folders in a temporary folder,
+so it neither reads nor changes the user's. It must not install anything: the test skips
+when the learner environment is missing or out of date (``make -q .venv/.installed``).
+
+Headless chromium then opens the address the server prints and checks what a learner
+sees: the first episode as a notebook, the repository at the file browser's root, and every
+picture in every episode's text. No cell is run: the server's root is the real checkout,
+and the last test checks that ``git status`` is as it was, that the server (which make
+starts as a child: the test stops make's whole process group) left no kernel behind and
+that nothing listens on its port any more.
+
+A second test, without a browser, checks that the kernels JupyterLab starts in this
+environment are encrypted and quiet (``helpers.labsetup``'s server setting).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import secrets
+import shlex
+import shutil
+import subprocess
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.browser.lab import (
+    NOTEBOOK,
+    Lab,
+    free_port,
+    is_listening,
+    lab_environment,
+    lab_options,
+    running_lab,
+    serving,
+)
+from tests.browser_tools import missing_browser
+
+ROOT = Path(__file__).resolve().parent.parent
+EPISODES = sorted((ROOT / "episodes").glob("[0-9]*.md"))
+#: The warning every unencrypted kernel prints at start (ipykernel 7.4).
+TCP_WARNING = "Kernel is running over TCP without encryption"
+#: Variables a `make test` run passes to its children; the inner make must not see them.
+MAKE_VARIABLES = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES", "MAKE_TERMOUT")
+
+
+def _git_status() -> str:
+    """What git sees changed or added in the checkout, ignored files in the lesson's folders
+    included (JupyterLab's checkpoints, a kernel's output files)."""
+    command = ["git", "status", "--porcelain", "--ignored", "--untracked-files=all"]
+    changed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    return "\n".join(
+        line
+        for line in changed.stdout.splitlines()
+        if not line.startswith("!!") or line[3:].startswith(("episodes/", "data/", "fig/"))
+    )
+
+
+def _pictures(episode: Path) -> set[str]:
+    """Every picture the episode's Markdown shows, as a path from the repository's root."""
+    text = re.sub(r"^```.*?^```", "", episode.read_text(), flags=re.S | re.M)  # code cells
+    sources = re.findall(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)", text)
+    sources += re.findall(r"<img\b[^>]*\bsrc=[\"']([^\"']+)", text)
+    return {
+        (episode.parent / source).resolve().relative_to(ROOT).as_posix()
+        for source in sources
+        if not source.startswith(("http:", "https:", "data:"))
+    }
+
+
+@dataclass
+class MakeLab:
+    """`make lab` running in the background: its server, its output, and how to stop it."""
+
+    lab: Lab
+    port: int
+    scratch: Path
+    stack: contextlib.ExitStack
+    git_status: str
+
+    def log(self) -> str:
+        return (self.scratch / "server.log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        self.stack.close()
+
+
+@pytest.fixture(scope="module")
+def make_lab(tmp_path_factory):
+    if shutil.which("make") is None or shutil.which("git") is None:
+        pytest.skip("make and git are needed to run `make lab` in the checkout.")
+    scratch = tmp_path_factory.mktemp("make-lab")
+    environment = lab_environment(scratch)
+    for name in MAKE_VARIABLES:
+        environment.pop(name, None)
+    question = subprocess.run(["make", "-q", ".venv/.installed"], cwd=ROOT, env=environment)
+    if question.returncode != 0:
+        pytest.skip("the learner environment is missing or out of date: run `make lab` once.")
+    # No autosave: a notebook that JupyterLab marks as changed is never written to the checkout.
+    docmanager = scratch / "settings" / "@jupyterlab" / "docmanager-extension"
+    docmanager.mkdir(parents=True)
+    (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+    port, token = free_port(), secrets.token_hex(16)
+    # JupyterLab keeps a checkpoint of every file it opens: here, not in the checkout
+    checkpoints = f"--FileCheckpoints.checkpoint_dir={scratch / 'checkpoints'}"
+    lab_args = shlex.join([*lab_options(port, token, scratch), checkpoints])
+    status = _git_status()
+    stack = contextlib.ExitStack()
+    command = ["make", "lab", f"LAB_ARGS={lab_args}"]  # the README's `make lab LAB_ARGS="..."`
+    lab = stack.enter_context(
+        serving(command, port, token, scratch, cwd=ROOT, environment=environment, timeout=120)
+    )
+    running = MakeLab(lab, port, scratch, stack, status)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(make_lab):
+    if reason := missing_browser():
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_tools import launch_chromium
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    yield page
+    page.close()
+
+
+def test_make_lab_installs_nothing_and_starts_jupyterlab(make_lab):
+    commands = [line for line in make_lab.log().splitlines() if not line.startswith("[")]
+    assert commands and commands[0].startswith(".venv/bin/jupyter lab "), commands[:3]
+    assert not any("pip install" in line or "labsetup" in line for line in commands), commands
+
+
+def test_the_printed_address_opens_the_first_episode_as_a_notebook(make_lab, page):
+    printed = re.findall(r"http://127\.0\.0\.1:\d+/\S*\?token=\S+", make_lab.log())
+    assert printed, make_lab.log()
+    address = printed[0].replace("token=...", f"token={make_lab.lab.token}")
+    assert f"/lab/tree/episodes/{EPISODES[0].name}?" in address
+    page.goto(address)
+    page.locator(f"{NOTEBOOK} .jp-CodeCell").first.wait_for(timeout=90_000)
+    title = page.locator(f"{NOTEBOOK} .jp-MarkdownCell h1").first
+    title.wait_for(timeout=30_000)
+    assert title.inner_text().strip().startswith("Images are arrays of numbers")
+    assert page.locator(".jp-FileEditor:visible").count() == 0  # not as text
+    # its kernel starts and answers (over the encrypted connection the server set up)
+    page.locator(f"{NOTEBOOK} .jp-Notebook-ExecutionIndicator[data-status='idle']").or_(
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    ).first.wait_for(timeout=90_000)
+
+
+def test_the_file_browser_shows_the_repository(make_lab, page):
+    page.goto(f"{make_lab.lab.url}/lab?token={make_lab.lab.token}&reset")
+    page.locator(".jp-BreadCrumbs-home").first.click()
+    items = page.locator(".jp-DirListing-content .jp-DirListing-itemName")
+    items.filter(has_text="episodes").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(500)
+    names = {name.strip() for name in items.all_inner_texts()}
+    assert {"episodes", "data", "fig", "README.md"} <= names, names
+    if (ROOT / "learner").is_dir():
+        assert "learner" in names
+    hidden = {path.name for pattern in ("*.egg-info", "_build") for path in ROOT.glob(pattern)}
+    assert not names & hidden, f"build folders in the file browser: {names & hidden}"
+
+
+def _loaded_pictures(page, attempts: int = 3) -> dict[str, int]:
+    """Scroll through the open notebook; each picture in its rendered Markdown, by path from
+    the server's root, and its width once loaded (0 for a broken picture)."""
+    outer = page.locator(f"{NOTEBOOK} .jp-WindowedPanel-outer").first
+    pictures = page.locator(f"{NOTEBOOK} .jp-MarkdownCell .jp-RenderedMarkdown img")
+    seen: dict[str, int] = {}
+    for _ in range(attempts):
+        outer.evaluate("el => { el.scrollTop = 0; }")
+        while True:
+            page.wait_for_timeout(400)  # the cells in view render
+            for index in range(pictures.count()):
+                picture = pictures.nth(index)
+                page.wait_for_function(
+                    "img => img.complete", arg=picture.element_handle(), timeout=30_000
+                )
+                source = picture.get_attribute("src") or ""
+                path = re.sub(r"^.*?/files/", "", source.split("?")[0])
+                seen[path] = picture.evaluate("img => img.naturalWidth")
+            at_end = outer.evaluate(
+                "el => { const end = el.scrollTop + el.clientHeight >= el.scrollHeight - 2;"
+                " el.scrollTop += Math.round(el.clientHeight * 0.7); return end; }"
+            )
+            if at_end:
+                break
+        if seen:
+            break
+    return seen
+
+
+@pytest.mark.parametrize("episode", [path.name for path in EPISODES])
+def test_every_picture_in_the_episode_loads(make_lab, page, episode):
+    expected = _pictures(ROOT / "episodes" / episode)
+    page.goto(make_lab.lab.notebook_url(f"episodes/{episode}"))
+    page.locator(f"{NOTEBOOK} .jp-MarkdownCell").first.wait_for(timeout=90_000)
+    seen = _loaded_pictures(page, attempts=3 if expected else 1)
+    broken = sorted(path for path, width in seen.items() if width == 0)
+    assert not broken, f"{episode}: broken pictures {broken}"
+    assert set(seen) == expected, f"{episode}: shown {sorted(seen)}, in the text {expected}"
+
+
+def test_the_server_log_has_no_404_and_no_unencrypted_kernel(make_lab, browser):
+    log = make_lab.log()  # after the browser tests above opened every episode
+    assert "Kernel started" in log  # the episodes' kernels did start
+    # the server's access log: "[W 2026-11-30 19:50:24.594 ServerApp] 404 GET /files/..."
+    not_found = [line for line in log.splitlines() if re.search(r"\] 404 [A-Z]+ /", line)]
+    assert not not_found, "\n".join(not_found)
+    assert TCP_WARNING not in log
+
+
+def test_stopping_make_lab_leaves_nothing_behind(make_lab):
+    make_lab.stop()
+    assert make_lab.lab.process.poll() is not None
+    assert not is_listening(make_lab.port), f"something still listens on {make_lab.port}"
+    runtime = str(make_lab.scratch / "runtime")  # each kernel's connection file is in there
+    deadline = time.monotonic() + 20
+    while (kernels := _processes_mentioning(runtime)) and time.monotonic() < deadline:
+        time.sleep(0.5)  # a kernel whose server died exits within a few seconds
+    assert not kernels, f"kernels left running: {kernels}"
+    assert _git_status() == make_lab.git_status, "the checkout changed while JupyterLab ran"
+    assert list((make_lab.scratch / "checkpoints").glob("*-checkpoint.md"))  # (kept there)
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    """The command lines of running processes that contain ``text`` (empty without /proc)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            command = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if text in command:
+                found.append(command)
+    return found
+
+
+def _execute(lab: Lab, code: str, timeout: float = 90) -> str:
+    """Start a kernel through the server's API, run ``code``, return what it prints."""
+    import websocket  # websocket-client, which jupyter-server installs
+
+    request = urllib.request.Request(
+        f"{lab.url}/api/kernels?token={lab.token}",
+        data=b"{}",
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        kernel = json.load(response)["id"]
+    channels = f"ws://127.0.0.1:{lab.url.rsplit(':', 1)[1]}/api/kernels/{kernel}/channels"
+    connection = websocket.create_connection(f"{channels}?token={lab.token}", timeout=timeout)
+    message = uuid.uuid4().hex
+    header = {"msg_id": message, "msg_type": "execute_request", "session": uuid.uuid4().hex,
+              "username": "test", "version": "5.3", "date": ""}  # fmt: skip
+    content = {"code": code, "silent": False}
+    connection.send(json.dumps({"header": header, "parent_header": {}, "metadata": {},
+                                "content": content, "channel": "shell"}))  # fmt: skip
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            reply = json.loads(connection.recv())
+            if reply.get("parent_header", {}).get("msg_id") != message:
+                continue
+            if reply["msg_type"] == "stream":
+                return reply["content"]["text"]
+            if reply["msg_type"] == "error":
+                return "\n".join(reply["content"]["traceback"])
+    finally:
+        connection.close()
+    raise TimeoutError(f"the kernel printed nothing in {timeout} s")
+
+
+def test_kernels_are_encrypted_and_say_nothing_about_tcp(tmp_path):
+    (tmp_path / "root").mkdir()
+    with running_lab(tmp_path / "root", tmp_path) as lab:
+        assert _execute(lab, "print(6 * 7)").strip() == "42"
+        files = list((tmp_path / "runtime").glob("kernel-*.json"))
+        assert files and all("curve_publickey" in json.loads(f.read_text()) for f in files)
+    assert TCP_WARNING not in (tmp_path / "server.log").read_text()
