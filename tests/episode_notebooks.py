@@ -99,14 +99,20 @@ def _join_streams(outputs: list) -> list:
 def execute(episode: Path, timeout: int = 300) -> nbformat.NotebookNode:
     """Execute an episode from a fresh kernel, in the folder of the expected copies."""
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
     notebook = read_episode(episode)
     EXPECTED.mkdir(parents=True, exist_ok=True)
+    # CurveZMQ keys for the kernel, as JupyterLab gives them (helpers/labsetup.py): a kernel
+    # without them warns that it runs over TCP without encryption.
+    config = Config()
+    config.KernelManager.transport_encryption = "auto"
     client = NotebookClient(
         notebook,
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(EXPECTED)}},
+        config=config,
     )
     client.execute()
     return notebook
