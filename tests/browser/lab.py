@@ -233,7 +233,10 @@ def _idle(page) -> bool:
 
 
 def explorer_outputs(page):
-    """One locator per explorer: the output areas that hold an ipympl figure."""
-    return page.locator(f"{NOTEBOOK} .jp-OutputArea-output").filter(
-        has=page.locator(".jupyter-matplotlib-figure")
+    """One locator per explorer: the output areas that hold an ipympl figure and a slider
+    (the episodes' own pyplot figures are ipympl figures too, with no slider)."""
+    return (
+        page.locator(f"{NOTEBOOK} .jp-OutputArea-output")
+        .filter(has=page.locator(".jupyter-matplotlib-figure"))
+        .filter(has=page.locator(".widget-slider"))
     )
