@@ -26,6 +26,7 @@ import base64
 import functools
 import html
 import io
+import threading
 from collections.abc import Callable
 from typing import Literal
 
@@ -75,12 +76,15 @@ class Explorer(widgets.VBox):
     redraw : callable
         Redraws the figure's changing artists and sends the frame; its ``draws`` counts
         the redraws.
+    lock : threading.RLock
+        Held while the explorer updates or its canvas draws (see :class:`_LockedCanvas`).
     """
 
     def __init__(self, controls: dict, figure: Figure, notes: list[str], changing: list):
         self.controls = controls
         self.figure = figure
         self.redraw = _Redraw(figure, changing)
+        self.lock = figure.canvas.lock
         self.notes = list(notes)
         self.readout = widgets.HTML()
         self.message = widgets.HTML()
@@ -114,7 +118,8 @@ class Explorer(widgets.VBox):
         @functools.wraps(update)
         def run(*_):
             try:
-                update()
+                with self.lock:
+                    update()
             except Exception as error:  # shown to the learner, not raised into the void
                 self._show_notes(f"{type(error).__name__}: {error}")
             else:
@@ -264,15 +269,44 @@ class _Redraw:
         canvas.blit(self.figure.bbox)  # sends the whole figure: a full frame
 
 
+@functools.cache
+def _locked_canvas_class():
+    """ipympl's canvas, drawing under a lock (imported late: ipympl loads a backend)."""
+    from ipympl.backend_nbagg import Canvas
+
+    class _LockedCanvas(Canvas):
+        """An ipympl canvas whose draws, and the explorer's updates, take turns.
+
+        JupyterLab can send widget messages to the kernel on subshells (ipykernel 7), which
+        run on threads of their own: two slider moves, or a move and the browser asking for
+        a draw, can then run at the same time, and two draws into one renderer at once make
+        a wrong picture. :attr:`lock` makes them take turns.
+        """
+
+        def __init__(self, figure: Figure):
+            super().__init__(figure)
+            self.lock = threading.RLock()
+
+        def draw(self) -> None:
+            with self.lock:
+                super().draw()
+
+        def blit(self, bbox=None) -> None:
+            with self.lock:
+                super().blit(bbox)
+
+    return _LockedCanvas
+
+
 def _new_figure(ncols: int, width: float, height: float) -> tuple[Figure, list]:
     """A figure on an ipympl canvas, never registered with pyplot."""
-    from ipympl.backend_nbagg import Canvas, FigureManager
+    from ipympl.backend_nbagg import FigureManager
 
     with mpl.rc_context(STYLE):
         figure = Figure(figsize=(width, height), dpi=FIGURE_DPI, layout="constrained")
         axes = list(figure.subplots(1, ncols))
     figure.patch.set_alpha(BACKGROUND_ALPHA)  # every frame a full frame (see there)
-    canvas = Canvas(figure)
+    canvas = _locked_canvas_class()(figure)
     FigureManager(canvas, 0)
     canvas.header_visible = False
     canvas.footer_visible = False
@@ -443,6 +477,7 @@ def threshold_explorer(
         # Above the spines and the legend (zorder 5), so that drawing the line alone over
         # the rest gives the same picture as drawing everything.
         line = ax_histogram.axvline(start, color=THRESHOLD_COLOUR, linewidth=2.5, zorder=6)
+        ax_histogram.spines[:].set_zorder(0.5)  # under the bars, for the same reason
         ax_histogram.set_xlim(low if not integer else -0.5, high if not integer else 255.5)
         ax_histogram.set_xlabel("pixel value")
         ax_histogram.set_ylabel("number of pixels")
