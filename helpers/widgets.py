@@ -85,6 +85,9 @@ class Explorer(widgets.VBox):
         self.figure = figure
         self.redraw = _Redraw(figure, changing)
         self.lock = figure.canvas.lock
+        # A full draw (the browser's request) also re-sends the readout, which may likewise
+        # have arrived out of order.
+        figure.canvas.mpl_connect("draw_event", lambda _: self.readout.send_state("value"))
         self.notes = list(notes)
         self.readout = widgets.HTML()
         self.message = widgets.HTML()
@@ -224,6 +227,7 @@ class _Redraw:
         self.figure = figure
         self.changing = changing
         self.draws = 0
+        self._thread: int | None = None
         self._background = None
         self._key: tuple | None = None
 
@@ -267,6 +271,13 @@ class _Redraw:
         for artist in self.changing:
             self.figure.draw_artist(artist)
         canvas.blit(self.figure.bbox)  # sends the whole figure: a full frame
+        thread, self._thread = self._thread, threading.get_ident()
+        if thread is not None and thread != self._thread:
+            # Widget messages can run on a kernel subshell's thread (JupyterLab, ipykernel
+            # 7), and frames sent from two threads can reach the browser out of order: the
+            # last one shown could be the older. Ask the browser for one more full frame; its
+            # request comes back after both have gone out. (It also re-sends the readout.)
+            canvas.draw_idle()
 
 
 @functools.cache
