@@ -9,7 +9,8 @@ Why the sliders are fast on a 2000 x 3000 photograph:
 
 - the figure is drawn once; a slider move only changes the artists' data in place (the mask
   image, the threshold line, the foreground part of the histogram, a title) and redraws
-  those artists alone, at once, over a kept background (see :func:`_redraw`);
+  those artists alone, at once, over a kept background (see :class:`_Redraw`), and sends
+  the browser a whole frame each time, so that no stale pixel can stay on screen;
 - images are shown downsampled to display resolution (computed once), and the histogram is
   computed once and drawn with ``stairs``;
 - the layout is computed once, then frozen.
@@ -25,8 +26,7 @@ import base64
 import functools
 import html
 import io
-import struct
-import zlib
+import threading
 from collections.abc import Callable
 from typing import Literal
 
@@ -73,11 +73,21 @@ class Explorer(widgets.VBox):
         error raised while updating, so that no error vanishes unseen.
     figure : matplotlib.figure.Figure
         The figure, drawn on an ipympl canvas (``figure.canvas``).
+    redraw : callable
+        Redraws the figure's changing artists and sends the frame; its ``draws`` counts
+        the redraws.
+    lock : threading.RLock
+        Held while the explorer updates or its canvas draws (see :class:`_LockedCanvas`).
     """
 
-    def __init__(self, controls: dict, figure: Figure, notes: list[str]):
+    def __init__(self, controls: dict, figure: Figure, notes: list[str], changing: list):
         self.controls = controls
         self.figure = figure
+        self.redraw = _Redraw(figure, changing)
+        self.lock = figure.canvas.lock
+        # A full draw (the browser's request) also re-sends the readout, which may likewise
+        # have arrived out of order.
+        figure.canvas.mpl_connect("draw_event", lambda _: self.readout.send_state("value"))
         self.notes = list(notes)
         self.readout = widgets.HTML()
         self.message = widgets.HTML()
@@ -111,7 +121,8 @@ class Explorer(widgets.VBox):
         @functools.wraps(update)
         def run(*_):
             try:
-                update()
+                with self.lock:
+                    update()
             except Exception as error:  # shown to the learner, not raised into the void
                 self._show_notes(f"{type(error).__name__}: {error}")
             else:
@@ -124,7 +135,8 @@ class Explorer(widgets.VBox):
         # which the website describes with the cell's alt text, and the readout as text.
         data = super()._repr_mimebundle_(**kwargs)
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
+        opaque = mpl.colors.to_rgb(self.figure.get_facecolor())
+        self.figure.savefig(buffer, format="png", facecolor=opaque)
         data["image/png"] = base64.b64encode(buffer.getvalue()).decode("ascii")
         data["text/plain"] = html.unescape(self.readout.value)
         return data
@@ -177,117 +189,124 @@ def _mask_colours(overlay: bool) -> np.ndarray:
     return np.array([[0, 0, 0, 255], [255, 255, 255, 255]], dtype=np.uint8)
 
 
-def _png_bytes(rgba: np.ndarray) -> bytes:
-    """Encode an RGBA ``uint8`` image as PNG, fast: no row filters, zlib level 1.
+#: Opacity of the figures' background. Below 1, so that every frame matplotlib sends to the
+#: browser is a whole picture: its web backend sends only the pixels that changed since the
+#: previous frame unless the picture has some transparency ("diff images may not contain
+#: transparency", ``FigureCanvasWebAggCore.set_image_mode``). ipympl shows frames through
+#: one image element, so a frame that arrives while the previous one is still loading
+#: replaces it: a lost difference frame would leave old pixels on screen for good, a lost
+#: whole frame is simply superseded. 254/255 white looks white on any page.
+BACKGROUND_ALPHA = 254 / 255
 
-    Pillow tries five row filters on every row, which takes most of the time of a frame;
-    the frames sent to the browser are mostly unchanged (zero) pixels, which compress well
-    without filters.
+#: Resolution of the explorers' figures, in pixels per inch. Every frame is a whole PNG of
+#: the figure, whose encoding takes most of a slider move's time in Python, in proportion
+#: to the pixels: 90 (rather than 100) keeps a move of the threshold explorer under 20 ms
+#: on a 2000 x 3000 image (``benchmarks/explorers.py``); the figure shows 10 % smaller.
+#: ipympl doubles it on a high-density screen.
+FIGURE_DPI = 90
+
+
+class _Redraw:
+    """Redraw a figure's changing artists over a kept background, and send a whole frame.
+
+    matplotlib's documented blitting (``copy_from_bbox``, ``restore_region``,
+    ``draw_artist``, ``blit``): the unchanging parts are rendered once, without the
+    changing artists, and kept; each redraw restores them and draws only the changing
+    artists. The background is rendered again whenever the figure's size, resolution or an
+    axes' view (zoom, pan) changes. The figure's background is not opaque
+    (:data:`BACKGROUND_ALPHA`), so every frame sent is a full frame, which depends on no
+    earlier frame having been shown.
+
+    Attributes
+    ----------
+    draws : int
+        How many times the figure was redrawn (one per user action).
     """
 
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-        )
+    def __init__(self, figure: Figure, changing: list):
+        self.figure = figure
+        self.changing = changing
+        self.draws = 0
+        self._thread: int | None = None
+        self._background = None
+        self._key: tuple | None = None
 
-    height, width = rgba.shape[:2]
-    rows = np.zeros((height, width * 4 + 1), dtype=np.uint8)  # first byte of a row: filter 0
-    rows[:, 1:] = rgba.reshape(height, width * 4)
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
-        + chunk(b"IEND", b"")
-    )
+    def _view_key(self, renderer) -> tuple:
+        views = tuple(tuple(ax.viewLim.bounds) for ax in self.figure.axes)
+        return renderer.width, renderer.height, self.figure.dpi, views
+
+    def _render_background(self, renderer) -> None:
+        visible = [artist.get_visible() for artist in self.changing]
+        for artist in self.changing:
+            artist.set_visible(False)
+        try:
+            renderer.clear()
+            self.figure.draw(renderer)
+        finally:
+            for artist, was_visible in zip(self.changing, visible, strict=True):
+                artist.set_visible(was_visible)
+        self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+
+    def __call__(self) -> None:
+        """Draw the changed artists now and send the frame to the browser.
+
+        ``draw_idle`` would instead ask the browser to ask back for a draw: one round trip
+        more on every move. Drawing at once cannot queue a backlog: the widgets' front end
+        sends a slider's next value only after the kernel has finished with the last one.
+        Until a browser shows the figure (ipympl's ``syncing_data_url``), the draw is left
+        to the browser's first request, which draws the whole figure.
+        """
+        self.draws += 1
+        canvas = self.figure.canvas
+        if getattr(canvas, "syncing_data_url", False):
+            canvas.draw_idle()
+            return
+        renderer = canvas.get_renderer()
+        key = self._view_key(renderer)
+        if self._background is None or key != self._key:
+            self._render_background(renderer)
+            self._key = key
+        else:
+            canvas.restore_region(self._background)
+        for artist in self.changing:
+            self.figure.draw_artist(artist)
+        canvas.blit(self.figure.bbox)  # sends the whole figure: a full frame
+        thread, self._thread = self._thread, threading.get_ident()
+        if thread is not None and thread != self._thread:
+            # Widget messages can run on a kernel subshell's thread (JupyterLab, ipykernel
+            # 7), and frames sent from two threads can reach the browser out of order: the
+            # last one shown could be the older. Ask the browser for one more full frame; its
+            # request comes back after both have gone out. (It also re-sends the readout.)
+            canvas.draw_idle()
 
 
 @functools.cache
-def _blitting_canvas_class():
-    """ipympl's canvas, drawing the unchanging parts once and only the changing artists after."""
+def _locked_canvas_class():
+    """ipympl's canvas, drawing under a lock (imported late: ipympl loads a backend)."""
     from ipympl.backend_nbagg import Canvas
 
-    class BlittingCanvas(Canvas):
-        """An ipympl canvas that redraws only :attr:`changing` artists over a cached background.
+    class _LockedCanvas(Canvas):
+        """An ipympl canvas whose draws, and the explorer's updates, take turns.
 
-        A full draw renders everything except the changing artists, keeps that image, then
-        draws the changing artists on top. Later draws restore the kept image and draw only
-        the changing artists. The kept image is rendered again whenever the figure's size,
-        resolution or any axes' view (zoom, pan) changes.
+        JupyterLab can send widget messages to the kernel on subshells (ipykernel 7), which
+        run on threads of their own: two slider moves, or a move and the browser asking for
+        a draw, can then run at the same time, and two draws into one renderer at once make
+        a wrong picture. :attr:`lock` makes them take turns.
         """
 
-        def __init__(self, figure: Figure, **kwargs):
-            super().__init__(figure, **kwargs)
-            self.changing: list = []
-            self._background = None
-            self._background_key = None
-
-        def _view_key(self) -> tuple:
-            renderer = self.get_renderer()
-            views = tuple(tuple(ax.viewLim.bounds) for ax in self.figure.axes)
-            return renderer.width, renderer.height, self.figure.dpi, views
+        def __init__(self, figure: Figure):
+            super().__init__(figure)
+            self.lock = threading.RLock()
 
         def draw(self) -> None:
-            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            with self.lock:
+                super().draw()
 
-            key = self._view_key()
-            if self._background is None or key != self._background_key:
-                visible = [artist.get_visible() for artist in self.changing]
-                for artist in self.changing:
-                    artist.set_visible(False)
-                try:
-                    FigureCanvasAgg.draw(self)
-                finally:
-                    for artist, was_visible in zip(self.changing, visible, strict=True):
-                        artist.set_visible(was_visible)
-                self._background = self.copy_from_bbox(self.figure.bbox)
-                self._background_key = key
-            else:
-                self.restore_region(self._background)
-            for artist in self.changing:
-                self.figure.draw_artist(artist)
-            self._png_is_old = True
-            self.manager.refresh_all()  # send the changed pixels to the browser
+        def blit(self, bbox=None) -> None:
+            with self.lock:
+                super().blit(bbox)
 
-        def get_diff_image(self) -> bytes | None:
-            # matplotlib's FigureCanvasWebAggCore.get_diff_image, with a faster PNG encoder
-            # (see _png_bytes): a frame takes about 3 ms to encode instead of about 20 ms.
-            if not self._png_is_old:
-                return None
-            pixels = np.asarray(self.get_renderer().buffer_rgba())
-            buffer = pixels.view(np.uint32).squeeze(2)
-            if (
-                self._force_full
-                or buffer.shape != self._last_buff.shape
-                or (pixels[:, :, 3] != 255).any()
-            ):
-                self.set_image_mode("full")
-                output = buffer
-            else:
-                self.set_image_mode("diff")
-                output = np.where(buffer != self._last_buff, buffer, 0)
-            self._last_buff = buffer.copy()
-            self._force_full = False
-            self._png_is_old = False
-            return _png_bytes(output.view(dtype=np.uint8).reshape((*output.shape, 4)))
-
-    return BlittingCanvas
-
-
-def _redraw(figure: Figure) -> None:
-    """Draw the changed artists now and send the frame to the browser.
-
-    ``draw_idle`` would instead ask the browser to ask back for a draw: one round trip more
-    between kernel and browser on every move. Drawing at once cannot queue a backlog: the
-    widgets' front end sends a slider's next value only after the kernel has finished with
-    the last one, keeping just the newest value meanwhile. Until a browser shows the figure
-    (ipympl still ``syncing_data_url``), the draw is left to the browser's first request.
-    """
-    canvas = figure.canvas
-    if getattr(canvas, "syncing_data_url", False):
-        canvas.draw_idle()
-    else:
-        canvas.draw()
+    return _LockedCanvas
 
 
 def _new_figure(ncols: int, width: float, height: float) -> tuple[Figure, list]:
@@ -295,9 +314,10 @@ def _new_figure(ncols: int, width: float, height: float) -> tuple[Figure, list]:
     from ipympl.backend_nbagg import FigureManager
 
     with mpl.rc_context(STYLE):
-        figure = Figure(figsize=(width, height), layout="constrained")
+        figure = Figure(figsize=(width, height), dpi=FIGURE_DPI, layout="constrained")
         axes = list(figure.subplots(1, ncols))
-    canvas = _blitting_canvas_class()(figure)
+    figure.patch.set_alpha(BACKGROUND_ALPHA)  # every frame a full frame (see there)
+    canvas = _locked_canvas_class()(figure)
     FigureManager(canvas, 0)
     canvas.header_visible = False
     canvas.footer_visible = False
@@ -324,6 +344,24 @@ def _image_axes(ax, image: np.ndarray, title: str, vmin: float = 0, vmax: float 
 
 def _slider_step(low: float, high: float, integer: bool) -> float:
     return 1.0 if integer else float(f"{(high - low) / 100:.1g}")
+
+
+def _decimals(step: float) -> int:
+    """Decimals that show every multiple of ``step`` exactly.
+
+    Examples
+    --------
+    >>> [_decimals(step) for step in (1.0, 0.25, 0.01, 0.005, 3.0)]
+    [0, 2, 2, 3, 0]
+    """
+    text = f"{step:.10f}".rstrip("0")
+    return len(text.split(".")[1])
+
+
+def _on_grid(value: float, step: float, down: bool) -> float:
+    """``value`` rounded down (or up) to a multiple of ``step``, without float noise."""
+    steps = np.floor(value / step + 1e-9) if down else np.ceil(value / step - 1e-9)
+    return round(float(steps) * step, _decimals(step))
 
 
 def threshold_explorer(
@@ -413,6 +451,7 @@ def threshold_explorer(
 
     start = method_threshold("Otsu") if threshold is None else float(threshold)
     step = _slider_step(low, high, integer)
+    decimals = _decimals(step)
     method = widgets.Dropdown(
         options=["manual", *METHODS],
         value="Otsu" if threshold is None else "manual",
@@ -424,13 +463,15 @@ def threshold_explorer(
         description="foreground",
         tooltips=["foreground brighter than t", "foreground darker than t"],
     )
+    # The slider's ends lie on its steps, so that every value it takes shows exactly with
+    # the digits its readout shows.
     slider = widgets.FloatSlider(
         value=start,
-        min=low,
-        max=high,
+        min=_on_grid(low, step, down=True),
+        max=_on_grid(high, step, down=False),
         step=step,
         description="threshold t",
-        readout_format=".0f" if integer else ".3f",
+        readout_format=f".{decimals}f",
         continuous_update=True,
         layout=widgets.Layout(width="600px"),
         style={"description_width": "initial"},
@@ -444,7 +485,10 @@ def threshold_explorer(
         foreground_bars = ax_histogram.stairs(
             counts, edges, fill=True, color=OVERLAY_COLOUR, label="foreground"
         )
-        line = ax_histogram.axvline(start, color=THRESHOLD_COLOUR, linewidth=2.5)
+        # Above the spines and the legend (zorder 5), so that drawing the line alone over
+        # the rest gives the same picture as drawing everything.
+        line = ax_histogram.axvline(start, color=THRESHOLD_COLOUR, linewidth=2.5, zorder=6)
+        ax_histogram.spines[:].set_zorder(0.5)  # under the bars, for the same reason
         ax_histogram.set_xlim(low if not integer else -0.5, high if not integer else 255.5)
         ax_histogram.set_xlabel("pixel value")
         ax_histogram.set_ylabel("number of pixels")
@@ -458,16 +502,26 @@ def threshold_explorer(
             mask_image = _image_axes(
                 ax_mask, colours.take((shown > start).view(np.uint8), axis=0), "mask"
             )
+        _legend_clear_of_bars(ax_histogram, counts, edges)
     _freeze_layout(figure)
-    figure.canvas.changing = [mask_image, foreground_bars, line, ax_mask.title]
     explorer = Explorer(
         {"method": method, "foreground": direction, "threshold": slider},
         figure,
         notes,
+        changing=[mask_image, foreground_bars, line, ax_mask.title],
     )
+    shown_state: list = [None]  # what the figure shows now: (t, direction, method)
+    quiet: list = [False]  # True while the explorer itself switches the menu to "manual"
+
+    def current_threshold() -> float:
+        # A method's own threshold, not the slider's value rounded to its step.
+        return slider.value if method.value == "manual" else method_threshold(method.value)
 
     def update() -> None:
-        t = slider.value
+        t = current_threshold()
+        state = (t, direction.value, method.value)
+        if state == shown_state[0]:
+            return  # e.g. the slider's front end echoing a value rounded to its step
         brighter = direction.value == ">"
         mask = shown > t if brighter else shown < t
         mask_image.set_data(colours.take(mask.view(np.uint8), axis=0))
@@ -475,25 +529,29 @@ def threshold_explorer(
         foreground_bars.set_data(values=np.where((centres > t) == brighter, counts, 0))
         fraction = count_selected(t, brighter) / image.size
         ax_mask.set_title(f"mask: {100 * fraction:.1f} % foreground")
-        shown_t = f"{t:.0f}" if integer else f"{t:.3f}"
         explorer.readout.value = html.escape(
-            f"t = {shown_t} ({method.value}): mask = image {direction.value} t covers "
-            f"{100 * fraction:.1f} % of the pixels"
+            f"t = {_format_threshold(t, step, decimals)} ({method.value}): mask = image "
+            f"{direction.value} t covers {100 * fraction:.1f} % of the pixels"
         )
-        _redraw(figure)
+        explorer.redraw()
+        shown_state[0] = state
 
     def on_method(_change=None) -> None:
-        target = slider.value if method.value == "manual" else method_threshold(method.value)
+        if quiet[0]:
+            return
+        target = current_threshold()
         if target != slider.value:
             slider.value = target  # its observer updates the figure
         else:
             update()
 
     def on_slider(_change=None) -> None:
-        if method.value != "manual" and abs(slider.value - method_threshold(method.value)) > (
-            step / 2
-        ):
-            method.value = "manual"  # the learner moved away from the method's value
+        if method.value != "manual" and abs(slider.value - current_threshold()) > step / 2:
+            quiet[0] = True  # the learner moved away from the method's value
+            try:
+                method.value = "manual"
+            finally:
+                quiet[0] = False
         update()
 
     method.observe(explorer.guarded(on_method), names="value")
@@ -501,6 +559,48 @@ def threshold_explorer(
     direction.observe(explorer.guarded(update), names="value")
     explorer.guarded(update)()
     return explorer
+
+
+def _format_threshold(t: float, step: float, decimals: int) -> str:
+    """A threshold with the slider's digits, or one more where it lies between two steps.
+
+    A method's threshold (Otsu's, say) shows as the episodes print it (``t = 0.383``).
+
+    Examples
+    --------
+    >>> _format_threshold(0.39, 0.01, 2), _format_threshold(0.38271, 0.01, 2)
+    ('0.39', '0.383')
+    >>> _format_threshold(107.0, 1.0, 0), _format_threshold(94.27, 1.0, 0)
+    ('107', '94.3')
+    """
+    on_step = abs(t / step - round(t / step)) < 1e-6
+    return f"{t:.{decimals if on_step else decimals + 1}f}"
+
+
+def _legend_clear_of_bars(ax, counts: np.ndarray, edges: np.ndarray) -> None:
+    """Put the legend in the top corner where the bars are lowest, with room above them.
+
+    The corner (left, centre or right) is chosen from the histogram, and the y axis is
+    extended so that no bar reaches the legend's lower edge.
+    """
+    figure, legend = ax.figure, ax.get_legend()
+    best = None
+    for _ in range(2):  # the second pass sees the layout with the final y axis
+        figure.get_layout_engine().execute(figure)
+        renderer = figure.canvas.get_renderer()
+        for loc in ("upper right", "upper left", "upper center"):
+            legend.set_loc(loc)
+            box = legend.get_window_extent(renderer).transformed(ax.transAxes.inverted())
+            (x0, _), (x1, _) = ax.transLimits.inverted().transform([(box.x0, 0), (box.x1, 0)])
+            under = (edges[:-1] < x1) & (edges[1:] > x0)
+            tallest = counts[under].max() if under.any() else 0
+            # bars up to `tallest` must end below the legend, at `box.y0` of the axes height
+            top = max(counts.max() * 1.05, tallest / (0.95 * box.y0))
+            if best is None or top < best[0]:
+                best = (top, loc)
+        legend.set_loc(best[1])
+        ax.set_ylim(0, best[0])
+        best = None
 
 
 class OddIntSlider(widgets.IntSlider):
@@ -612,14 +712,18 @@ def adaptive_explorer(
         style={"description_width": "initial"},
         layout=widgets.Layout(width="600px"),
     )
-    span = 30.0 if integer else round((high - low) * 0.12, 3)
+    # A step of 1 (uint8) or 0.001 of the range, shown with exactly the digits it needs;
+    # the ends lie on the steps.
+    offset_step = 1.0 if integer else float(f"{(high - low) / 1000:.1g}")
+    offset_decimals = _decimals(offset_step)
+    span = 30.0 if integer else _on_grid((high - low) * 0.12, offset_step, down=False)
     offset_slider = widgets.FloatSlider(
         value=offset,
         min=-span,
         max=span,
-        step=1.0 if integer else _slider_step(0, span * 2, False) / 4,
+        step=offset_step,
         description="offset",
-        readout_format=".0f" if integer else ".3f",
+        readout_format=f".{offset_decimals}f",
         continuous_update=continuous,
         style={"description_width": "initial"},
         layout=widgets.Layout(width="600px"),
@@ -634,18 +738,22 @@ def adaptive_explorer(
         _image_axes(
             ax_global,
             colours.take(_shown_mask(global_mask, display_size).view(np.uint8), axis=0),
-            f"global (Otsu t = {otsu:.3g}): {100 * fraction:.1f} %",
+            f"global (Otsu t = {otsu:.{0 if integer else 3}f}): {100 * fraction:.1f} %",
         )
         local_image = _image_axes(ax_local, np.zeros_like(shown, dtype=bool), "local")
     _freeze_layout(figure)
-    figure.canvas.changing = [local_image, ax_local.title]
     explorer = Explorer(
         {"block_size": block, "offset": offset_slider, "method": kind},
         figure,
         notes,
+        changing=[local_image, ax_local.title],
     )
+    shown_state: list = [None]
 
     def update() -> None:
+        state = (block.value, offset_slider.value, kind.value)
+        if state == shown_state[0]:
+            return  # a slider's front end echoing the value it was given
         threshold = local_threshold(image, block.value, offset_slider.value, kind.value)
         mask = image < threshold if darker else image > threshold
         local_image.set_data(colours.take(_shown_mask(mask, display_size).view(np.uint8), axis=0))
@@ -654,15 +762,31 @@ def adaptive_explorer(
         explorer.readout.value = html.escape(
             f"mask = image {foreground} local {kind.value} of a {block.value} x {block.value} "
             f"window "
-            f"minus {offset_slider.value:g}: {100 * fraction:.1f} % of the pixels "
-            f"(global Otsu: {100 * np.count_nonzero(global_mask) / global_mask.size:.1f} %)"
+            f"minus {offset_slider.value:.{offset_decimals}f}: {100 * fraction:.1f} % of the "
+            f"pixels (global Otsu: {100 * np.count_nonzero(global_mask) / global_mask.size:.1f} %)"
         )
-        _redraw(figure)
+        explorer.redraw()
+        shown_state[0] = state
 
     for control in (block, offset_slider, kind):
         control.observe(explorer.guarded(update), names="value")
     explorer.guarded(update)()
     return explorer
+
+
+def _dice(mask: np.ndarray, truth: np.ndarray) -> float:
+    """Dice coefficient of two masks, as the episodes teach: 2 |A ∩ B| / (|A| + |B|).
+
+    1 when the masks are identical, 0 when they share no pixel; 1 for two empty masks.
+
+    Examples
+    --------
+    >>> _dice(np.array([True, True, False]), np.array([True, False, False]))
+    0.6666666666666666
+    """
+    both = np.count_nonzero(mask & truth)
+    sizes = np.count_nonzero(mask) + np.count_nonzero(truth)
+    return float(2 * both / sizes) if sizes else 1.0
 
 
 def _comparison_colours() -> np.ndarray:
@@ -690,7 +814,8 @@ def root_mass_explorer(
 
     Sliders set the blur's ``sigma`` and the brightness above which pixels (a white label)
     are left out (:func:`helpers.rootmass.root_mask`); the readout gives the root fraction,
-    and, where a ground-truth mask exists, the true fraction and the overlap.
+    and, where a ground-truth mask exists, the true fraction and the Dice coefficient
+    (2 |A ∩ B| / (|A| + |B|), as the episodes compute it) of the mask against it.
 
     Parameters
     ----------
@@ -725,7 +850,7 @@ def root_mass_explorer(
     >>> explorer = root_mass_explorer(gray, truth=gray > 0.3)
     >>> explorer.controls["sigma"].value = 0.5
     >>> explorer.readout.value
-    'root fraction 7.5 % (Otsu t = 0.064) · truth 7.5 % · overlap (IoU) 1.00'
+    'root fraction 7.5 % (Otsu t = 0.064) · truth 7.5 % · Dice 1.000'
     """
     from helpers.bundled import UnknownImageError, load_mask
     from helpers.loading import load_image
@@ -790,15 +915,19 @@ def root_mass_explorer(
         title = "found (white), missed (orange), extra (blue)" if truth is not None else "mask"
         mask_image = _image_axes(ax_mask, comparison_colours.take(empty, axis=0), title)
     _freeze_layout(figure)
-    figure.canvas.changing = [found_image, mask_image]
     shown_truth = None if truth is None else _shown_mask(truth, display_size)
     explorer = Explorer(
         {"sigma": sigma_slider, "exclude_above": cut_slider},
         figure,
         notes,
+        changing=[found_image, mask_image],
     )
+    shown_state: list = [None]
 
     def update() -> None:
+        state = (sigma_slider.value, cut_slider.value)
+        if state == shown_state[0]:
+            return  # a slider's front end echoing the value it was given
         cut = None if cut_slider.value >= 1.0 else cut_slider.value
         mask, threshold = root_mask(gray, sigma_slider.value, cut)
         shown_found = _shown_mask(mask, display_size)
@@ -810,15 +939,13 @@ def root_mass_explorer(
         else:
             codes = shown_truth.view(np.uint8) + 2 * shown_found.view(np.uint8)
             mask_image.set_data(comparison_colours.take(codes, axis=0))
-            both = np.count_nonzero(mask & truth)
-            either = np.count_nonzero(mask | truth)
-            overlap = both / either if either else 1.0
             text += (
                 f" · truth {100 * np.count_nonzero(truth) / truth.size:.1f} %"
-                f" · overlap (IoU) {overlap:.2f}"
+                f" · Dice {_dice(mask, truth):.3f}"
             )
         explorer.readout.value = html.escape(text)
-        _redraw(figure)
+        explorer.redraw()
+        shown_state[0] = state
 
     for control in (sigma_slider, cut_slider):
         control.observe(explorer.guarded(update), names="value")

@@ -1,5 +1,6 @@
 """The explorers without a browser: build them, move their controls, check what changes."""
 
+import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -175,21 +176,6 @@ def test_static_fallback_is_the_figure_and_the_readout(coins):
     assert "% of the pixels" in bundle["text/plain"] and "&gt;" not in bundle["text/plain"]
 
 
-def test_canvas_draws_repaint_only_the_changing_artists(coins):
-    explorer = threshold_explorer(coins)
-    canvas = explorer.figure.canvas
-    canvas.draw()
-    first = np.asarray(canvas.get_renderer().buffer_rgba()).copy()
-    explorer.controls["threshold"].value = 30
-    canvas.draw()
-    second = np.asarray(canvas.get_renderer().buffer_rgba()).copy()
-    assert not np.array_equal(first, second)
-    # The same state drawn from scratch gives the same pixels as the fast path.
-    canvas._background = None
-    canvas.draw()
-    assert np.array_equal(np.asarray(canvas.get_renderer().buffer_rgba()), second)
-
-
 def test_adaptive_explorer_finds_dark_ink_with_less_than():
     from helpers.adaptive import local_threshold
 
@@ -202,3 +188,148 @@ def test_adaptive_explorer_finds_dark_ink_with_less_than():
     assert "image &lt; local mean" in explorer.readout.value
     with pytest.raises(ValueError, match="foreground"):
         adaptive_explorer(page, foreground="dark")
+
+
+def _shown_in_a_browser(explorer) -> list[bytes]:
+    """Pretend a browser shows the figure; return the list the frames it is sent go to."""
+    canvas = explorer.figure.canvas
+    canvas.syncing_data_url = False  # as after ipympl's front end says "initialized"
+    frames: list[bytes] = []
+    canvas.send = lambda content, buffers=None: frames.extend(buffers or [])
+    return frames
+
+
+def _full_render(figure) -> np.ndarray:
+    """The whole figure drawn from scratch, as RGBA."""
+    figure.canvas.draw()
+    return np.asarray(figure.canvas.buffer_rgba()).copy()
+
+
+@pytest.fixture
+def explorers(coins, roots):
+    gray, truth = roots
+    return {
+        "threshold": threshold_explorer(coins[::2, ::2]),
+        "adaptive": adaptive_explorer(helpers.load_image("page", gray=True)[::2, ::2]),
+        "root mass": root_mass_explorer(gray, truth=truth, sigma=0.5),
+    }
+
+
+#: Moves of every control of every explorer: (explorer, control, new value).
+MOVES = [
+    ("threshold", "threshold", 60),  # first move away from Otsu: the menu switches to manual
+    ("threshold", "threshold", 61),
+    ("threshold", "foreground", "<"),
+    ("threshold", "method", "Li"),
+    ("threshold", "method", "Yen"),
+    ("threshold", "method", "manual"),
+    ("threshold", "method", "Otsu"),
+    ("adaptive", "block_size", 21),
+    ("adaptive", "offset", 0.01),
+    ("adaptive", "method", "gaussian"),
+    ("root mass", "sigma", 1.0),
+    ("root mass", "exclude_above", 0.9),
+]
+
+
+@pytest.mark.parametrize(("name", "control", "value"), MOVES)
+def test_one_full_frame_per_user_action(explorers, name, control, value):
+    import io
+
+    from PIL import Image
+
+    explorer = explorers[name]
+    if name == "threshold" and control != "threshold":
+        explorer.controls["threshold"].value = 60  # away from Otsu first
+    if value == "manual":
+        explorer.controls["method"].value = "Li"  # from a method to manual
+    frames = _shown_in_a_browser(explorer)
+    draws = explorer.redraw.draws
+    explorer.controls[control].value = value
+    assert explorer.redraw.draws == draws + 1
+    assert len(frames) == 1
+    # The frame is the whole figure, the same as a draw from scratch: it depends on no
+    # earlier frame having been shown (matplotlib's "diff" frames would be mostly empty).
+    frame = np.asarray(Image.open(io.BytesIO(frames[0])).convert("RGBA"))
+    expected = _full_render(explorer.figure)
+    assert frame.shape == expected.shape
+    assert np.abs(frame.astype(int) - expected).max() == 0
+
+
+def test_the_slider_echoing_a_rounded_method_threshold_changes_nothing():
+    """The slider's front end rounds a value it is given to its step and sends it back."""
+    image = ski.filters.gaussian(helpers.load_image("maize-roots", gray=True), sigma=1.0)
+    explorer = threshold_explorer(image)
+    otsu = ski.filters.threshold_otsu(image)
+    slider = explorer.controls["threshold"]
+    readout, draws = explorer.readout.value, explorer.redraw.draws
+    assert f"t = {otsu:.3f} (Otsu)" in readout  # as episode 02 prints it
+    slider.value = round((otsu - slider.min) / slider.step) * slider.step + slider.min
+    assert slider.value != otsu
+    assert explorer.redraw.draws == draws and explorer.readout.value == readout
+    assert explorer.controls["method"].value == "Otsu"
+    assert list(explorer.figure.axes[1].lines[0].get_xdata()) == [otsu, otsu]
+    slider.value += slider.step  # a real move: manual, at the slider's value and digits
+    assert explorer.controls["method"].value == "manual"
+    assert f"t = {slider.value:.2f} (manual)" in explorer.readout.value
+
+
+@pytest.mark.parametrize("name", ["threshold", "adaptive", "root mass"])
+def test_slider_readouts_show_every_step_exactly(explorers, name):
+    for control in explorers[name].controls.values():
+        if not isinstance(control, widgets.FloatSlider):
+            continue
+        digits = int(control.readout_format.strip(".f"))
+        steps = round((control.max - control.min) / control.step)
+        assert control.min + steps * control.step == pytest.approx(control.max)
+        for value in (control.min, control.value, control.max, control.min + control.step):
+            assert float(f"{value:.{digits}f}") == pytest.approx(value, abs=1e-12)
+        assert float(f"{control.step:.{digits}f}") == control.step
+
+
+def test_offset_step_and_digits_on_a_float_image():
+    explorer = adaptive_explorer(helpers.load_image("page", gray=True)[::4, ::4], offset=0.02)
+    offset = explorer.controls["offset"]
+    assert (offset.step, offset.readout_format) == (0.001, ".3f")
+    assert offset.value == 0.02
+    assert "minus 0.020:" in explorer.readout.value
+
+
+def test_root_mass_readout_gives_dice_as_the_episodes_compute_it(roots):
+    gray, truth = roots
+    explorer = root_mass_explorer(gray, truth=truth, sigma=1.0, exclude_above=0.9)
+    mask, _ = helpers.rootmass.root_mask(gray, 1.0, 0.9)
+    dice = 2 * np.count_nonzero(mask & truth) / (np.count_nonzero(mask) + np.count_nonzero(truth))
+    assert f"Dice {dice:.3f}" in explorer.readout.value
+    assert "IoU" not in explorer.readout.value
+
+
+def test_readout_and_mask_title_give_the_same_fraction(coins):
+    explorer = threshold_explorer(coins)
+    for t in (50, 107, 180):
+        explorer.controls["threshold"].value = t
+        title = explorer.figure.axes[2].get_title()
+        assert title.split("mask: ")[1].split(" %")[0] == f"{_fraction(explorer.readout.value):.1f}"
+
+
+def _episode_images() -> dict:
+    shapes = ski.filters.gaussian(helpers.load_image("shapes-light", gray=True), sigma=1.0)
+    roots = ski.filters.gaussian(helpers.load_image("maize-roots", gray=True), sigma=1.0)
+    return {"episode 01 shapes": shapes, "episode 02 maize roots": roots, "coins (uint8)": None}
+
+
+@pytest.mark.parametrize("name", list(_episode_images()))
+def test_histogram_legend_covers_no_bar(name, coins):
+    image = _episode_images()[name]
+    explorer = threshold_explorer(coins if image is None else image)
+    figure = explorer.figure
+    figure.canvas.draw()
+    ax = figure.axes[1]
+    legend = ax.get_legend().get_window_extent(figure.canvas.get_renderer())
+    for bars in ax.patches:  # the histogram's two step patches (all and foreground)
+        values, edges = bars.get_data().values, bars.get_data().edges
+        left = ax.transData.transform(np.column_stack([edges[:-1], values]))
+        right = ax.transData.transform(np.column_stack([edges[1:], values]))
+        under = (left[:, 0] < legend.x1) & (right[:, 0] > legend.x0)
+        assert under.any()
+        assert left[under, 1].max() < legend.y0, f"a bar reaches into the legend on {name}"

@@ -1,0 +1,261 @@
+"""No stale pixels: what the browser shows after quick moves is the explorer's true state.
+
+In a real browser (private JupyterLab, headless chromium), the notebook
+tests/browser/explorers.md shows the three explorers. For every explorer and every control,
+the test makes a burst of quick moves (key presses without waiting, then a drag; for a menu
+or the > / < switch, quick changes of choice), waits until the canvas has settled, and reads
+the canvas's pixels. Then it asks the kernel, as a second client of the same kernel, to draw
+the same figure from scratch (``canvas.draw()``, which also sends the browser a frame) and
+return those pixels. No pixel may differ by more than :data:`TOLERANCE`; the canvas after the
+full redraw must match too; and the numbers the figure shows (the mask panels' percentages)
+must be the ones the readout shows.
+
+A frame that was lost on the way, or a difference frame applied over an older picture, shows
+as pixels that differ from the full redraw (a threshold line left where it was, an old mask).
+"""
+
+import base64
+import io
+import json
+import re
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.browser.lab import explorer_outputs, notebook_from_markdown, open_and_run, running_lab
+from tests.browser_tools import launch_chromium, missing_browser
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
+
+if missing_browser():
+    pytest.skip(missing_browser(), allow_module_level=True)
+from playwright import sync_api  # noqa: E402
+
+#: Largest difference allowed in any channel of any pixel (0-255). The browser keeps the
+#: canvas with premultiplied alpha; the figures' background is 254/255 opaque, so reading the
+#: pixels back can round a colour by 1; 2 leaves room for that and nothing else. A stale
+#: pixel differs by far more (a threshold line or mask pixel: 100-255).
+TOLERANCE = 2
+
+#: Quiet time that counts as settled: no frame painted and the kernel idle.
+SETTLED_MS = 1500
+
+RECORD_PAINTS = """() => {
+    if (window.__paints) return;
+    window.__paints = [];
+    const original = CanvasRenderingContext2D.prototype.drawImage;
+    CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+        window.__paints.push(performance.now());
+        return original.apply(this, args);
+    };
+}"""
+
+#: Runs in the kernel: explorer `index`'s readout and figure titles, and if `draw`, its
+#: pixels drawn from scratch (``canvas.draw()`` also sends the browser a full frame).
+KERNEL_STATE = """
+import base64 as _b64, html as _html, io as _io, json as _json
+import numpy as _np
+from PIL import Image as _Image
+from helpers.widgets import Explorer as _Explorer
+_explorer = [value for _, value in sorted(Out.items()) if isinstance(value, _Explorer)][{index}]
+_state = {{}}
+with _explorer.lock:  # widget messages may run on other threads (kernel subshells)
+    if {draw}:
+        _explorer.figure.canvas.draw()
+        _buffer = _io.BytesIO()
+        _Image.fromarray(_np.asarray(_explorer.figure.canvas.buffer_rgba())).save(_buffer, "png")
+        _state["png"] = _b64.b64encode(_buffer.getvalue()).decode()
+    _state["titles"] = [ax.get_title() for ax in _explorer.figure.axes]
+    _state["readout"] = _html.unescape(_explorer.readout.value)
+print(_json.dumps(_state))
+"""
+
+#: Every explorer of tests/browser/explorers.md (in order) and its controls.
+CONTROLS = {
+    "threshold": ["method", "foreground", "threshold t"],
+    "adaptive": ["block size", "offset", "local mean"],
+    "root mass": ["blur sigma", "leave out brighter than"],
+}
+CASES = [
+    (index, name, control, how)
+    for index, (name, controls) in enumerate(CONTROLS.items())
+    for control in controls
+    for how in (
+        ("keys", "drag") if control not in ("method", "foreground", "local mean") else ("burst",)
+    )
+]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("notebooks")
+    notebook_from_markdown(ROOT / "tests" / "browser" / "explorers.md", folder / "explorers.ipynb")
+    scratch = tmp_path_factory.mktemp("lab")
+    with running_lab(folder, scratch) as server:
+        server.scratch = scratch
+        yield server
+
+
+@pytest.fixture(scope="module")
+def page(lab):
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_and_run(page, lab.notebook_url("explorers.ipynb"), figures=3, timeout=240_000)
+        page.evaluate(RECORD_PAINTS)
+        yield page
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def kernel(lab, page):
+    """A second client of the notebook's kernel (the notebook's own stays connected)."""
+    from jupyter_client import BlockingKernelClient
+
+    with urllib.request.urlopen(f"{lab.url}/api/sessions?token={lab.token}") as answer:
+        sessions = json.load(answer)
+    assert len(sessions) == 1, sessions
+    connection = lab.scratch / "runtime" / f"kernel-{sessions[0]['kernel']['id']}.json"
+    client = BlockingKernelClient(connection_file=str(connection))
+    client.load_connection_file()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    yield client
+    client.stop_channels()
+
+
+def _canvas_pixels(output) -> np.ndarray:
+    canvas = output.locator(".jupyter-matplotlib-figure canvas").first
+    url = canvas.evaluate("canvas => canvas.toDataURL('image/png')")
+    data = base64.b64decode(url.split(",", 1)[1])
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+
+
+def _kernel_state(kernel, index: int, draw: bool) -> dict:
+    lines: list[str] = []
+
+    def keep(message):
+        if message["msg_type"] == "stream":
+            lines.append(message["content"]["text"])
+        elif message["msg_type"] == "error":
+            lines.append("\n".join(message["content"]["traceback"]))
+
+    code = KERNEL_STATE.format(index=index, draw=draw)
+    reply = kernel.execute_interactive(code, output_hook=keep, timeout=60, store_history=False)
+    assert reply["content"]["status"] == "ok", "".join(lines)
+    state = json.loads("".join(lines))
+    if draw:
+        data = base64.b64decode(state["png"])
+        state["pixels"] = np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+    return state
+
+
+def _readout(output) -> str:
+    return " ".join(output.locator(".widget-html-content").first.inner_text().split())
+
+
+def _settle(page, output, kernel, index: int, timeout: float = 90) -> None:
+    """Wait until the browser shows the kernel's readout and no frame came for SETTLED_MS.
+
+    The readout is a widget of its own, not part of the canvas: it says which state the
+    kernel has reached. (The notebook's busy indicator does not see widget messages that
+    JupyterLab sends on a kernel subshell.)
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(SETTLED_MS)
+        quiet = page.evaluate(
+            "(ms) => window.__paints.length === 0 || "
+            "performance.now() - window.__paints[window.__paints.length - 1] > ms",
+            SETTLED_MS,
+        )
+        kernel_readout = " ".join(_kernel_state(kernel, index, draw=False)["readout"].split())
+        if quiet and _readout(output) == kernel_readout:
+            return
+    pytest.fail(f"the explorer did not settle in {timeout} s")
+
+
+def _differing(shown: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    assert shown.shape == truth.shape, (shown.shape, truth.shape)
+    return np.abs(shown.astype(int) - truth.astype(int)).max(axis=2) > TOLERANCE
+
+
+def _control(output, control: str):
+    """The widget box of a control, found by its label."""
+    if control == "foreground":
+        return output.locator(".widget-toggle-buttons")
+    return (
+        output.locator(".widget-inline-hbox")
+        .filter(has=output.page.locator(".widget-label", has_text=control))
+        .last
+    )
+
+
+def _move(page, output, control: str, how: str, rounds: int) -> None:
+    box = _control(output, control)
+    box.scroll_into_view_if_needed()
+    if control in ("method", "local mean"):
+        select = box.locator("select")
+        choices = [o for o in select.locator("option").all_inner_texts() if o != "manual"]
+        for choice in (choices * 2)[rounds % 2 : rounds % 2 + 4]:
+            select.select_option(choice)
+    elif control == "foreground":
+        buttons = box.locator("button.widget-toggle-button")
+        for index in (1, 0, 1, 0, 1)[rounds % 2 :]:
+            buttons.nth(index).click()
+    elif how == "keys":
+        handle = box.locator(".noUi-handle")
+        handle.focus()
+        key = "ArrowRight" if rounds % 2 == 0 else "ArrowLeft"
+        for _ in range(8):
+            handle.press(key)
+    else:
+        handle = box.locator(".noUi-handle")
+        handle.scroll_into_view_if_needed()
+        handle_box = handle.bounding_box()
+        x = handle_box["x"] + handle_box["width"] / 2
+        y = handle_box["y"] + handle_box["height"] / 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + (90 if rounds % 2 == 0 else -90), y, steps=9)
+        page.mouse.up()
+    page.mouse.move(0, 0)  # ipympl shows its toolbar while the mouse is over the figure
+
+
+def _percentages(text: str) -> list[str]:
+    return re.findall(r"(\d+(?:\.\d+)?) %", text)
+
+
+@pytest.mark.parametrize(("index", "name", "control", "how"), CASES)
+def test_canvas_after_quick_moves_is_a_full_redraw(page, kernel, index, name, control, how):
+    output = explorer_outputs(page).nth(index)
+    for rounds in range(2):  # there and back
+        _move(page, output, control, how, rounds)
+        _settle(page, output, kernel, index)
+        shown, readout = _canvas_pixels(output), _readout(output)
+        truth = _kernel_state(kernel, index, draw=True)  # the same state, drawn from scratch
+        _settle(page, output, kernel, index)
+        redrawn = _canvas_pixels(output)
+
+        stale = _differing(shown, truth["pixels"])
+        if stale.any():
+            rows, columns = np.nonzero(stale)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            picture = SCREENSHOTS / f"stale-{name}-{control}-{how}.png".replace(" ", "-")
+            Image.fromarray(shown).save(picture)
+            Image.fromarray(truth["pixels"]).save(picture.with_suffix(".truth.png"))
+            pytest.fail(
+                f"{name} explorer, {control} by {how}: {stale.sum()} pixels differ from a full "
+                f"redraw of the same state (rows {rows.min()}-{rows.max()}, columns "
+                f"{columns.min()}-{columns.max()}, see {picture}); readout: {readout}"
+            )
+        assert not _differing(redrawn, truth["pixels"]).any(), "a full frame arrived changed"
+        assert readout == " ".join(truth["readout"].split())
+        for title in truth["titles"]:
+            for number in _percentages(title):
+                assert number in _percentages(readout), (title, readout)
