@@ -106,7 +106,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The site, built for this session; LESSON_SITE=_build/site reuses a `make site` build."""
     prebuilt = os.environ.get("LESSON_SITE")
@@ -115,7 +115,7 @@ def site(tmp_path_factory):
     return build_site(tmp_path_factory.mktemp("site") / "html")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def pages(site):
     """Every HTML page of the site, relative to its root.
 
@@ -129,7 +129,7 @@ def pages(site):
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(site):
     handler = functools.partial(_QuietHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -140,7 +140,10 @@ def server(site):
     httpd.server_close()
 
 
-@pytest.fixture(scope="session")
+# Module scope, like every fixture here: Playwright's sync API runs one instance per process at a
+# time, so a browser still open after this module would break the next module's (test_stale_pixels:
+# "using Playwright Sync API inside the asyncio loop").
+@pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
@@ -148,7 +151,7 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def served(browser, server, pages):
     """Every page, visited over http from 127.0.0.1, with a screenshot of each."""
     if SCREENSHOTS.exists():
@@ -161,13 +164,13 @@ def served(browser, server, pages):
     }  # fmt: skip
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def from_disk(browser, site, pages):
     """Every page, opened from disk as a learner would open a downloaded copy."""
     return {name: _visit(browser, (site / name).as_uri(), None) for name in pages}
 
 
-@pytest.fixture(scope="session", params=["http", "file"])
+@pytest.fixture(scope="module", params=["http", "file"])
 def visits(request):
     return request.getfixturevalue("served" if request.param == "http" else "from_disk")
 
