@@ -35,7 +35,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the helpers, and the tests' photographs
 
-import helpers  # noqa: E402
 from synthetic_photos import root_photograph  # noqa: E402
 
 SIGMA, EXCLUDE_ABOVE = 1.5, 0.95
@@ -43,14 +42,18 @@ SIGMA, EXCLUDE_ABOVE = 1.5, 0.95
 
 def measure_root_mass(filename, sigma=1.5, exclude_above=None):
     """The episode's function (episodes/04-root-mass.md), as the learner writes it."""
+    import imageio.v3 as iio
     import skimage as ski
 
-    gray = helpers.load_image(filename, gray=True)
+    image = iio.imread(filename)
+    gray = ski.color.rgb2gray(image)
     blurred = ski.filters.gaussian(gray, sigma=sigma)
-    if exclude_above is not None:
-        blurred[blurred > exclude_above] = 0
-    t = ski.filters.threshold_otsu(blurred)
-    mask = blurred > t
+    if exclude_above is None:
+        band = np.ones(blurred.shape, dtype=bool)  # every pixel
+    else:
+        band = blurred < exclude_above  # leave out what is brighter
+    t = ski.filters.threshold_otsu(blurred[band])
+    mask = (blurred > t) & band
     return np.count_nonzero(mask) / mask.size
 
 
@@ -112,9 +115,14 @@ def steps(files: list[str]) -> dict[str, float]:
     """Median milliseconds per photograph of each step of the command, in this process."""
     from helpers.batch import measure_file
     from helpers.loading import _decode_8bit, _luminance
-    from helpers.rootmass import _blurred_and_range, _otsu_threshold
+    from helpers.rootmass import _blurred_and_band, _histogram, _otsu_threshold
 
     times: dict[str, list[float]] = {}
+
+    def histogram_and_otsu(blurred, band, low, high):
+        counts = _histogram(blurred, low, high)
+        counts[-1] -= band.size - np.count_nonzero(band)  # as root_mask does
+        return _otsu_threshold(counts, low, high)
 
     def step(name, function, *args):
         start = time.perf_counter()
@@ -125,11 +133,11 @@ def steps(files: list[str]) -> dict[str, float]:
     for file in files:
         pixels = step("read and decode", _decode_8bit, Path(file).read_bytes())
         gray = step("grayscale", _luminance, pixels)
-        blurred, low, high = step(
-            "blur, leave out bright pixels, range", _blurred_and_range, gray, SIGMA, EXCLUDE_ABOVE
+        blurred, band, low, high = step(
+            "blur, band of darker pixels, range", _blurred_and_band, gray, SIGMA, EXCLUDE_ABOVE
         )
-        threshold = step("histogram and Otsu", _otsu_threshold, blurred, low, high)
-        step("count the roots", np.count_nonzero, np.greater(blurred, threshold))
+        threshold = step("histogram and Otsu", histogram_and_otsu, blurred, band, low, high)
+        step("count the roots", np.count_nonzero, np.greater(blurred, threshold) & band)
         step("measure_file, all of it", measure_file, file, SIGMA, EXCLUDE_ABOVE)
     return {name: float(np.median(values)) for name, values in times.items()}
 

@@ -8,8 +8,10 @@ For each root photograph: the Dice score against the ground truth of Otsu's
 threshold after a blur of each sigma in SIGMAS (the label left out as the
 root-mass episode does), and for each trial the Dice score of each bright
 cut-off in CUT_OFFS.  For each root-system trial: the true root fraction (from
-the mask), the plain Otsu measurement, and the enhanced one that first sets
-pixels brighter than the roots (the white label and marker, above 0.9) to 0.
+the mask), the plain Otsu measurement, and the enhanced one that leaves out the
+pixels brighter than the roots (the white label and marker, 0.9 and above):
+Otsu's threshold of the band ``blurred < 0.9`` only, and the mask
+``(blurred > t) & band``.
 For ``uneven-text``:
 the Dice score against the ink mask of a local threshold and of five global
 ones.  The definitions are exactly those of the lesson episodes.
@@ -55,27 +57,25 @@ def manifest(data_dir=HERE):
     return json.loads((Path(data_dir) / "manifest.json").read_text())
 
 
-def otsu_fraction(blurred):
-    t = skimage.filters.threshold_otsu(blurred)
-    return np.count_nonzero(blurred > t) / blurred.size
+def band_mask(blurred, cut_off):
+    """Otsu's threshold of the band ``blurred < cut_off`` (every pixel if None), and the
+    mask ``(blurred > t) & band``."""
+    band = np.ones(blurred.shape, bool) if cut_off is None else blurred < cut_off
+    return (blurred > skimage.filters.threshold_otsu(blurred[band])) & band
 
 
 def root_fractions(image_path):
     """Plain and enhanced Otsu root fractions of one trial photograph."""
     gray = load_gray(image_path)
     blurred = skimage.filters.gaussian(gray, sigma=SIGMA)
-    plain = otsu_fraction(blurred)
-    blurred[blurred > OVEREXPOSED] = 0
-    enhanced = otsu_fraction(blurred)
+    plain = band_mask(blurred, None).mean()
+    enhanced = band_mask(blurred, OVEREXPOSED).mean()
     return plain, enhanced
 
 
 def enhanced_mask(gray, sigma, cut_off):
-    """Blur, set pixels above ``cut_off`` (if any) to 0, threshold with Otsu (``>``)."""
-    blurred = skimage.filters.gaussian(gray, sigma=sigma)
-    if cut_off is not None:
-        blurred[blurred > cut_off] = 0
-    return blurred > skimage.filters.threshold_otsu(blurred)
+    """Blur, leave out pixels at ``cut_off`` and above (if any), threshold with Otsu."""
+    return band_mask(skimage.filters.gaussian(gray, sigma=sigma), cut_off)
 
 
 def sigma_scores(data_dir=HERE):

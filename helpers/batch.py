@@ -49,6 +49,7 @@ from helpers.results_csv import (
     COLUMNS,
     UsageError,
     format_number,
+    method,
     read_done,
     sort_csv,
     write_atomically,
@@ -233,6 +234,7 @@ def measure_file(
     """
     row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
     row.update(file=file, sigma=format_number(sigma), exclude_above=format_number(exclude_above))
+    row["method"] = method(exclude_above)
     path = Path(read_path or file)
     try:
         gray = load_gray_float32(path)
@@ -581,7 +583,8 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         default=None,
         metavar="LEVEL",
-        help="count pixels brighter than this after blurring (0-1; a white label) as background",
+        help="leave pixels this bright or brighter after blurring (0-1; a white label) out "
+        "of Otsu's threshold and out of the mask, as episode 4 does",
     )
     parser.add_argument(
         "--jobs",

@@ -19,12 +19,31 @@ COLUMNS = (
     "height",
     "sigma",
     "exclude_above",
+    "method",
     "threshold",
     "root_fraction",
     "truth",
     "error",
     "problem",
 )
+
+
+#: The columns of CSV files written before the ``method`` column, when ``exclude_above``
+#: set the bright pixels to 0 instead of leaving them out of Otsu's histogram.
+OLD_COLUMNS = tuple(column for column in COLUMNS if column != "method")
+
+
+def method(exclude_above: float | None) -> str:
+    """How bright pixels were left out, as the ``method`` column records it.
+
+    ``"otsu"``: Otsu's threshold of the whole blurred image. ``"otsu-band"``: Otsu's
+    threshold of the band ``blurred < exclude_above`` only, and the mask
+    ``(blurred > threshold) & band`` (as the root-mass episode does).
+
+    >>> method(None), method(0.9)
+    ('otsu', 'otsu-band')
+    """
+    return "otsu" if exclude_above is None else "otsu-band"
 
 
 class UsageError(ValueError):
@@ -48,7 +67,11 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def read_done(out: Path, sigma: float, exclude_above: float | None) -> set[str]:
-    """Files that already have a row in ``out``; a partly written last line is removed."""
+    """Files that already have a row in ``out``; a partly written last line is removed.
+
+    Raises :class:`UsageError` if ``out`` is not a results file of this command, was
+    written by its older version (:data:`OLD_COLUMNS`), or was measured with other options.
+    """
     data = out.read_bytes()
     if data and not data.endswith(b"\n"):  # the process was killed while writing a row
         with out.open("r+b") as stream:
@@ -57,6 +80,13 @@ def read_done(out: Path, sigma: float, exclude_above: float | None) -> set[str]:
     if not data:
         return set()
     reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
+    if tuple(reader.fieldnames or ()) == OLD_COLUMNS:
+        raise UsageError(
+            f"{out} was written by an older version of this command, which set pixels "
+            "above exclude_above to 0 instead of leaving them out of Otsu's threshold (its "
+            "numbers differ). Its rows cannot be mixed with new ones: use --force to "
+            "measure everything again, or choose another --out."
+        )
     if tuple(reader.fieldnames or ()) != COLUMNS:
         raise UsageError(
             f"{out} is not a results file of this command (its first line is "

@@ -256,41 +256,50 @@ def _histogram(values: np.ndarray, low: float, high: float) -> np.ndarray:
     return counts
 
 
-def _otsu_threshold(blurred: np.ndarray, low: float, high: float) -> float:
-    """``ski.filters.threshold_otsu`` (256 bins from the smallest to the largest value)."""
+def _otsu_threshold(counts: np.ndarray, low: float, high: float) -> float:
+    """``ski.filters.threshold_otsu`` of the 256 bins ``counts`` from ``low`` to ``high``."""
     edges = np.linspace(low, high, 257)
     centers = (edges[:-1] + edges[1:]) / 2
     # as scikit-image: between-class variance for every split, the best split's bin centre
-    variance = histogram_class_variance(_histogram(blurred, low, high), centers)
+    variance = histogram_class_variance(counts, centers)
     return float(centers[np.nanargmax(variance)])
 
 
-def _blurred_and_range(
+def _blurred_and_band(
     gray: np.ndarray, sigma: float, exclude_above: float | None
-) -> tuple[np.ndarray, float, float]:
-    """The blurred image of :func:`root_mask` (pixels above ``exclude_above`` set to 0), and
-    its smallest and largest values.
+) -> tuple[np.ndarray, np.ndarray | None, float, float]:
+    """The blurred image of :func:`root_mask`, its band (``blurred < exclude_above``, or
+    None when nothing is left out), and the smallest and largest values in the band.
 
-    Each strip of rows has its bright pixels left out and its smallest and largest values
-    found as soon as it is blurred (:func:`_blur_strips`), while it is still in the cache,
-    rather than in passes over the whole image afterwards.
+    Each strip of rows has its band and its smallest and largest values found as soon as
+    it is blurred (:func:`_blur_strips`), while it is still in the cache, rather than in
+    passes over the whole image afterwards.
     """
     gray = _checked(gray, sigma)
     kernel = gaussian_kernel(sigma) if sigma > 0 else np.ones(1)  # sigma 0: no blur
     blurred = np.empty(gray.shape, np.float32)
+    band = None if exclude_above is None else np.empty(gray.shape, bool)
     low, high = np.inf, -np.inf
     for rows in _blur_strips(gray, kernel, blurred):
         strip = blurred[rows]
-        if exclude_above is not None:
-            strip[strip > exclude_above] = 0
-        low, high = min(low, float(strip.min())), max(high, float(strip.max()))
-    return blurred, low, high
+        if band is None:
+            low, high = min(low, float(strip.min())), max(high, float(strip.max()))
+            continue
+        inside = np.less(strip, exclude_above, out=band[rows])
+        if inside.any():
+            values = strip[inside]
+            low, high = min(low, float(values.min())), max(high, float(values.max()))
+    return blurred, band, low, high
 
 
 def root_mask(
     gray: np.ndarray, sigma: float = 1.0, exclude_above: float | None = None
 ) -> tuple[np.ndarray, float]:
     """Mask of the roots in a grayscale photograph of bright roots on a dark background.
+
+    The steps of the root-mass episode: blur; if ``exclude_above`` is given, keep only the
+    band ``blurred < exclude_above`` (a white label and marker are above it); Otsu's
+    threshold ``t`` of the band's pixels alone; the mask ``(blurred > t) & band``.
 
     Parameters
     ----------
@@ -299,20 +308,22 @@ def root_mask(
     sigma : float, optional
         Standard deviation of the Gaussian blur, in pixels.
     exclude_above : float, optional
-        Pixels brighter than this after blurring (a white label, a marker) are set to 0
-        before thresholding, so they count as background and do not pull the threshold up.
+        Pixels this bright or brighter after blurring (a white label, a marker) are left
+        out: out of the histogram that Otsu's threshold is computed from, and out of the
+        mask.
 
     Returns
     -------
     mask : ndarray of bool
         True where there is root.
     threshold : float
-        Otsu's threshold on the blurred image.
+        Otsu's threshold on the blurred image (on its band, with ``exclude_above``).
 
     Raises
     ------
     ValueError
-        If the blurred image is constant (there is nothing to separate).
+        If the blurred image (its band) is constant or empty: there is nothing to
+        separate.
 
     Examples
     --------
@@ -321,17 +332,32 @@ def root_mask(
     >>> mask, threshold = root_mask(gray, sigma=0.5)
     >>> int(mask.sum()), 0 < threshold < 0.6
     (40, True)
+    >>> gray[0:4, 0:6] = 1.0  # a white label
+    >>> mask, threshold = root_mask(gray, sigma=0.5, exclude_above=0.9)
+    >>> bool(mask[1:3, 1:4].any()), int(mask[:, 8:12].sum())  # inside the label; roots
+    (False, 40)
     """
-    blurred, low, high = _blurred_and_range(gray, sigma, exclude_above)
+    blurred, band, low, high = _blurred_and_band(gray, sigma, exclude_above)
+    if band is not None and low > high:
+        raise ValueError(
+            f"Every pixel is at least as bright as exclude_above={exclude_above} after "
+            "blurring, so nothing is left to measure. Raise exclude_above."
+        )
     # float32 sums round differently at the edges: a constant image blurs to values a few
     # units in the last place apart, which are no roots either
     if high - low <= 8 * np.finfo(np.float32).eps * abs(high):
         raise ValueError(
             "The blurred image is constant, so there are no roots to separate from the "
-            "background. Check the image, or lower exclude_above."
+            "background. Check the image, or raise exclude_above."
         )
-    threshold = _otsu_threshold(blurred, low, high)
-    return blurred > threshold, threshold
+    counts = _histogram(blurred, low, high)
+    if band is not None:  # the pixels above the band all fell into the last bin
+        counts[-1] -= band.size - np.count_nonzero(band)
+    threshold = _otsu_threshold(counts, low, high)
+    mask = blurred > threshold
+    if band is not None:
+        mask &= band
+    return mask, threshold
 
 
 def root_fraction(

@@ -295,6 +295,28 @@ def test_resume_with_other_options_is_refused(photos, tmp_path, capsys):
     assert "measured with sigma=2.0" in capsys.readouterr().err
 
 
+def test_the_method_is_recorded_and_an_old_csv_is_not_resumed(photos, tmp_path, capsys):
+    """Rows measured by the older command (bright pixels set to 0, no ``method`` column)
+    give other numbers: resuming such a file must refuse rather than mix rows."""
+    out = tmp_path / "results.csv"
+    assert run(photos / "*.jpg", "--out", out, "--exclude-above", 0.95) == 0
+    rows = read_rows(out)
+    assert {row["method"] for row in rows} == {"otsu-band"}
+    assert run(photos / "*.jpg", "--out", out, "--force") == 0
+    assert {row["method"] for row in read_rows(out)} == {"otsu"}
+    old = [column for column in COLUMNS if column != "method"]
+    with out.open("w", newline="") as stream:  # the first two rows, as the old command wrote
+        writer = csv.DictWriter(stream, old, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(dict(row, exclude_above="0.95") for row in rows[:2])
+    before = out.read_text()
+    assert run(photos / "*.jpg", "--out", out, "--exclude-above", 0.95, "--resume") == 2
+    error = capsys.readouterr().err
+    assert "older version" in error and "set pixels above exclude_above to 0" in error
+    assert "--force" in error
+    assert out.read_text() == before
+
+
 def test_progress_bar_goes_to_stderr(photos, tmp_path, capfd):
     assert main([str(photos / "*.jpg"), "--out", str(tmp_path / "r.csv"), "--jobs", "1"]) == 0
     captured = capfd.readouterr()

@@ -42,8 +42,26 @@ def test_input_is_not_modified(photo):
 def test_constant_image_gets_a_clear_message():
     with pytest.raises(ValueError, match="constant"):
         root_mask(np.full((10, 10), 0.3))
-    with pytest.raises(ValueError, match="lower exclude_above|constant"):
+    with pytest.raises(ValueError, match="Raise exclude_above"):
         root_mask(np.full((10, 10), 0.99), exclude_above=0.95)
+    gray = np.full((10, 10), 0.3)
+    gray[:5] = 0.99
+    with pytest.raises(ValueError, match="constant"):  # what is left is constant
+        root_mask(gray, sigma=0, exclude_above=0.95)
+
+
+def test_bright_pixels_are_left_out_of_the_histogram_not_set_to_0():
+    """Otsu's threshold of the band's pixels alone (the Data Carpentry way), not of an
+    image whose bright pixels became background at 0 (2.5 % of this one: the label)."""
+    photograph, _ = root_photograph(5, width=300, height=400)
+    gray = ski.color.rgb2gray(photograph)
+    blurred = ski.filters.gaussian(gray, sigma=1.5)
+    band = blurred < 0.95
+    zeroed = np.where(band, blurred, 0)
+    mask, threshold = root_mask(gray, sigma=1.5, exclude_above=0.95)
+    assert threshold == pytest.approx(ski.filters.threshold_otsu(blurred[band]), abs=1e-6)
+    assert abs(threshold - ski.filters.threshold_otsu(zeroed)) > 5e-3  # about 0.01 here
+    assert not mask[~band].any()
 
 
 @pytest.mark.parametrize("sigma", [0.5, 1.5, 3.0, 5.0])
@@ -64,12 +82,12 @@ def test_root_mask_matches_the_scikit_image_steps_on_a_photograph(exclude_above)
     photograph, _ = root_photograph(5, width=300, height=400)
     gray = ski.color.rgb2gray(photograph)
     blurred = ski.filters.gaussian(gray, sigma=1.5)
-    if exclude_above is not None:
-        blurred[blurred > exclude_above] = 0
-    expected_threshold = ski.filters.threshold_otsu(blurred)
+    band = np.ones(blurred.shape, bool) if exclude_above is None else blurred < exclude_above
+    expected_threshold = ski.filters.threshold_otsu(blurred[band])
+    expected = (blurred > expected_threshold) & band
     mask, threshold = root_mask(gray, 1.5, exclude_above)
     assert threshold == pytest.approx(expected_threshold, abs=1e-6)
-    assert abs(mask.mean() - (blurred > expected_threshold).mean()) <= 1e-4
+    assert abs(mask.mean() - expected.mean()) <= 1e-4
 
 
 def test_excluding_bright_pixels_leaves_the_label_of_a_photograph_out():
