@@ -15,27 +15,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tests.browser.lab import (  # noqa: E402
+    RECORD_PAINTS,
     explorer_outputs,
     notebook_from_markdown,
     open_and_run,
     running_lab,
 )
-from tests.browser_tools import CHROMIUM, launch_chromium  # noqa: E402
+from tests.browser_tools import CHROMIUM, chromium  # noqa: E402
 
 MOVES = 30
-RECORD_PAINTS = """() => {
-    window.__paints = [];
-    const original = CanvasRenderingContext2D.prototype.drawImage;
-    CanvasRenderingContext2D.prototype.drawImage = function (...args) {
-        window.__paints.push(performance.now());
-        return original.apply(this, args);
-    };
-}"""
 
 
 def main() -> None:
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         print("browser latency: skipped, Playwright is missing (pip install -e '.[test]')")
         return
@@ -48,8 +41,7 @@ def main() -> None:
         notebook_from_markdown(
             ROOT / "tests" / "browser" / "explorers.md", folder / "notebooks" / "explorers.ipynb"
         )
-        with running_lab(folder / "notebooks", folder / "lab") as lab, sync_playwright() as p:
-            browser = launch_chromium(p)
+        with running_lab(folder / "notebooks", folder / "lab") as lab, chromium() as browser:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             open_and_run(page, lab.notebook_url("explorers.ipynb"), figures=3)
             output = explorer_outputs(page).nth(0)
@@ -69,7 +61,6 @@ def main() -> None:
                     "(start) => Math.min(...window.__paints.filter((t) => t > start))", start
                 )
                 latencies.append(first - start)
-            browser.close()
     median = statistics.median(latencies)
     print("threshold_explorer in headless chromium, 2000 x 3000 image")
     print(

@@ -6,6 +6,8 @@ Playwright's own browser downloads (``playwright install``) are never used.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,11 +38,25 @@ def missing_browser() -> str:
     return ""
 
 
-def launch_chromium(playwright):
-    """The system's chromium, headless, with its own background networking turned off."""
-    return playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """The system's chromium, headless, with its own background networking turned off.
+
+    A context manager that yields Playwright's ``Browser`` and closes it on leaving. Keep
+    one open at a time in a process: Playwright's sync API refuses to start while another
+    is running ("using Playwright Sync API inside the asyncio loop"), so a test module's
+    browser must be closed before the next module opens its own (module-scoped fixtures).
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def is_local(url: str) -> bool:

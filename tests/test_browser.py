@@ -20,7 +20,7 @@ from tests.browser.lab import (
     open_and_run,
     running_lab,
 )
-from tests.browser_tools import CHROMIUM, launch_chromium
+from tests.browser_tools import CHROMIUM, chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
@@ -58,10 +58,8 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(lab):
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -131,14 +131,10 @@ def make_lab(tmp_path_factory):
 def browser(make_lab):
     if reason := missing_browser():
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+    from tests.browser_tools import chromium
 
-    from tests.browser_tools import launch_chromium
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

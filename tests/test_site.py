@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
-from browser_tools import is_local, launch_chromium, missing_browser
+from browser_tools import chromium, is_local, missing_browser
 from episode_notebooks import ROOT, episode_paths, expected_path, read_episode
 
 SCREENSHOTS = ROOT / "_build" / "site-screenshots"
@@ -32,8 +32,6 @@ WIDGET_PLACEHOLDERS = ("Canvas(", "VBox(", "HBox(", "interactive(", "Loading wid
 
 if missing_browser():
     pytest.skip(missing_browser(), allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 
 def build_site(out: Path) -> Path:
@@ -140,15 +138,12 @@ def server(site):
     httpd.server_close()
 
 
-# Module scope, like every fixture here: Playwright's sync API runs one instance per process at a
-# time, so a browser still open after this module would break the next module's (test_stale_pixels:
-# "using Playwright Sync API inside the asyncio loop").
+# Module scope, like every fixture here: a browser still open after this module would stop the
+# next module's from starting (see browser_tools.chromium).
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")

@@ -26,15 +26,20 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.browser.lab import explorer_outputs, notebook_from_markdown, open_and_run, running_lab
-from tests.browser_tools import launch_chromium, missing_browser
+from tests.browser.lab import (
+    RECORD_PAINTS,
+    explorer_outputs,
+    notebook_from_markdown,
+    open_and_run,
+    running_lab,
+)
+from tests.browser_tools import chromium, missing_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
 
 if missing_browser():
     pytest.skip(missing_browser(), allow_module_level=True)
-from playwright import sync_api  # noqa: E402
 
 #: Largest difference allowed in any channel of any pixel (0-255). The browser keeps the
 #: canvas with premultiplied alpha; the figures' background is 254/255 opaque, so reading the
@@ -44,16 +49,6 @@ TOLERANCE = 2
 
 #: Quiet time that counts as settled: no frame painted and the kernel idle.
 SETTLED_MS = 1500
-
-RECORD_PAINTS = """() => {
-    if (window.__paints) return;
-    window.__paints = [];
-    const original = CanvasRenderingContext2D.prototype.drawImage;
-    CanvasRenderingContext2D.prototype.drawImage = function (...args) {
-        window.__paints.push(performance.now());
-        return original.apply(this, args);
-    };
-}"""
 
 #: Runs in the kernel: explorer `index`'s readout and figure titles, and if `draw`, its
 #: pixels drawn from scratch (``canvas.draw()`` also sends the browser a full frame).
@@ -103,13 +98,11 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(lab):
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         open_and_run(page, lab.notebook_url("explorers.ipynb"), figures=3, timeout=240_000)
         page.evaluate(RECORD_PAINTS)
         yield page
-        browser.close()
 
 
 @pytest.fixture(scope="module")

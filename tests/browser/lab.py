@@ -26,6 +26,18 @@ from pathlib import Path
 #: The visible notebook (JupyterLab keeps hidden panels in the page).
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
+#: JavaScript that records when the page paints a frame onto a canvas: the time of each
+#: ``drawImage`` call goes into ``window.__paints``. Running it twice changes nothing.
+RECORD_PAINTS = """() => {
+    if (window.__paints) return;
+    window.__paints = [];
+    const original = CanvasRenderingContext2D.prototype.drawImage;
+    CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+        window.__paints.push(performance.now());
+        return original.apply(this, args);
+    };
+}"""
+
 
 @dataclass
 class Lab:
