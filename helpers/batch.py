@@ -574,7 +574,7 @@ def _parser() -> argparse.ArgumentParser:
         "--sigma",
         type=float,
         default=1.0,
-        help="Gaussian blur, in pixels (default 1, as in episode 4)",
+        help="Gaussian blur, in pixels (default 1, as in episode 5)",
     )
     parser.add_argument(
         "--exclude-above",

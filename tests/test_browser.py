@@ -39,8 +39,8 @@ sync_api = pytest.importorskip(
 EPISODE_SLIDERS = {
     "01-fixed-thresholding.md": ["threshold"],
     "02-otsu.md": ["threshold"],
-    "03-adaptive.md": ["block size", "offset"],
-    "04-root-mass.md": ["sigma", "leave out brighter than"],
+    "04-adaptive.md": ["block size", "offset"],
+    "05-root-mass.md": ["sigma", "leave out brighter than"],
 }
 
 

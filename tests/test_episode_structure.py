@@ -24,7 +24,7 @@ CHOICE = re.compile(r"^> - \*\*([A-Z])\.\*\* ", re.M)
 NOT_YET = {
     ("02-otsu", "multiple_choice"),
     ("02-otsu", "code_cells"),
-    ("04-root-mass", "multiple_choice"),
+    ("05-root-mass", "multiple_choice"),
 }
 
 

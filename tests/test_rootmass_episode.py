@@ -1,7 +1,7 @@
 """The batch command measures what the root-mass episode measures.
 
 The oracle is the episode itself: the code cell that defines ``measure_root_mass`` in
-episodes/04-root-mass.md, executed as a learner would. The command (float32, numpy) must
+episodes/05-root-mass.md, executed as a learner would. The command (float32, numpy) must
 agree with it to within 1e-4 in the root fraction on every photograph, whatever its format.
 """
 
@@ -18,7 +18,7 @@ import helpers
 from helpers.batch import main
 from synthetic_photos import root_photograph
 
-EPISODE = Path(__file__).resolve().parent.parent / "episodes" / "04-root-mass.md"
+EPISODE = Path(__file__).resolve().parent.parent / "episodes" / "05-root-mass.md"
 TOLERANCE = 1e-4
 
 
