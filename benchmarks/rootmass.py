@@ -41,7 +41,7 @@ SIGMA, EXCLUDE_ABOVE = 1.5, 0.95
 
 
 def measure_root_mass(filename, sigma=1.5, exclude_above=None):
-    """The episode's function (episodes/04-root-mass.md), as the learner writes it."""
+    """The episode's function (episodes/05-root-mass.md), as the learner writes it."""
     import imageio.v3 as iio
     import skimage as ski
 

@@ -55,7 +55,7 @@ def title_image() -> Figure:
     """The README's title image: a root photograph, its histogram, and the roots found."""
     image = helpers.load_image("trial-293")[400:2400, 200:1800]
     gray = ski.color.rgb2gray(image)
-    blurred = ski.filters.gaussian(gray, sigma=1.0)  # episode 04's settings
+    blurred = ski.filters.gaussian(gray, sigma=1.0)  # episode 05's settings
     blurred[blurred > 0.9] = 0
     t = ski.filters.threshold_otsu(blurred)
     with mpl.rc_context(STYLE):

@@ -576,7 +576,7 @@ def _parser() -> argparse.ArgumentParser:
         "--sigma",
         type=float,
         default=1.0,
-        help="Gaussian blur, in pixels (default 1, as in episode 4)",
+        help="Gaussian blur, in pixels (default 1, as in episode 5)",
     )
     parser.add_argument(
         "--exclude-above",
@@ -584,7 +584,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="LEVEL",
         help="leave pixels this bright or brighter after blurring (0-1; a white label) out "
-        "of Otsu's threshold and out of the mask, as episode 4 does",
+        "of Otsu's threshold and out of the mask, as episode 5 does",
     )
     parser.add_argument(
         "--jobs",

@@ -38,9 +38,9 @@ sync_api = pytest.importorskip(
 #: Episodes with an explorer, and the sliders each explorer has (by their labels).
 EPISODE_SLIDERS = {
     "01-fixed-thresholding.md": ["threshold"],
-    "02-otsu.md": ["threshold"],
-    "03-adaptive.md": ["block size", "offset"],
-    "04-root-mass.md": ["sigma", "leave out brighter than"],
+    "03-global-fails.md": ["threshold"],
+    "04-adaptive.md": ["block size", "offset"],
+    "05-root-mass.md": ["sigma", "leave out brighter than"],
 }
 
 
@@ -144,7 +144,7 @@ def test_episode_runs_and_its_sliders_move(lab, page, episode):
 
 
 def test_method_menu_moves_the_threshold(lab, page):
-    open_and_run(page, lab.notebook_url("episodes/02-otsu.md"), figures=1, timeout=240_000)
+    open_and_run(page, lab.notebook_url("episodes/03-global-fails.md"), figures=1, timeout=240_000)
     output = explorer_outputs(page).first
     output.scroll_into_view_if_needed()
     before = _state(output)
@@ -152,4 +152,4 @@ def test_method_menu_moves_the_threshold(lab, page):
     readout = output.locator(".widget-html-content").filter(has_text="mask = image")
     sync_api.expect(readout).to_contain_text("(triangle)", timeout=30_000)
     after = _wait_for_change(output, before)
-    (SCREENSHOTS / "02-otsu-method-triangle.png").write_bytes(after[1])
+    (SCREENSHOTS / "03-global-fails-method-triangle.png").write_bytes(after[1])

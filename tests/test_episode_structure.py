@@ -19,29 +19,9 @@ IDS = [path.stem for path in EPISODES]
 MAX_CODE_CELLS = 20
 CHOICE = re.compile(r"^> - \*\*([A-Z])\.\*\* ", re.M)
 
-#: Checks an episode does not meet yet: each fails strictly, so that it must be removed
-#: from here as soon as the episode is fixed.
-NOT_YET = {
-    ("02-otsu", "multiple_choice"),
-    ("02-otsu", "code_cells"),
-}
-
 
 def _tags(cell):
     return cell.get("metadata", {}).get("tags", [])
-
-
-def _params(check):
-    params = []
-    for path, name in zip(EPISODES, IDS, strict=True):
-        marks = []
-        if (name, check) in NOT_YET:
-            number = name.split("-")[0]
-            marks = [
-                pytest.mark.xfail(strict=True, reason=f"issue 12: not yet for episode {number}")
-            ]
-        params.append(pytest.param(path, id=name, marks=marks))
-    return params
 
 
 def _multiple_choice(cells):
@@ -53,7 +33,7 @@ def _multiple_choice(cells):
     ]
 
 
-@pytest.mark.parametrize("episode", _params("objectives"))
+@pytest.mark.parametrize("episode", EPISODES, ids=IDS)
 def test_objectives_and_keypoints(episode):
     cells = read_episode(episode).cells
     assert re.search(r"\*\*Objectives\*\*\n(> - .+\n)+", cells[0].source + "\n")
@@ -62,7 +42,7 @@ def test_objectives_and_keypoints(episode):
     assert len(re.findall(r"^- ", keypoints, re.M)) >= 2
 
 
-@pytest.mark.parametrize("episode", _params("challenge"))
+@pytest.mark.parametrize("episode", EPISODES, ids=IDS)
 def test_a_challenge_with_a_solution(episode):
     cells = read_episode(episode).cells
     solved = [
@@ -73,7 +53,7 @@ def test_a_challenge_with_a_solution(episode):
     assert solved, f"{episode.name} has no challenge followed by its solution"
 
 
-@pytest.mark.parametrize("episode", _params("multiple_choice"))
+@pytest.mark.parametrize("episode", EPISODES, ids=IDS)
 def test_a_multiple_choice_question_that_explains_every_choice(episode):
     questions = _multiple_choice(read_episode(episode).cells)
     assert questions, f"{episode.name} has no multiple-choice question"
@@ -90,12 +70,8 @@ def test_a_multiple_choice_question_that_explains_every_choice(episode):
             assert f"**{letter}**" in folded.group(1), f"choice {letter} is not explained"
 
 
-@pytest.mark.parametrize("episode", _params("code_cells"))
+@pytest.mark.parametrize("episode", EPISODES, ids=IDS)
 def test_at_most_20_code_cells_to_type(episode):
     cells = read_episode(episode).cells
     taught = [c for c in cells if c.cell_type == "code" and "solution" not in _tags(c)]
     assert len(taught) <= MAX_CODE_CELLS, f"{episode.name} has {len(taught)} code cells"
-
-
-def test_the_list_of_exceptions_names_real_episodes():
-    assert {name for name, _ in NOT_YET} <= set(IDS)

@@ -189,3 +189,14 @@ def test_schedules_list_every_episode_with_its_timings(document, prefix):
         )
         expected_row = f"| [{title}]({link}) | {teaching} | {exercises} |"
         assert re.search(row, text), f"{document} needs the row: {expected_row}"
+
+
+def test_instructor_notes_give_the_total_of_the_headers():
+    minutes = 0
+    for episode in EPISODES:
+        first = read_episode(episode).cells[0].source
+        minutes += sum(map(int, re.findall(r"\*\*(?:Teaching|Exercises):\*\* (\d+) min", first)))
+    notes = (ROOT / "instructors" / "instructor-notes.md").read_text()
+    stated = re.search(r"take (\d+) minutes", notes)
+    assert stated, "the instructor notes must say how many minutes the episodes take"
+    assert int(stated.group(1)) == minutes, f"the episodes' headers add up to {minutes} minutes"

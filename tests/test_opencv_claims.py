@@ -16,7 +16,7 @@ The claims, by where they are made:
 - episode 1 (01-fixed-thresholding): the five ``cv2.threshold`` types are each one
   ``np.where``; ``THRESH_BINARY_INV`` is ``<=``, not ``<``; the data types ``cv2.threshold``
   and its Otsu and triangle flags take; ``helpers.fixed_threshold`` gives the same images.
-- episode 3 (03-adaptive): ``cv2.adaptiveThreshold`` with ``MEAN_C`` and ``GAUSSIAN_C``
+- episode 4 (04-adaptive): ``cv2.adaptiveThreshold`` with ``MEAN_C`` and ``GAUSSIAN_C``
   against ``ski.filters.threshold_local``, before and after OpenCV's rounding, edge mode
   and sigma; the sign and units of ``C`` against ``offset``.
 - website/without-helpers.md and website/where-next.md: the helper calls the sheet puts
@@ -37,9 +37,9 @@ from scipy import ndimage as ndi
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 COLOUR_PHOTOS = ["shapes-light.jpg", "shapes-dark.jpg", "maize-roots.jpg", "colonies.jpg"]
-PAGE = DATA / "uneven-text.png"  # episode 3's page, 8-bit grayscale
-BLOCK, C = 25, 5  # episode 3's block size and C
-OPENCV_SIGMA = 0.3 * ((BLOCK - 1) / 2 - 1) + 0.8  # the sigma episode 3 gives for OpenCV
+PAGE = DATA / "uneven-text.png"  # episode 4's page, 8-bit grayscale
+BLOCK, C = 25, 5  # episode 4's block size and C
+OPENCV_SIGMA = 0.3 * ((BLOCK - 1) / 2 - 1) + 0.8  # the sigma episode 4 gives for OpenCV
 ADAPTIVE = {"mean": cv2.ADAPTIVE_THRESH_MEAN_C, "gaussian": cv2.ADAPTIVE_THRESH_GAUSSIAN_C}
 
 
@@ -219,7 +219,7 @@ def test_ep1_fixed_threshold_helper_gives_the_same_five_images(dtype):
 
 
 @pytest.mark.parametrize("method", ["mean", "gaussian"])
-def test_ep3_adaptive_threshold_differs_from_threshold_local_only_on_the_fence(method):
+def test_ep4_adaptive_threshold_differs_from_threshold_local_only_on_the_fence(method):
     page8 = _page8()
     ink_opencv = _opencv_ink(page8, method)
     local_t = ski.filters.threshold_local(page8, BLOCK, method, offset=C)
@@ -231,14 +231,14 @@ def test_ep3_adaptive_threshold_differs_from_threshold_local_only_on_the_fence(m
 
 @pytest.mark.parametrize("name", ["uneven-text", "page", "text"])
 @pytest.mark.parametrize("c", [C, -C, 0])
-def test_ep3_mean_c_is_threshold_local_rounded_with_nearest_edges(name, c):
+def test_ep4_mean_c_is_threshold_local_rounded_with_nearest_edges(name, c):
     page8 = _page8() if name == "uneven-text" else getattr(ski.data, name)()
     local_mean = ski.filters.threshold_local(page8, BLOCK, "mean", mode="nearest")
     ink = page8 <= np.rint(local_mean) - c
     assert np.array_equal(_opencv_ink(page8, "mean", c), ink)
 
 
-def test_ep3_gaussian_c_with_opencv_sigma_differs_in_a_few_dozen_pixels():
+def test_ep4_gaussian_c_with_opencv_sigma_differs_in_a_few_dozen_pixels():
     page8 = _page8()
     local_mean = ski.filters.threshold_local(
         page8, BLOCK, "gaussian", mode="nearest", param=OPENCV_SIGMA
@@ -248,7 +248,7 @@ def test_ep3_gaussian_c_with_opencv_sigma_differs_in_a_few_dozen_pixels():
     assert np.abs(page8 - (local_mean - C))[differ].max() < 1  # "less than a grey level"
 
 
-def test_ep3_opencv_gaussian_has_the_sigma_the_episode_gives_over_block_size_taps():
+def test_ep4_opencv_gaussian_has_the_sigma_the_episode_gives_over_block_size_taps():
     kernel = cv2.getGaussianKernel(BLOCK, 0).ravel()
     assert kernel.size == BLOCK
     x = np.arange(BLOCK) - (BLOCK - 1) / 2
@@ -262,7 +262,7 @@ def test_ep3_opencv_gaussian_has_the_sigma_the_episode_gives_over_block_size_tap
     assert np.count_nonzero(ink != _opencv_ink(_page8(), "gaussian")) <= 5
 
 
-def test_ep3_scikit_image_gaussian_reaches_16_pixels_and_cannot_be_cut():
+def test_ep4_scikit_image_gaussian_reaches_16_pixels_and_cannot_be_cut():
     impulse = np.zeros((1, 61))
     impulse[0, 30] = 1
     spread = ski.filters.threshold_local(impulse, (1, BLOCK), "gaussian", param=(0, OPENCV_SIGMA))
@@ -273,7 +273,7 @@ def test_ep3_scikit_image_gaussian_reaches_16_pixels_and_cannot_be_cut():
 
 
 @pytest.mark.parametrize("c", [C, -C, 3])
-def test_ep3_c_is_subtracted_like_offset_in_grey_levels(c):
+def test_ep4_c_is_subtracted_like_offset_in_grey_levels(c):
     page8 = _page8()
     page = ski.util.img_as_float(page8)
     ink_8bit = page8 <= ski.filters.threshold_local(page8, BLOCK, "mean", offset=c)
@@ -293,7 +293,7 @@ def test_ep3_c_is_subtracted_like_offset_in_grey_levels(c):
     assert max(fractions) - min(fractions) < 0.02
 
 
-def test_ep3_the_sign_of_c():
+def test_ep4_the_sign_of_c():
     page8 = _page8()
     truth = iio.imread(DATA / "uneven-text-mask.png") > 0
     positive = np.count_nonzero(_opencv_ink(page8, "mean", C)) / page8.size
@@ -303,7 +303,7 @@ def test_ep3_the_sign_of_c():
     assert negative > 0.5  # "most of the paper"
 
 
-def test_ep3_adaptive_threshold_is_for_8_bit_images():
+def test_ep4_adaptive_threshold_is_for_8_bit_images():
     page = ski.util.img_as_float(_page8()).astype(np.float32)
     with pytest.raises(cv2.error):
         cv2.adaptiveThreshold(page, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, BLOCK, 0)

@@ -1,7 +1,7 @@
 """The batch command measures what the root-mass episode measures.
 
 The oracle is the episode itself: the code cell that defines ``measure_root_mass`` in
-episodes/04-root-mass.md, executed as a learner would, with imageio, scikit-image and NumPy
+episodes/05-root-mass.md, executed as a learner would, with imageio, scikit-image and NumPy
 only (a learner can copy it into a project: it must not need the lesson's helpers). The
 command (float32, numpy) must agree with it to within 1e-4 in the root fraction on every
 photograph, whatever its format.
@@ -25,7 +25,7 @@ from helpers.batch import main
 from synthetic_photos import root_photograph
 
 ROOT = Path(__file__).resolve().parent.parent
-EPISODE = ROOT / "episodes" / "04-root-mass.md"
+EPISODE = ROOT / "episodes" / "05-root-mass.md"
 EXPECTED = ROOT / "tests" / "expected" / f"{EPISODE.stem}.ipynb"
 TOLERANCE = 1e-4
 #: What the episode's setup cell imports, that the function may use.

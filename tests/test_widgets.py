@@ -263,7 +263,7 @@ def test_the_slider_echoing_a_rounded_method_threshold_changes_nothing():
     otsu = ski.filters.threshold_otsu(image)
     slider = explorer.controls["threshold"]
     readout, draws = explorer.readout.value, explorer.redraw.draws
-    assert f"t = {otsu:.3f} (Otsu)" in readout  # as episode 02 prints it
+    assert f"t = {otsu:.3f} (Otsu)" in readout  # as episode 03 prints it
     slider.value = round((otsu - slider.min) / slider.step) * slider.step + slider.min
     assert slider.value != otsu
     assert explorer.redraw.draws == draws and explorer.readout.value == readout
@@ -315,7 +315,7 @@ def test_readout_and_mask_title_give_the_same_fraction(coins):
 def _episode_images() -> dict:
     shapes = ski.filters.gaussian(helpers.load_image("shapes-light", gray=True), sigma=1.0)
     roots = ski.filters.gaussian(helpers.load_image("maize-roots", gray=True), sigma=1.0)
-    return {"episode 01 shapes": shapes, "episode 02 maize roots": roots, "coins (uint8)": None}
+    return {"episode 01 shapes": shapes, "episode 03 maize roots": roots, "coins (uint8)": None}
 
 
 @pytest.mark.parametrize("name", list(_episode_images()))
