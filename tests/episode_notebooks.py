@@ -98,10 +98,14 @@ def _join_streams(outputs: list) -> list:
 
 def execute(episode: Path, timeout: int = 300) -> nbformat.NotebookNode:
     """Execute an episode from a fresh kernel, in the folder of the expected copies."""
+    return run(read_episode(episode), timeout)
+
+
+def run(notebook: nbformat.NotebookNode, timeout: int = 300) -> nbformat.NotebookNode:
+    """Execute a notebook in place from a fresh kernel, in the folder of the expected copies."""
     from nbclient import NotebookClient
     from traitlets.config import Config
 
-    notebook = read_episode(episode)
     EXPECTED.mkdir(parents=True, exist_ok=True)
     # CurveZMQ keys for the kernel, as JupyterLab gives them (helpers/labsetup.py): a kernel
     # without them warns that it runs over TCP without encryption.
