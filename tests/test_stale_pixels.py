@@ -67,6 +67,11 @@ with _explorer.lock:  # widget messages may run on other threads (kernel subshel
         _state["png"] = _b64.b64encode(_buffer.getvalue()).decode()
     _state["titles"] = [ax.get_title() for ax in _explorer.figure.axes]
     _state["readout"] = _html.unescape(_explorer.readout.value)
+    _state["controls"] = {{
+        _control.description: getattr(_control, "label", None)
+        or format(_control.value, _control.readout_format)
+        for _control in _explorer.controls.values()
+    }}
 print(_json.dumps(_state))
 """
 
@@ -152,13 +157,31 @@ def _readout(output) -> str:
     return " ".join(output.locator(".widget-html-content").first.inner_text().split())
 
 
-def _settle(page, output, kernel, index: int, timeout: float = 90) -> None:
-    """Wait until the browser shows the kernel's readout and no frame came for SETTLED_MS.
+def _shown_controls(output, names: list[str]) -> dict[str, str]:
+    """What the browser's controls show: a menu's choice, a slider's readout, a toggle."""
+    shown = {}
+    for name in names:
+        box = _control(output, name)
+        if name == "foreground":
+            shown[name] = box.locator("button.mod-active").inner_text().strip()
+        elif box.locator("select").count():
+            shown[name] = box.locator("select").evaluate("s => s.options[s.selectedIndex].text")
+        else:
+            shown[name] = box.locator(".widget-readout").inner_text().strip()
+    return shown
 
-    The readout is a widget of its own, not part of the canvas: it says which state the
-    kernel has reached. (The notebook's busy indicator does not see widget messages that
-    JupyterLab sends on a kernel subshell.)
+
+def _settle(page, output, kernel, index: int, timeout: float = 90) -> None:
+    """Wait until the kernel has taken the controls' last values, the browser shows the
+    kernel's readout, and no frame came for SETTLED_MS.
+
+    The controls' values in the browser are the user's last moves; the kernel's, the ones it
+    has handled (on a loaded machine, the last of a burst can still be on its way after the
+    readout has shown an earlier one). The readout is a widget of its own, not part of the
+    canvas: it says which state the kernel has reached. (The notebook's busy indicator does
+    not see widget messages that JupyterLab sends on a kernel subshell.)
     """
+    names = list(CONTROLS.values())[index]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         page.wait_for_timeout(SETTLED_MS)
@@ -167,10 +190,19 @@ def _settle(page, output, kernel, index: int, timeout: float = 90) -> None:
             "performance.now() - window.__paints[window.__paints.length - 1] > ms",
             SETTLED_MS,
         )
-        kernel_readout = " ".join(_kernel_state(kernel, index, draw=False)["readout"].split())
-        if quiet and _readout(output) == kernel_readout:
+        state = _kernel_state(kernel, index, draw=False)
+        handled = {
+            name: next(value for key, value in state["controls"].items() if key.startswith(name))
+            for name in names
+        }
+        shown = _shown_controls(output, names)
+        readouts = (_readout(output), " ".join(state["readout"].split()))
+        if quiet and shown == handled and readouts[0] == readouts[1]:
             return
-    pytest.fail(f"the explorer did not settle in {timeout} s")
+    pytest.fail(
+        f"the explorer did not settle in {timeout} s: the browser's controls show {shown}, "
+        f"the kernel has {handled}; readouts {readouts}"
+    )
 
 
 def _differing(shown: np.ndarray, truth: np.ndarray) -> np.ndarray:
