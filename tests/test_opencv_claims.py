@@ -215,7 +215,7 @@ def test_ep1_fixed_threshold_helper_gives_the_same_five_images(dtype):
         np.testing.assert_array_equal(ours, theirs, err_msg=name)
 
 
-# Episode 3: cv2.adaptiveThreshold -------------------------------------------------------
+# Episode 4: cv2.adaptiveThreshold -------------------------------------------------------
 
 
 @pytest.mark.parametrize("method", ["mean", "gaussian"])
