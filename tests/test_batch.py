@@ -181,10 +181,15 @@ def many_photos(tmp_path: Path) -> Path:
 #: release file, so the run cannot finish before the test has interrupted it, however
 #: loaded the machine. A worker whose parent is gone stops waiting.
 HOLD = """
-import os, time
+import os, signal, time
 from pathlib import Path
 
 import helpers.batch
+
+# Ctrl-C works as in a terminal, even when the tests run in the background of a
+# non-interactive shell (nohup, `make test &`, some CI runners), which starts them with
+# SIGINT ignored; Python then keeps it ignored, and so would the command.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 _measure_file = helpers.batch.measure_file
 _RELEASE = Path({release!r})
