@@ -63,10 +63,11 @@ def browser(lab):
 
 
 @pytest.fixture
-def page(browser):
+def page(lab, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     yield page
     page.close()
+    lab.shut_down_kernels()  # an episode's kernel holds its photographs: free them for the next
 
 
 def test_double_click_opens_an_episode_as_a_notebook(lab, page):

@@ -11,6 +11,7 @@ is downloaded.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import signal
@@ -56,6 +57,15 @@ class Lab:
         'http://127.0.0.1:1/lab/tree/a.ipynb?token=abc&reset'
         """
         return f"{self.url}/lab/tree/{path}?token={self.token}&reset"
+
+    def shut_down_kernels(self) -> None:
+        """End every session and its kernel, as closing a notebook and its kernel would."""
+        sessions_url = f"{self.url}/api/sessions"
+        with urllib.request.urlopen(f"{sessions_url}?token={self.token}") as answer:
+            sessions = json.load(answer)
+        for session in sessions:
+            url = f"{sessions_url}/{session['id']}?token={self.token}"
+            urllib.request.urlopen(urllib.request.Request(url, method="DELETE")).close()
 
 
 def free_port() -> int:
@@ -236,6 +246,12 @@ def _accept_dialogs(page) -> None:
     dialogs = page.locator(".jp-Dialog")
     while dialogs.count():
         print("accepting JupyterLab dialog:", " ".join(dialogs.first.inner_text().split()))
+        menu = dialogs.first.locator("select")  # "Select Kernel": choose Python 3 itself
+        if menu.count():
+            names = menu.first.locator("option").all_inner_texts()
+            python = [name for name in names if name.startswith("Python 3")]
+            if python:
+                menu.first.select_option(label=python[0])
         dialogs.first.locator(".jp-Dialog-button.jp-mod-accept").first.click()
         page.wait_for_timeout(500)
 
