@@ -179,7 +179,7 @@ def many_photos(tmp_path: Path) -> Path:
 #: Loaded by every Python process of the held run (through PYTHONPATH, so the pool's workers
 #: too, however they start): photographs from HOLD_FROM on wait until the test creates the
 #: release file, so the run cannot finish before the test has interrupted it, however
-#: loaded the machine. A worker whose parent is gone stops waiting.
+#: loaded the machine. Once the test has gone, nothing waits any more.
 HOLD = """
 import os, signal, time
 from pathlib import Path
