@@ -58,10 +58,11 @@ figures: $(LEARNER)  ## Redraw the static figures in fig/
 	$(BIN)/python fig/make_figures.py
 
 expected: $(TESTING)  ## Re-execute the episodes into tests/expected/ (review the diff!)
-	$(BIN)/python tests/episode_notebooks.py $(EPISODES)
+	$(BIN)/python -m tests.support.episode_notebooks $(EPISODES)
 
 bench: $(TESTING)  ## Run the benchmarks
-	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+	for script in $(basename $(notdir $(wildcard benchmarks/[a-z]*.py))); do \
+	  $(BIN)/python -m benchmarks.$$script || exit 1; done
 
 site: $(TESTING)  ## Build the lesson's website into _build/site, executing every episode, offline
 	tests/offline $(BIN)/sphinx-build -E -j auto -W --keep-going -q -c website -b html . $(SITE)

@@ -18,7 +18,7 @@ from helpers import load_image
 from helpers.batch import COLUMNS, find_images, main, measure_file, measure_files
 from helpers.montage import SKY_BLUE
 from helpers.rootmass import root_mask
-from synthetic_photos import root_photograph
+from tests.support.synthetic_photos import root_photograph
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.lab import (
+from tests.support.browser_tools import CHROMIUM, chromium
+from tests.support.lab import (
     NOTEBOOK,
     explorer_outputs,
     open_and_run,
     running_lab,
 )
-from tests.browser_tools import CHROMIUM, chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"

@@ -6,8 +6,9 @@ import importlib.util
 
 import nbformat
 import pytest
-from episode_notebooks import ROOT, episode_paths, read_episode
 from nbclient import NotebookClient
+
+from tests.support.episode_notebooks import ROOT, episode_paths, read_episode
 
 EPISODES = episode_paths()
 IDS = [path.stem for path in EPISODES]

@@ -23,8 +23,9 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
-from browser_tools import chromium, is_local, missing_browser
-from episode_notebooks import ROOT, episode_paths, expected_path, read_episode
+
+from tests.support.browser_tools import chromium, is_local, missing_browser
+from tests.support.episode_notebooks import ROOT, episode_paths, expected_path, read_episode
 
 SCREENSHOTS = ROOT / "_build" / "site-screenshots"
 #: What a widget shows when it has no picture to fall back on.
@@ -139,7 +140,7 @@ def server(site):
 
 
 # Module scope, like every fixture here: a browser still open after this module would stop the
-# next module's from starting (see browser_tools.chromium).
+# next module's from starting (see tests.support.browser_tools.chromium).
 @pytest.fixture(scope="module")
 def browser():
     with chromium() as browser:
