@@ -22,10 +22,10 @@ LAB_OPTIONS := '--ServerApp.root_dir=$(CURDIR)' \
   $(foreach glob,$(HIDE_GLOBS),'--ContentsManager.hide_globs=$(glob)')
 SITE := _build/site
 
-.PHONY: help lab test lint data figures expected bench site learner clean
+.PHONY: help lab test test-quick lint data figures expected bench site learner clean
 
 help:  ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(LEARNER): pyproject.toml helpers/labsetup.py
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -46,6 +46,9 @@ lab: $(LEARNER)  ## Create the learner environment and open the lesson in Jupyte
 
 test: $(TESTING) lint  ## Create the test environment and run every test, offline
 	tests/offline $(BIN)/python -m pytest
+
+test-quick: $(TESTING) lint  ## Every test but the browser, website and slow ones (under a minute)
+	tests/offline $(BIN)/python -m pytest -m "not browser and not site and not slow"
 
 lint: $(TESTING)  ## Check the code style with ruff
 	$(BIN)/ruff check .

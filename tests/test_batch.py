@@ -369,6 +369,7 @@ def test_the_command_runs_without_opencv(photos, tmp_path):
     assert (tmp_path / "qc.png").exists() and len(list((tmp_path / "masks").iterdir())) == 6
 
 
+@pytest.mark.slow  # starts a local Dask cluster
 def test_a_dask_cluster_gives_identical_results(photos, tmp_path):
     distributed = pytest.importorskip("distributed")
     local = tmp_path / "local.csv"

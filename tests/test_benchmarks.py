@@ -10,7 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+
+#: Generates photographs and runs the command in subprocesses; `make test-quick` leaves it out.
+pytestmark = pytest.mark.slow
 
 
 def test_rootmass_benchmark_runs_and_the_command_agrees_with_the_episode():

@@ -133,6 +133,7 @@ def _setup_section(cells):
     return cells[start:end]
 
 
+@pytest.mark.slow  # a kernel per episode
 @pytest.mark.parametrize("episode", EPISODES, ids=IDS)
 def test_setup_cells_run(learner_dir, episode, tmp_path):
     """The set-up cells run from a fresh kernel in another folder, and load the first image.

@@ -53,6 +53,9 @@ TCP_WARNING = "Kernel is running over TCP without encryption"
 #: Variables a `make test` run passes to its children; the inner make must not see them.
 MAKE_VARIABLES = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES", "MAKE_TERMOUT")
 
+#: A real browser (and JupyterLab): minutes; `make test-quick` leaves it out.
+pytestmark = pytest.mark.browser
+
 
 def _git_status() -> str:
     """What git sees changed or added in the checkout, ignored files in the lesson's folders

@@ -31,6 +31,9 @@ SCREENSHOTS = ROOT / "_build" / "site-screenshots"
 #: What a widget shows when it has no picture to fall back on.
 WIDGET_PLACEHOLDERS = ("Canvas(", "VBox(", "HBox(", "interactive(", "Loading widget")
 
+#: Builds the whole site, then a browser visits it: minutes; `make test-quick` leaves it out.
+pytestmark = pytest.mark.site
+
 if missing_browser():
     pytest.skip(missing_browser(), allow_module_level=True)
 

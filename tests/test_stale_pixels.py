@@ -36,7 +36,10 @@ from tests.support.lab import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
+SCREENSHOTS = ROOT / "_build" / "browser-screenshots"
+
+#: A real browser (and JupyterLab): minutes; `make test-quick` leaves it out.
+pytestmark = pytest.mark.browser
 
 if missing_browser():
     pytest.skip(missing_browser(), allow_module_level=True)
