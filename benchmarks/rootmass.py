@@ -13,7 +13,7 @@ faster than the plain loop, and per core at most 1.5 times the decoding time
 (``command time x jobs / decode time``). Times depend on the machine and on what else runs
 on it; the ratios are what to compare. Usage::
 
-    python benchmarks/rootmass.py [--photos 40]
+    python -m benchmarks.rootmass [--photos 40]
 """
 
 from __future__ import annotations
@@ -32,10 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the helpers, and the tests' photographs
+from tests.support.synthetic_photos import root_photograph
 
-from synthetic_photos import root_photograph  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SIGMA, EXCLUDE_ABOVE = 1.5, 0.95
 

@@ -18,7 +18,7 @@ from helpers import load_image
 from helpers.batch import COLUMNS, find_images, main, measure_file, measure_files
 from helpers.montage import SKY_BLUE
 from helpers.rootmass import root_mask
-from synthetic_photos import root_photograph
+from tests.support.synthetic_photos import root_photograph
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -374,6 +374,7 @@ def test_the_command_runs_without_opencv(photos, tmp_path):
     assert (tmp_path / "qc.png").exists() and len(list((tmp_path / "masks").iterdir())) == 6
 
 
+@pytest.mark.slow  # starts a local Dask cluster
 def test_a_dask_cluster_gives_identical_results(photos, tmp_path):
     distributed = pytest.importorskip("distributed")
     local = tmp_path / "local.csv"

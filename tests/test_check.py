@@ -9,10 +9,10 @@ import tomllib
 from importlib import metadata
 
 import pytest
-from episode_notebooks import ROOT
 
 from helpers import check
 from helpers.labsetup import write_overrides
+from tests.support.episode_notebooks import ROOT
 
 
 def _run_module(**env):

@@ -5,7 +5,7 @@ import pytest
 import skimage as ski
 
 from helpers.rootmass import gaussian_blur, root_fraction, root_mask
-from synthetic_photos import root_photograph
+from tests.support.synthetic_photos import root_photograph
 
 
 @pytest.fixture

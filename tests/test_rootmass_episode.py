@@ -22,7 +22,7 @@ from PIL import Image
 
 import helpers
 from helpers.batch import main
-from synthetic_photos import root_photograph
+from tests.support.synthetic_photos import root_photograph
 
 ROOT = Path(__file__).resolve().parent.parent
 EPISODE = ROOT / "episodes" / "05-root-mass.md"

@@ -23,12 +23,16 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
-from browser_tools import chromium, is_local, missing_browser
-from episode_notebooks import ROOT, episode_paths, expected_path, read_episode
+
+from tests.support.browser_tools import chromium, is_local, missing_browser
+from tests.support.episode_notebooks import ROOT, episode_paths, expected_path, read_episode
 
 SCREENSHOTS = ROOT / "_build" / "site-screenshots"
 #: What a widget shows when it has no picture to fall back on.
 WIDGET_PLACEHOLDERS = ("Canvas(", "VBox(", "HBox(", "interactive(", "Loading widget")
+
+#: Builds the whole site, then a browser visits it: minutes; `make test-quick` leaves it out.
+pytestmark = pytest.mark.site
 
 if missing_browser():
     pytest.skip(missing_browser(), allow_module_level=True)
@@ -139,7 +143,7 @@ def server(site):
 
 
 # Module scope, like every fixture here: a browser still open after this module would stop the
-# next module's from starting (see browser_tools.chromium).
+# next module's from starting (see tests.support.browser_tools.chromium).
 @pytest.fixture(scope="module")
 def browser():
     with chromium() as browser:

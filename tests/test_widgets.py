@@ -148,6 +148,7 @@ def test_constant_or_empty_image_is_refused_before_building(factory, image):
         factory(image)
 
 
+@pytest.mark.slow  # builds 25 explorers
 def test_no_pyplot_figures_left_after_25_explorers(coins):
     before = plt.get_fignums()
     for _ in range(9):
@@ -232,6 +233,7 @@ MOVES = [
 ]
 
 
+@pytest.mark.slow  # 25 moves, each drawing and encoding full frames
 @pytest.mark.parametrize(("name", "control", "value"), MOVES)
 def test_one_full_frame_per_user_action(explorers, name, control, value):
     import io
