@@ -1,7 +1,7 @@
 # Everything a maintainer does, one target each. Run `make help` for the list.
 # Only Python 3.11+ and make are needed: the first target that needs the environment
 # creates .venv and installs the pinned packages; later runs reuse it (it is updated
-# only when pyproject.toml or helpers/labsetup.py changes). Two stamps: `make lab` installs
+# only when pyproject.toml or lessonsetup/configure.py changes). Two stamps: `make lab` installs
 # the lesson alone (LEARNER); `make test` and the maintainers' targets add the test extra
 # (TESTING).
 
@@ -27,13 +27,13 @@ SITE := _build/site
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(LEARNER): pyproject.toml helpers/labsetup.py
+$(LEARNER): pyproject.toml lessonsetup/configure.py
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python 3.11 or newer is needed; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)." \
 	         "Run e.g. 'make PYTHON=python3.12 lab'."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
-	$(BIN)/python -m helpers.labsetup  # episodes open as notebooks; quiet, local kernels
+	$(BIN)/python -m lessonsetup.configure  # episodes open as notebooks; quiet, local kernels
 	@touch $@
 
 # the lesson, plus pytest, nbval, ruff, Playwright, Sphinx and Dask

@@ -5,7 +5,7 @@ same run and on the same files:
 
 - decoding alone, with each decoder installed (the fastest is the lower bound: any
   measurement has to read the pixels);
-- the command, ``python -m helpers.rootmass`` with its default ``--jobs`` (all cores);
+- the command, ``python -m rootmass`` with its default ``--jobs`` (all cores);
 - the episode's plain loop: ``measure_root_mass`` applied to each file in turn.
 
 It prints the times and the ratios against the targets: the command at least 6 times
@@ -68,7 +68,7 @@ def decoders() -> dict:
     import imageio.v3 as iio
     from PIL import Image
 
-    from helpers.loading import _decode_8bit
+    from rootmass.reading import _decode_8bit
 
     found = {
         "Pillow": lambda path: np.asarray(Image.open(path).convert("RGB")),
@@ -112,9 +112,9 @@ def timed(function) -> tuple[float, float]:
 
 def steps(files: list[str]) -> dict[str, float]:
     """Median milliseconds per photograph of each step of the command, in this process."""
-    from helpers.batch import measure_file
-    from helpers.loading import _decode_8bit, _luminance
-    from helpers.rootmass import _blurred_and_band, _histogram, _otsu_threshold
+    from helpers.roots import _blurred_and_band, _histogram, _otsu_threshold
+    from rootmass.command import measure_file
+    from rootmass.reading import _decode_8bit, _luminance
 
     times: dict[str, list[float]] = {}
 
@@ -187,7 +187,7 @@ def main() -> None:
             )
 
         out = folder / "results.csv"
-        command = [sys.executable, "-m", "helpers.rootmass", str(folder / "*.jpg")]
+        command = [sys.executable, "-m", "rootmass", str(folder / "*.jpg")]
         command += ["--sigma", str(SIGMA), "--exclude-above", str(EXCLUDE_ABOVE)]
         command += ["--out", str(out), "--force", "--quiet"]
         wall, wall_cpu = min(

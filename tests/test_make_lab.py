@@ -14,7 +14,7 @@ starts as a child: the test stops make's whole process group) left no kernel beh
 that nothing listens on its port any more.
 
 A second test, without a browser, checks that the kernels JupyterLab starts in this
-environment are encrypted and quiet (``helpers.labsetup``'s server setting).
+environment are encrypted and quiet (``lessonsetup.configure``'s server setting).
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def page(browser):
 def test_make_lab_installs_nothing_and_starts_jupyterlab(make_lab):
     commands = [line for line in make_lab.log().splitlines() if not line.startswith("[")]
     assert commands and commands[0].startswith(".venv/bin/jupyter lab "), commands[:3]
-    assert not any("pip install" in line or "labsetup" in line for line in commands), commands
+    assert not any("pip install" in line or "lessonsetup" in line for line in commands), commands
 
 
 def test_the_printed_address_opens_the_first_episode_as_a_notebook(make_lab, page):

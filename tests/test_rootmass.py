@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import skimage as ski
 
-from helpers.rootmass import gaussian_blur, root_fraction, root_mask
+from helpers.roots import gaussian_blur, root_fraction, root_mask
 from tests.support.synthetic_photos import root_photograph
 
 

@@ -21,7 +21,7 @@ import skimage as ski
 from PIL import Image
 
 import helpers
-from helpers.batch import main
+from rootmass.command import main
 from tests.support.synthetic_photos import root_photograph
 
 ROOT = Path(__file__).resolve().parent.parent

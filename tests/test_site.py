@@ -328,8 +328,8 @@ def test_search_finds_the_episodes(browser, server):
 
 def test_setup_page_says_how_to_install_and_check(served):
     text = served["website/setup.html"].text
-    for command in ("make lab", "conda env create -f environment.yml", "python -m helpers.check",
-                    "python -m helpers.labsetup"):  # fmt: skip
+    for command in ("make lab", "conda env create -f environment.yml",
+                    "python -m lessonsetup.check", "python -m lessonsetup.configure"):  # fmt: skip
         assert command in text, f"the set-up page does not mention {command!r}"
 
 

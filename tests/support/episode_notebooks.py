@@ -107,7 +107,7 @@ def run(notebook: nbformat.NotebookNode, timeout: int = 300) -> nbformat.Noteboo
     from traitlets.config import Config
 
     EXPECTED.mkdir(parents=True, exist_ok=True)
-    # CurveZMQ keys for the kernel, as JupyterLab gives them (helpers/labsetup.py): a kernel
+    # CurveZMQ keys for the kernel, as JupyterLab gives them (lessonsetup/configure.py): a kernel
     # without them warns that it runs over TCP without encryption.
     config = Config()
     config.KernelManager.transport_encryption = "auto"
