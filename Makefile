@@ -1,7 +1,7 @@
 # Everything a maintainer does, one target each. Run `make help` for the list.
 # Only Python 3.11+ and make are needed: the first target that needs the environment
 # creates .venv and installs the pinned packages; later runs reuse it (it is updated
-# only when pyproject.toml or helpers/labsetup.py changes). Two stamps: `make lab` installs
+# only when pyproject.toml or lessonsetup/configure.py changes). Two stamps: `make lab` installs
 # the lesson alone (LEARNER); `make test` and the maintainers' targets add the test extra
 # (TESTING).
 
@@ -22,18 +22,18 @@ LAB_OPTIONS := '--ServerApp.root_dir=$(CURDIR)' \
   $(foreach glob,$(HIDE_GLOBS),'--ContentsManager.hide_globs=$(glob)')
 SITE := _build/site
 
-.PHONY: help lab test lint data figures expected bench site learner clean
+.PHONY: help lab test test-quick lint data figures expected bench site learner clean
 
 help:  ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(LEARNER): pyproject.toml helpers/labsetup.py
+$(LEARNER): pyproject.toml lessonsetup/configure.py
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python 3.11 or newer is needed; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)." \
 	         "Run e.g. 'make PYTHON=python3.12 lab'."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
-	$(BIN)/python -m helpers.labsetup  # episodes open as notebooks; quiet, local kernels
+	$(BIN)/python -m lessonsetup.configure  # episodes open as notebooks; quiet, local kernels
 	@touch $@
 
 # the lesson, plus pytest, nbval, ruff, Playwright, Sphinx and Dask
@@ -47,6 +47,9 @@ lab: $(LEARNER)  ## Create the learner environment and open the lesson in Jupyte
 test: $(TESTING) lint  ## Create the test environment and run every test, offline
 	tests/offline $(BIN)/python -m pytest
 
+test-quick: $(TESTING) lint  ## Every test but the browser, website and slow ones (under a minute)
+	tests/offline $(BIN)/python -m pytest -m "not browser and not site and not slow"
+
 lint: $(TESTING)  ## Check the code style with ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -58,10 +61,11 @@ figures: $(LEARNER)  ## Redraw the static figures in fig/
 	$(BIN)/python fig/make_figures.py
 
 expected: $(TESTING)  ## Re-execute the episodes into tests/expected/ (review the diff!)
-	$(BIN)/python tests/episode_notebooks.py $(EPISODES)
+	$(BIN)/python -m tests.support.episode_notebooks $(EPISODES)
 
 bench: $(TESTING)  ## Run the benchmarks
-	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+	for script in $(basename $(notdir $(wildcard benchmarks/[a-z]*.py))); do \
+	  $(BIN)/python -m benchmarks.$$script || exit 1; done
 
 site: $(TESTING)  ## Build the lesson's website into _build/site, executing every episode, offline
 	tests/offline $(BIN)/sphinx-build -E -j auto -W --keep-going -q -c website -b html . $(SITE)

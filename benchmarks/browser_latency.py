@@ -1,28 +1,26 @@
 """End-to-end latency of threshold_explorer in a real browser, on a 2000 x 3000 image.
 
 From a key press on the slider to the figure's canvas repainted with the new frame: a
-private JupyterLab (tests/browser/lab.py), headless Debian chromium. The page records the
+private JupyterLab (tests/support/lab.py), headless Debian chromium. The page records the
 time of every ``drawImage`` on a canvas (ipympl paints each frame that way); each move is
 timed from just before the key press to the first paint after it. Median of 30 moves.
 Skips (exit 0) where /usr/bin/chromium or Playwright is missing.
 """
 
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from tests.browser.lab import (  # noqa: E402
+from tests.support.browser_tools import CHROMIUM, chromium
+from tests.support.lab import (
     RECORD_PAINTS,
     explorer_outputs,
     notebook_from_markdown,
     open_and_run,
     running_lab,
 )
-from tests.browser_tools import CHROMIUM, chromium  # noqa: E402
 
+ROOT = Path(__file__).resolve().parent.parent
 MOVES = 30
 
 
@@ -39,7 +37,7 @@ def main() -> None:
         folder = Path(folder)
         (folder / "notebooks").mkdir()
         notebook_from_markdown(
-            ROOT / "tests" / "browser" / "explorers.md", folder / "notebooks" / "explorers.ipynb"
+            ROOT / "tests" / "support" / "explorers.md", folder / "notebooks" / "explorers.ipynb"
         )
         with running_lab(folder / "notebooks", folder / "lab") as lab, chromium() as browser:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})

@@ -7,15 +7,11 @@ machine the CPU time is the steadier figure. The baseline, measured in the same 
 empty notebook: what starting a kernel costs. Run with ``make bench``.
 """
 
-import sys
 import time
-from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from episode_notebooks import episode_paths, read_episode, run  # noqa: E402
+from tests.support.episode_notebooks import episode_paths, read_episode, run
 
 BUDGET = 30.0  # seconds, all episodes together
 CPU_TIME = """\

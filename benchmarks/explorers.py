@@ -10,9 +10,7 @@ backend does. Prints medians and their ratio; run with ``make bench``.
 import contextlib
 import io
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import ipywidgets as widgets
 import matplotlib
@@ -21,7 +19,6 @@ matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from helpers.widgets import threshold_explorer  # noqa: E402
 
 MOVES = 60

@@ -5,7 +5,7 @@ same run and on the same files:
 
 - decoding alone, with each decoder installed (the fastest is the lower bound: any
   measurement has to read the pixels);
-- the command, ``python -m helpers.rootmass`` with its default ``--jobs`` (all cores);
+- the command, ``python -m rootmass`` with its default ``--jobs`` (all cores);
 - the episode's plain loop: ``measure_root_mass`` applied to each file in turn.
 
 It prints the times and the ratios against the targets: the command at least 6 times
@@ -13,7 +13,7 @@ faster than the plain loop, and per core at most 1.5 times the decoding time
 (``command time x jobs / decode time``). Times depend on the machine and on what else runs
 on it; the ratios are what to compare. Usage::
 
-    python benchmarks/rootmass.py [--photos 40]
+    python -m benchmarks.rootmass [--photos 40]
 """
 
 from __future__ import annotations
@@ -32,10 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the helpers, and the tests' photographs
+from tests.support.synthetic_photos import root_photograph
 
-from synthetic_photos import root_photograph  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SIGMA, EXCLUDE_ABOVE = 1.5, 0.95
 
@@ -69,7 +68,7 @@ def decoders() -> dict:
     import imageio.v3 as iio
     from PIL import Image
 
-    from helpers.loading import _decode_8bit
+    from rootmass.reading import _decode_8bit
 
     found = {
         "Pillow": lambda path: np.asarray(Image.open(path).convert("RGB")),
@@ -113,9 +112,9 @@ def timed(function) -> tuple[float, float]:
 
 def steps(files: list[str]) -> dict[str, float]:
     """Median milliseconds per photograph of each step of the command, in this process."""
-    from helpers.batch import measure_file
-    from helpers.loading import _decode_8bit, _luminance
-    from helpers.rootmass import _blurred_and_band, _histogram, _otsu_threshold
+    from helpers.roots import _blurred_and_band, _histogram, _otsu_threshold
+    from rootmass.command import measure_file
+    from rootmass.reading import _decode_8bit, _luminance
 
     times: dict[str, list[float]] = {}
 
@@ -188,7 +187,7 @@ def main() -> None:
             )
 
         out = folder / "results.csv"
-        command = [sys.executable, "-m", "helpers.rootmass", str(folder / "*.jpg")]
+        command = [sys.executable, "-m", "rootmass", str(folder / "*.jpg")]
         command += ["--sigma", str(SIGMA), "--exclude-above", str(EXCLUDE_ABOVE)]
         command += ["--out", str(out), "--force", "--quiet"]
         wall, wall_cpu = min(

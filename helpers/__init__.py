@@ -1,15 +1,19 @@
-"""Helpers for the image thresholding lesson.
+"""Helpers for the image thresholding lesson: what the episodes call.
 
-They take care of what is not the lesson itself: loading images, laying out figures,
-widgets and batch plumbing. The thresholding is written in the episodes.
+They take care of what is not the lesson itself: loading images (:mod:`helpers.images`),
+laying out figures (:mod:`helpers.plotting`) and the interactive explorers
+(:mod:`helpers.widgets`). The thresholding is written in the episodes;
+:mod:`helpers.thresholds` and :mod:`helpers.roots` hold the same computations for the
+explorers and the tests. The root-mass command and the set-up tools are packages of their
+own, beside this one: ``rootmass`` and ``lessonsetup``.
 
 >>> import helpers
 >>> helpers.load_image("coins", gray=True).shape
 (303, 384)
 """
 
-from helpers.bundled import bundled_names, data_dir, image_info, load_mask
-from helpers.loading import load_image, prepare_image
+from helpers.images import bundled_names, data_dir, image_info, load_image, load_mask, prepare_image
+from helpers.plotting import overlay, plot_histogram, plot_variance, show_images, show_overlay
 from helpers.thresholds import (
     FIXED_KINDS,
     between_class_variance,
@@ -17,19 +21,6 @@ from helpers.thresholds import (
     image_histogram,
     otsu_threshold,
 )
-
-#: Imported on first use, so that computing (e.g. the batch command) does not pay for
-#: importing matplotlib.
-_PLOTTING = ("overlay", "plot_histogram", "plot_variance", "show_images", "show_overlay")
-
-
-def __getattr__(name: str):
-    if name in _PLOTTING:
-        from helpers import plotting
-
-        return getattr(plotting, name)
-    raise AttributeError(f"module 'helpers' has no attribute {name!r}")
-
 
 __all__ = [
     "FIXED_KINDS",

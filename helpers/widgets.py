@@ -2,8 +2,7 @@
 
 Each factory returns an :class:`Explorer` (an ipywidgets ``VBox``) holding the controls, a
 readout and an ipympl figure. The computing is done by :mod:`helpers.thresholds`,
-:mod:`helpers.adaptive`, :mod:`helpers.rootmass` and scikit-image; this module only wires
-controls to figures.
+:mod:`helpers.roots` and scikit-image; this module only wires controls to figures.
 
 Why the sliders are fast on a 2000 x 3000 photograph:
 
@@ -33,11 +32,14 @@ from typing import Literal
 import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
+import skimage as ski
 import traitlets
 from matplotlib.figure import Figure
 
-from helpers.loading import prepare_image
+from helpers.images import UnknownImageError, load_image, load_mask, prepare_image
 from helpers.plotting import OKABE_ITO, OVERLAY_COLOUR, STYLE, THRESHOLD_COLOUR, _value_range
+from helpers.roots import root_mask
+from helpers.thresholds import local_threshold
 
 #: Methods of the threshold explorer's dropdown: label -> ``skimage.filters`` function name.
 METHODS = {
@@ -413,8 +415,6 @@ def threshold_explorer(
     >>> explorer.readout.value
     't = 150 (manual): mask = image &gt; t covers 20.4 % of the pixels'
     """
-    import skimage as ski
-
     notes: list[str] = []
     image = _gray_image(image, notes)
     low, high = _value_range(image)
@@ -645,7 +645,7 @@ def adaptive_explorer(
 
     Sliders set the window size (odd values only) and the offset subtracted from each
     window's mean; a dropdown chooses the plain or Gaussian-weighted mean. The local mask is
-    computed at full resolution with :func:`helpers.adaptive.local_threshold`.
+    computed at full resolution with :func:`helpers.thresholds.local_threshold`.
 
     Parameters
     ----------
@@ -685,9 +685,6 @@ def adaptive_explorer(
     >>> explorer.controls["block_size"].value
     51
     """
-    import skimage as ski
-
-    from helpers.adaptive import local_threshold
 
     if foreground not in (">", "<"):
         raise ValueError(f"foreground must be '>' or '<', not {foreground!r}.")
@@ -813,7 +810,7 @@ def root_mass_explorer(
     """Explore the root-mass measurement: blur, leave out bright labels, Otsu, count.
 
     Sliders set the blur's ``sigma`` and the brightness above which pixels (a white label)
-    are left out (:func:`helpers.rootmass.root_mask`); the readout gives the root fraction,
+    are left out (:func:`helpers.roots.root_mask`); the readout gives the root fraction,
     and, where a ground-truth mask exists, the true fraction and the Dice coefficient
     (2 |A ∩ B| / (|A| + |B|), as the episodes compute it) of the mask against it.
 
@@ -852,10 +849,6 @@ def root_mass_explorer(
     >>> explorer.readout.value
     'root fraction 7.5 % (Otsu t = 0.064) · truth 7.5 % · Dice 1.000'
     """
-    from helpers.bundled import UnknownImageError, load_mask
-    from helpers.loading import load_image
-    from helpers.rootmass import root_mask
-
     notes: list[str] = []
     if isinstance(image_or_name, str):
         photo = load_image(image_or_name)

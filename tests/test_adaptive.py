@@ -6,7 +6,7 @@ import pytest
 import skimage as ski
 
 from helpers import load_image
-from helpers.adaptive import adaptive_threshold, gaussian_weights, local_threshold
+from helpers.thresholds import adaptive_threshold, gaussian_weights, local_threshold
 
 IMAGES = ["page", "text", "camera", "coins", "moon", "clock"]
 BLOCKS = [3, 5, 7, 9, 11, 35, 51]

@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 
 from helpers import load_image
-from helpers.batch import COLUMNS, find_images, main, measure_file, measure_files
-from helpers.montage import SKY_BLUE
-from helpers.rootmass import root_mask
-from synthetic_photos import root_photograph
+from helpers.roots import root_mask
+from rootmass.command import COLUMNS, find_images, main, measure_file, measure_files
+from rootmass.montage import SKY_BLUE
+from tests.support.synthetic_photos import root_photograph
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -184,14 +184,14 @@ HOLD = """
 import os, signal, time
 from pathlib import Path
 
-import helpers.batch
+import rootmass.command
 
 # Ctrl-C works as in a terminal, even when the tests run in the background of a
 # non-interactive shell (nohup, `make test &`, some CI runners), which starts them with
 # SIGINT ignored; Python then keeps it ignored, and so would the command.
 signal.signal(signal.SIGINT, signal.default_int_handler)
 
-_measure_file = helpers.batch.measure_file
+_measure_file = rootmass.command.measure_file
 _RELEASE = Path({release!r})
 _TEST = os.getppid()  # the test's process: this runs in the command's main process
 
@@ -213,7 +213,7 @@ def measure_file(file, *args, **kwargs):
     return _measure_file(file, *args, **kwargs)
 
 
-helpers.batch.measure_file = measure_file
+rootmass.command.measure_file = measure_file
 """
 
 
@@ -224,7 +224,7 @@ def start_held_run(photos: Path, out: Path, hold_from: int, jobs: int, tmp_path:
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(HOLD.format(release=str(release), hold_from=hold_from))
-    command = [sys.executable, "-m", "helpers.rootmass", str(photos / "*.jpg")]
+    command = [sys.executable, "-m", "rootmass", str(photos / "*.jpg")]
     command += ["--out", str(out), "--jobs", str(jobs), "--quiet"]
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(hook), str(ROOT)]))
     process = subprocess.Popen(
@@ -352,7 +352,7 @@ def test_the_module_imports_and_runs_without_dask(photos, tmp_path):
     # a fresh interpreter in which importing dask or distributed fails
     code = (
         "import sys; sys.modules['dask'] = sys.modules['distributed'] = None; "
-        "from helpers.batch import main; "
+        "from rootmass.command import main; "
         f"sys.exit(main([{str(photos / '*.jpg')!r}, '--out', {str(tmp_path / 'r.csv')!r}, "
         "'--quiet']))"
     )
@@ -364,7 +364,7 @@ def test_the_command_runs_without_opencv(photos, tmp_path):
     # OpenCV is only the tests' oracle: learners' environments need not have it
     code = (
         "import sys; sys.modules['cv2'] = None; "
-        "from helpers.batch import main; "
+        "from rootmass.command import main; "
         f"sys.exit(main([{str(photos / '*.jpg')!r}, '--out', {str(tmp_path / 'r.csv')!r}, "
         f"'--masks', {str(tmp_path / 'masks')!r}, '--qc', {str(tmp_path / 'qc.png')!r}, "
         "'--jobs', '2', '--quiet']))"
@@ -374,6 +374,7 @@ def test_the_command_runs_without_opencv(photos, tmp_path):
     assert (tmp_path / "qc.png").exists() and len(list((tmp_path / "masks").iterdir())) == 6
 
 
+@pytest.mark.slow  # starts a local Dask cluster
 def test_a_dask_cluster_gives_identical_results(photos, tmp_path):
     distributed = pytest.importorskip("distributed")
     local = tmp_path / "local.csv"
@@ -399,7 +400,7 @@ def test_a_dask_cluster_gives_identical_results(photos, tmp_path):
 
 def test_python_m_helpers_rootmass_is_the_command(photos, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "helpers.rootmass", "--help"],
+        [sys.executable, "-m", "rootmass", "--help"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -10,13 +10,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+
+#: Generates photographs and runs the command in subprocesses; `make test-quick` leaves it out.
+pytestmark = pytest.mark.slow
 
 
 def test_rootmass_benchmark_runs_and_the_command_agrees_with_the_episode():
-    script = ROOT / "benchmarks" / "rootmass.py"
     result = subprocess.run(
-        [sys.executable, str(script), "--photos", "3", "--size", "120x160"],
+        [sys.executable, "-m", "benchmarks.rootmass", "--photos", "3", "--size", "120x160"],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=300,

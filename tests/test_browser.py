@@ -4,7 +4,7 @@ A private JupyterLab serves a copy of the episodes (so nothing they write lands 
 repository). The tests check that a double-click on an episode opens it as a notebook,
 then open each episode that has an explorer, Run All, move every slider by keyboard and
 by drag, and check that the readout changes and that the figure's canvas is repainted
-(its pixels change). Screenshots go to tests/browser/screenshots/. Skips where
+(its pixels change). Screenshots go to _build/browser-screenshots/. Skips where
 /usr/bin/chromium or Playwright is missing.
 """
 
@@ -14,16 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.lab import (
+from tests.support.browser_tools import CHROMIUM, chromium
+from tests.support.lab import (
     NOTEBOOK,
     explorer_outputs,
     open_and_run,
     running_lab,
 )
-from tests.browser_tools import CHROMIUM, chromium
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
+SCREENSHOTS = ROOT / "_build" / "browser-screenshots"
+
+#: A real browser (and JupyterLab): minutes; `make test-quick` leaves it out.
+pytestmark = pytest.mark.browser
 
 if not CHROMIUM.exists():
     pytest.skip(

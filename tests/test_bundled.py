@@ -4,7 +4,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from helpers import bundled, load_image, load_mask
+from helpers import images, load_image, load_mask
 
 
 @pytest.fixture
@@ -22,9 +22,9 @@ def fake_data(tmp_path, monkeypatch):
 
 
 def test_lesson_images_are_listed_without_masks(fake_data):
-    assert bundled.lesson_image_names() == ["plain", "square"]
-    assert bundled.bundled_names()[:2] == ["plain", "square"]
-    assert "coins" in bundled.bundled_names()
+    assert images.lesson_image_names() == ["plain", "square"]
+    assert images.bundled_names()[:2] == ["plain", "square"]
+    assert "coins" in images.bundled_names()
 
 
 def test_image_and_mask_load_by_name_from_any_folder(fake_data, tmp_path_factory, monkeypatch):
@@ -46,24 +46,24 @@ def test_unknown_name_lists_the_lesson_images_too(fake_data):
 
 def test_sample_name_is_not_a_data_file(fake_data):
     with pytest.raises(KeyError, match="scikit-image sample"):
-        bundled.image_path("coins")
+        images.image_path("coins")
 
 
 def test_default_data_dir_is_beside_the_package(monkeypatch):
     monkeypatch.delenv("THRESHOLDING_DATA", raising=False)
-    assert bundled.data_dir() == bundled.Path(bundled.__file__).resolve().parent.parent / "data"
+    assert images.data_dir() == images.Path(images.__file__).resolve().parent.parent / "data"
 
 
-@pytest.mark.parametrize("name", bundled.SKIMAGE_SAMPLES)
+@pytest.mark.parametrize("name", images.SKIMAGE_SAMPLES)
 def test_every_listed_sample_works_offline(name):
     # These ship inside scikit-image's wheel; a sample that needed a download would fail here
     # (the suite runs with no network).
-    assert bundled.load_sample(name).size > 0
+    assert images.load_sample(name).size > 0
 
 
 def test_image_info_reads_the_manifest(fake_data):
-    assert bundled.image_info("square") == {"objects": 1}
+    assert images.image_info("square") == {"objects": 1}
     with pytest.raises(KeyError, match="does not describe 'plain'"):
-        bundled.image_info("plain")
+        images.image_info("plain")
     with pytest.raises(KeyError, match="no bundled image called 'nope'"):
-        bundled.image_info("nope")
+        images.image_info("nope")

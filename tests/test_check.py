@@ -1,4 +1,4 @@
-"""`python -m helpers.check`: ticks in a good set-up, a cross and its fix for each problem."""
+"""`python -m lessonsetup.check`: ticks in a good set-up, a cross and its fix for each problem."""
 
 import io
 import json
@@ -9,15 +9,15 @@ import tomllib
 from importlib import metadata
 
 import pytest
-from episode_notebooks import ROOT
 
-from helpers import check
-from helpers.labsetup import write_overrides
+from lessonsetup import check
+from lessonsetup.configure import write_overrides
+from tests.support.episode_notebooks import ROOT
 
 
 def _run_module(**env):
     return subprocess.run(
-        [sys.executable, "-m", "helpers.check"],
+        [sys.executable, "-m", "lessonsetup.check"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -141,7 +141,7 @@ def test_missing_viewer_setting_gets_labsetup(good_prefix):
     status, text = _report(check.run_checks(good_prefix))
     assert status == 1
     assert "✗ episodes open as plain text" in text
-    assert "    fix: python -m helpers.labsetup" in text
+    assert "    fix: python -m lessonsetup.configure" in text
     write_overrides(good_prefix)
     assert check.check_viewer_setting(good_prefix).ok
 

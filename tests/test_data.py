@@ -64,6 +64,7 @@ def entries(manifest):
     return list(manifest["images"].items())
 
 
+@pytest.mark.slow  # regenerates data/ (the `regenerated` fixture)
 def test_generate_writes_every_file_of_the_manifest(regenerated, manifest):
     _, written = regenerated
     names = {Path(p).name for p in written}
@@ -73,6 +74,7 @@ def test_generate_writes_every_file_of_the_manifest(regenerated, manifest):
     assert "manifest.json" in names
 
 
+@pytest.mark.slow
 def test_regenerated_images_identical_to_committed(regenerated, manifest):
     out, _ = regenerated
     for name, entry in entries(manifest):
@@ -83,11 +85,13 @@ def test_regenerated_images_identical_to_committed(regenerated, manifest):
             assert np.array_equal(committed, fresh), f"{name}: {entry[key]} differs"
 
 
+@pytest.mark.slow
 def test_regenerated_manifest_identical(regenerated, manifest):
     out, _ = regenerated
     assert json.loads((out / "manifest.json").read_text()) == manifest
 
 
+@pytest.mark.slow
 def test_regenerated_readme_identical(regenerated):
     out, _ = regenerated
     assert (out / "README.md").read_text() == (DATA / "README.md").read_text()
@@ -184,6 +188,7 @@ def test_main_accepts_out_option(generate, monkeypatch):
     assert calls == [Path("somewhere")]
 
 
+@pytest.mark.slow  # blurs every root photograph at every sigma
 def test_a_moderate_blur_beats_no_blur_on_every_root_photograph(report):
     """The lesson's keypoint "blur before thresholding" must hold on its own data."""
     sigmas = list(report.SIGMAS)
@@ -194,6 +199,7 @@ def test_a_moderate_blur_beats_no_blur_on_every_root_photograph(report):
         assert best == report.SIGMA or name == "maize-roots", name
 
 
+@pytest.mark.slow  # thresholds every root photograph at every cut-off
 def test_the_bright_cut_off_is_a_real_choice(report):
     """The label's paper is not flat white: too high or too low a cut-off is worse."""
     cut_offs = list(report.CUT_OFFS)

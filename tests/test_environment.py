@@ -5,10 +5,14 @@ maintainers' (`make test`). environment.yml is the learner's conda route, and
 environment-test.yml adds the extras to it.
 """
 
+import ast
 import re
+import sys
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +86,42 @@ def _conda_pins(file: str) -> dict[str, str]:
             name = match.group(1).lower()
             pins[CONDA_TO_PYPI.get(name, name)] = match.group(2)
     return pins
+
+
+def _normalized(name: str) -> str:
+    """A distribution's name as pip compares them (PEP 503): PyYAML, pyyaml and py_yaml agree."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _top_level_imports(folder: Path) -> dict[str, Path]:
+    """Every module imported by name in ``folder``'s Python files, with one file importing it."""
+    imports = {}
+    for path in sorted(folder.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                imports.setdefault(name.partition(".")[0], path)
+    return imports
+
+
+@pytest.mark.parametrize("folder", ["tests", "benchmarks", "website"])
+def test_every_import_of_the_tests_benchmarks_and_website_is_declared(folder):
+    declared = {_normalized(name) for name in _learner_pins() | _extra_pins()}
+    declared.add(_normalized(PROJECT["name"]))  # helpers
+    distributions = metadata.packages_distributions()
+    undeclared = []
+    for module, path in _top_level_imports(ROOT / folder).items():
+        if module in sys.stdlib_module_names or (ROOT / module).is_dir():
+            continue  # the standard library, or this repository's tests, benchmarks, helpers
+        names = {_normalized(name) for name in distributions.get(module, [])}
+        if not names & declared:
+            undeclared.append(f"{module} ({path.relative_to(ROOT)}; from {names or 'nowhere'})")
+    assert not undeclared, "imported but not in pyproject.toml: " + ", ".join(undeclared)
 
 
 def test_the_test_extra_installs_every_other_extra():

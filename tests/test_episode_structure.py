@@ -12,7 +12,8 @@ are not part of a solution.
 import re
 
 import pytest
-from episode_notebooks import episode_paths, read_episode
+
+from tests.support.episode_notebooks import episode_paths, read_episode
 
 EPISODES = episode_paths()
 IDS = [path.stem for path in EPISODES]

@@ -9,7 +9,8 @@ import re
 import jupytext
 import nbformat
 import pytest
-from episode_notebooks import (
+
+from tests.support.episode_notebooks import (
     ROOT,
     cell_summary,
     episode_paths,

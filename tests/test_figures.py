@@ -6,7 +6,8 @@ import re
 import imageio.v3 as iio
 import numpy as np
 import pytest
-from episode_notebooks import ROOT, episode_paths
+
+from tests.support.episode_notebooks import ROOT, episode_paths
 
 FIG = ROOT / "fig"
 IMAGE_LINK = re.compile(r"!\[([^\]]*)\]\(([^)\s]*fig/([^)\s]+\.png))\)")

@@ -6,8 +6,9 @@ import importlib.util
 
 import nbformat
 import pytest
-from episode_notebooks import ROOT, episode_paths, read_episode
 from nbclient import NotebookClient
+
+from tests.support.episode_notebooks import ROOT, episode_paths, read_episode
 
 EPISODES = episode_paths()
 IDS = [path.stem for path in EPISODES]
@@ -132,6 +133,7 @@ def _setup_section(cells):
     return cells[start:end]
 
 
+@pytest.mark.slow  # a kernel per episode
 @pytest.mark.parametrize("episode", EPISODES, ids=IDS)
 def test_setup_cells_run(learner_dir, episode, tmp_path):
     """The set-up cells run from a fresh kernel in another folder, and load the first image.

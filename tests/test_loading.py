@@ -9,7 +9,7 @@ import skimage as ski
 from PIL import Image
 
 from helpers import load_image, prepare_image
-from helpers.loading import load_gray_float32
+from rootmass.reading import load_gray_float32
 
 RNG = np.random.default_rng(42)
 RGB = (RNG.random((40, 60, 3)) * 255).astype(np.uint8)
@@ -226,7 +226,7 @@ def test_jpeg_decoded_in_place_has_the_pixels_pillow_gives(folder, name, image, 
     It must give Pillow's pixels exactly, and must really be taken (if a Pillow release
     broke it, the loader would still be right but twice as slow: this test says so).
     """
-    from helpers.loading import _decode_8bit
+    from rootmass.reading import _decode_8bit
 
     Image.fromarray(image).save(folder / name, **options)
     expected = np.asarray(Image.open(folder / name))
@@ -239,7 +239,7 @@ def test_jpeg_decoded_in_place_has_the_pixels_pillow_gives(folder, name, image, 
 
 
 def test_jpeg_decoded_in_place_refuses_a_truncated_file(folder):
-    from helpers.loading import _decode_jpeg_into_array
+    from rootmass.reading import _decode_jpeg_into_array
 
     Image.fromarray(RGB).save(folder / "photo.jpg")
     data = (folder / "photo.jpg").read_bytes()

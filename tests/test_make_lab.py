@@ -14,7 +14,7 @@ starts as a child: the test stops make's whole process group) left no kernel beh
 that nothing listens on its port any more.
 
 A second test, without a browser, checks that the kernels JupyterLab starts in this
-environment are encrypted and quiet (``helpers.labsetup``'s server setting).
+environment are encrypted and quiet (``lessonsetup.configure``'s server setting).
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.lab import (
+from tests.support.browser_tools import missing_browser
+from tests.support.lab import (
     NOTEBOOK,
     Lab,
     free_port,
@@ -44,7 +45,6 @@ from tests.browser.lab import (
     running_lab,
     serving,
 )
-from tests.browser_tools import missing_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 EPISODES = sorted((ROOT / "episodes").glob("[0-9]*.md"))
@@ -52,6 +52,9 @@ EPISODES = sorted((ROOT / "episodes").glob("[0-9]*.md"))
 TCP_WARNING = "Kernel is running over TCP without encryption"
 #: Variables a `make test` run passes to its children; the inner make must not see them.
 MAKE_VARIABLES = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES", "MAKE_TERMOUT")
+
+#: A real browser (and JupyterLab): minutes; `make test-quick` leaves it out.
+pytestmark = pytest.mark.browser
 
 
 def _git_status() -> str:
@@ -131,7 +134,7 @@ def make_lab(tmp_path_factory):
 def browser(make_lab):
     if reason := missing_browser():
         pytest.skip(reason)
-    from tests.browser_tools import chromium
+    from tests.support.browser_tools import chromium
 
     with chromium() as browser:
         yield browser
@@ -147,7 +150,7 @@ def page(browser):
 def test_make_lab_installs_nothing_and_starts_jupyterlab(make_lab):
     commands = [line for line in make_lab.log().splitlines() if not line.startswith("[")]
     assert commands and commands[0].startswith(".venv/bin/jupyter lab "), commands[:3]
-    assert not any("pip install" in line or "labsetup" in line for line in commands), commands
+    assert not any("pip install" in line or "lessonsetup" in line for line in commands), commands
 
 
 def test_the_printed_address_opens_the_first_episode_as_a_notebook(make_lab, page):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from helpers.montage import SKY_BLUE, montage, thumbnail
+from rootmass.montage import SKY_BLUE, montage, thumbnail
 
 
 def test_thumbnail_keeps_the_aspect_ratio_and_colours_the_mask():

@@ -320,7 +320,7 @@ def test_where_next_otsu_flag_gives_scikit_image_threshold_on_8_bit(name):
 
 
 def test_without_helpers_adaptive_threshold_is_opencv_mean_c():
-    from helpers.adaptive import adaptive_threshold
+    from helpers.thresholds import adaptive_threshold
 
     page8 = _page8()
     above = cv2.adaptiveThreshold(

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import skimage as ski
 
-from helpers.rootmass import gaussian_blur, root_fraction, root_mask
-from synthetic_photos import root_photograph
+from helpers.roots import gaussian_blur, root_fraction, root_mask
+from tests.support.synthetic_photos import root_photograph
 
 
 @pytest.fixture

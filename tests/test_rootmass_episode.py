@@ -21,8 +21,8 @@ import skimage as ski
 from PIL import Image
 
 import helpers
-from helpers.batch import main
-from synthetic_photos import root_photograph
+from rootmass.command import main
+from tests.support.synthetic_photos import root_photograph
 
 ROOT = Path(__file__).resolve().parent.parent
 EPISODE = ROOT / "episodes" / "05-root-mass.md"

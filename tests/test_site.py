@@ -23,12 +23,16 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
-from browser_tools import chromium, is_local, missing_browser
-from episode_notebooks import ROOT, episode_paths, expected_path, read_episode
+
+from tests.support.browser_tools import chromium, is_local, missing_browser
+from tests.support.episode_notebooks import ROOT, episode_paths, expected_path, read_episode
 
 SCREENSHOTS = ROOT / "_build" / "site-screenshots"
 #: What a widget shows when it has no picture to fall back on.
 WIDGET_PLACEHOLDERS = ("Canvas(", "VBox(", "HBox(", "interactive(", "Loading widget")
+
+#: Builds the whole site, then a browser visits it: minutes; `make test-quick` leaves it out.
+pytestmark = pytest.mark.site
 
 if missing_browser():
     pytest.skip(missing_browser(), allow_module_level=True)
@@ -139,7 +143,7 @@ def server(site):
 
 
 # Module scope, like every fixture here: a browser still open after this module would stop the
-# next module's from starting (see browser_tools.chromium).
+# next module's from starting (see tests.support.browser_tools.chromium).
 @pytest.fixture(scope="module")
 def browser():
     with chromium() as browser:
@@ -324,8 +328,8 @@ def test_search_finds_the_episodes(browser, server):
 
 def test_setup_page_says_how_to_install_and_check(served):
     text = served["website/setup.html"].text
-    for command in ("make lab", "conda env create -f environment.yml", "python -m helpers.check",
-                    "python -m helpers.labsetup"):  # fmt: skip
+    for command in ("make lab", "conda env create -f environment.yml",
+                    "python -m lessonsetup.check", "python -m lessonsetup.configure"):  # fmt: skip
         assert command in text, f"the set-up page does not mention {command!r}"
 
 

@@ -1,7 +1,7 @@
 """No stale pixels: what the browser shows after quick moves is the explorer's true state.
 
 In a real browser (private JupyterLab, headless chromium), the notebook
-tests/browser/explorers.md shows the three explorers. For every explorer and every control,
+tests/support/explorers.md shows the three explorers. For every explorer and every control,
 the test makes a burst of quick moves (key presses without waiting, then a drag; for a menu
 or the > / < switch, quick changes of choice), waits until the canvas has settled, and reads
 the canvas's pixels. Then it asks the kernel, as a second client of the same kernel, to draw
@@ -26,17 +26,20 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.browser.lab import (
+from tests.support.browser_tools import chromium, missing_browser
+from tests.support.lab import (
     RECORD_PAINTS,
     explorer_outputs,
     notebook_from_markdown,
     open_and_run,
     running_lab,
 )
-from tests.browser_tools import chromium, missing_browser
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
+SCREENSHOTS = ROOT / "_build" / "browser-screenshots"
+
+#: A real browser (and JupyterLab): minutes; `make test-quick` leaves it out.
+pytestmark = pytest.mark.browser
 
 if missing_browser():
     pytest.skip(missing_browser(), allow_module_level=True)
@@ -75,7 +78,7 @@ with _explorer.lock:  # widget messages may run on other threads (kernel subshel
 print(_json.dumps(_state))
 """
 
-#: Every explorer of tests/browser/explorers.md (in order) and its controls.
+#: Every explorer of tests/support/explorers.md (in order) and its controls.
 CONTROLS = {
     "threshold": ["method", "foreground", "threshold t"],
     "adaptive": ["block size", "offset", "local mean"],
@@ -94,7 +97,7 @@ CASES = [
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     folder = tmp_path_factory.mktemp("notebooks")
-    notebook_from_markdown(ROOT / "tests" / "browser" / "explorers.md", folder / "explorers.ipynb")
+    notebook_from_markdown(ROOT / "tests" / "support" / "explorers.md", folder / "explorers.ipynb")
     scratch = tmp_path_factory.mktemp("lab")
     with running_lab(folder, scratch) as server:
         server.scratch = scratch

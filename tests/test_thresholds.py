@@ -14,7 +14,7 @@ from helpers import (
     load_image,
     otsu_threshold,
 )
-from helpers.bundled import SKIMAGE_SAMPLES
+from helpers.images import SKIMAGE_SAMPLES
 
 OPENCV_KINDS = {
     "binary": cv2.THRESH_BINARY,

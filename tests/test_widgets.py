@@ -103,7 +103,7 @@ def test_adaptive_readout_and_local_mask_follow_the_sliders():
     explorer.controls["offset"].value = 15
     assert explorer.readout.value != before_readout
     assert not np.array_equal(local.get_array(), before)
-    expected = np.mean(helpers.adaptive.adaptive_threshold(page, 35, 15))
+    expected = np.mean(helpers.thresholds.adaptive_threshold(page, 35, 15))
     assert f"{100 * expected:.1f} %" in explorer.readout.value
 
 
@@ -114,7 +114,7 @@ def test_root_mass_explorer_compares_with_truth(roots):
     first = explorer.readout.value
     explorer.controls["exclude_above"].value = 0.9  # leave out the label
     assert explorer.readout.value != first
-    mask, _ = helpers.rootmass.root_mask(gray, 0.5, 0.9)
+    mask, _ = helpers.roots.root_mask(gray, 0.5, 0.9)
     assert f"root fraction {100 * mask.mean():.1f} %" in explorer.readout.value
 
 
@@ -148,6 +148,7 @@ def test_constant_or_empty_image_is_refused_before_building(factory, image):
         factory(image)
 
 
+@pytest.mark.slow  # builds 25 explorers
 def test_no_pyplot_figures_left_after_25_explorers(coins):
     before = plt.get_fignums()
     for _ in range(9):
@@ -177,7 +178,7 @@ def test_static_fallback_is_the_figure_and_the_readout(coins):
 
 
 def test_adaptive_explorer_finds_dark_ink_with_less_than():
-    from helpers.adaptive import local_threshold
+    from helpers.thresholds import local_threshold
 
     page = np.full((60, 80), 0.8)
     page[20:40, 30:35] = 0.2  # a dark stroke
@@ -232,6 +233,7 @@ MOVES = [
 ]
 
 
+@pytest.mark.slow  # 25 moves, each drawing and encoding full frames
 @pytest.mark.parametrize(("name", "control", "value"), MOVES)
 def test_one_full_frame_per_user_action(explorers, name, control, value):
     import io
@@ -298,7 +300,7 @@ def test_offset_step_and_digits_on_a_float_image():
 def test_root_mass_readout_gives_dice_as_the_episodes_compute_it(roots):
     gray, truth = roots
     explorer = root_mass_explorer(gray, truth=truth, sigma=1.0, exclude_above=0.9)
-    mask, _ = helpers.rootmass.root_mask(gray, 1.0, 0.9)
+    mask, _ = helpers.roots.root_mask(gray, 1.0, 0.9)
     dice = 2 * np.count_nonzero(mask & truth) / (np.count_nonzero(mask) + np.count_nonzero(truth))
     assert f"Dice {dice:.3f}" in explorer.readout.value
     assert "IoU" not in explorer.readout.value

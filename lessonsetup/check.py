@@ -1,4 +1,5 @@
-"""Check a learner's set-up before the workshop: ``python -m helpers.check``.
+"""Check a learner's set-up before the workshop: ``python -m lessonsetup.check``
+(or the ``lesson-check`` console script).
 
 Prints one line per check, a tick or a cross, and for every cross the exact command that
 fixes it. Exit status 0 when everything is in place, 1 otherwise.
@@ -12,13 +13,14 @@ What it checks:
   installs, not the extras for the tests, the website or Dask;
 - the JupyterLab extensions that draw widgets and interactive figures are installed and
   not disabled;
-- JupyterLab opens the Markdown episodes as notebooks (:mod:`helpers.labsetup`);
+- JupyterLab opens the Markdown episodes as notebooks (:mod:`lessonsetup.configure`);
 - the lesson's data folder holds every image its manifest lists.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import tomllib
@@ -28,8 +30,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
-from helpers.bundled import data_dir
-from helpers.labsetup import SETTINGS, overrides_path
+from lessonsetup.configure import SETTINGS, overrides_path
 
 #: The distribution that carries the lesson's pins (this folder's pyproject.toml).
 DISTRIBUTION = "thresholding-lesson-helpers"
@@ -41,8 +42,31 @@ LAB_EXTENSIONS = {
 #: How to rebuild everything at once, for either route.
 REBUILD = "`make lab` (or, with conda: `conda env update -f environment.yml`)"
 
-_PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+_REPOSITORY = Path(__file__).resolve().parent.parent
+_PYPROJECT = _REPOSITORY / "pyproject.toml"
 _PIN = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*==\s*([^\s;]+)\s*(?:;(.*))?")
+
+
+def data_folder() -> Path:
+    """The lesson's data folder, as :func:`helpers.data_dir` finds it.
+
+    Found without importing ``helpers`` (which needs the lesson's packages, and the check
+    must run when some are missing): ``THRESHOLDING_DATA`` if it is set, else ``data/`` in
+    the repository. The tests check that both give the same folder.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> data_folder().name
+    'data'
+    """
+    override = os.environ.get("THRESHOLDING_DATA")
+    if override:
+        return Path(override).expanduser().resolve()
+    return _REPOSITORY / "data"
 
 
 @dataclass(frozen=True)
@@ -236,7 +260,7 @@ def check_extension(name: str, prefix: str | Path | None = None) -> Result:
 
 
 def check_viewer_setting(prefix: str | Path | None = None) -> Result:
-    """JupyterLab opens Markdown episodes as notebooks (the setting of :mod:`helpers.labsetup`).
+    """JupyterLab opens Markdown episodes as notebooks (:mod:`lessonsetup.configure`'s setting).
 
     Parameters
     ----------
@@ -250,10 +274,10 @@ def check_viewer_setting(prefix: str | Path | None = None) -> Result:
     Examples
     --------
     >>> check_viewer_setting("/nowhere").fix
-    'python -m helpers.labsetup'
+    'python -m lessonsetup.configure'
     """
     path = overrides_path(sys.prefix if prefix is None else prefix)
-    fix = "python -m helpers.labsetup"
+    fix = "python -m lessonsetup.configure"
     try:
         settings = json.loads(path.read_text())
     except OSError:
@@ -273,7 +297,7 @@ def check_data(folder: str | Path | None = None) -> Result:
     Parameters
     ----------
     folder : str or path, optional
-        The data folder (default: :func:`helpers.data_dir`).
+        The data folder (default: :func:`data_folder`).
 
     Returns
     -------
@@ -284,7 +308,7 @@ def check_data(folder: str | Path | None = None) -> Result:
     >>> check_data("/nowhere").ok
     False
     """
-    folder = Path(folder) if folder is not None else data_dir()
+    folder = Path(folder) if folder is not None else data_folder()
     fix = "`make data` (regenerates the images), or download the lesson again"
     manifest = folder / "manifest.json"
     try:

@@ -8,17 +8,17 @@ The episode writes it with ``ski.filters.gaussian`` and ``ski.filters.threshold_
 float64. Here the same steps run in float32 with numpy (the blur as matrix products that
 BLAS computes, a strip of rows at a time so that it stays in the cache; the histogram
 counted by Pillow), several times faster on a 6-megapixel photograph; the results agree
-with the episode's to within 1e-4 in the root fraction (the tests check it). Run
-``python -m helpers.rootmass --help`` for the command that measures a folder of
-photographs (see :mod:`helpers.batch`).
+with the episode's to within 1e-4 in the root fraction (the tests check it). The command
+that measures a folder of photographs is ``python -m rootmass`` (the :mod:`rootmass`
+package, beside ``helpers``).
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
 import numpy as np
+from PIL import Image
 
 from helpers.thresholds import histogram_class_variance
 
@@ -220,8 +220,6 @@ def _count_bytes(values: np.ndarray) -> np.ndarray:
     >>> _count_bytes(np.array([0, 3, 3, 255, 3], np.uint8))[[0, 3, 255]]
     array([1, 3, 1])
     """
-    from PIL import Image
-
     pixels = len(values) // 4  # whole RGBA pixels; the 0 to 3 bytes left are counted apart
     rest = np.bincount(values[4 * pixels :], minlength=256)
     if pixels == 0:
@@ -388,9 +386,3 @@ def root_fraction(
     """
     mask, _ = root_mask(gray, sigma, exclude_above)
     return float(np.count_nonzero(mask) / mask.size)
-
-
-if __name__ == "__main__":  # python -m helpers.rootmass: the batch command
-    from helpers.batch import main
-
-    sys.exit(main())

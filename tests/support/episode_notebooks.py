@@ -10,7 +10,7 @@ tests then check that:
 - nbval re-executes the stored notebook and every printed number still comes out the same,
   so a library change that changes a number fails a test.
 
-Run: python tests/episode_notebooks.py episodes/01-*.md
+Run: python -m tests.support.episode_notebooks episodes/01-*.md (or make expected)
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EPISODES = ROOT / "episodes"
 EXPECTED = ROOT / "tests" / "expected"
 
@@ -107,7 +107,7 @@ def run(notebook: nbformat.NotebookNode, timeout: int = 300) -> nbformat.Noteboo
     from traitlets.config import Config
 
     EXPECTED.mkdir(parents=True, exist_ok=True)
-    # CurveZMQ keys for the kernel, as JupyterLab gives them (helpers/labsetup.py): a kernel
+    # CurveZMQ keys for the kernel, as JupyterLab gives them (lessonsetup/configure.py): a kernel
     # without them warns that it runs over TCP without encryption.
     config = Config()
     config.KernelManager.transport_encryption = "auto"

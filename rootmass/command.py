@@ -1,11 +1,11 @@
 """Measuring root mass in many photographs: one command, in parallel, resumable.
 
-The command line is ``python -m helpers.rootmass`` (run it with ``--help``)::
+The command line is ``python -m rootmass`` (run it with ``--help``)::
 
-    python -m helpers.rootmass 'photos/*.jpg' --sigma 1 --exclude-above 0.9 --out results.csv
+    python -m rootmass 'photos/*.jpg' --sigma 1 --exclude-above 0.9 --out results.csv
 
 It measures every matching photograph as the root-mass episode does (see
-:mod:`helpers.rootmass`) and writes one CSV row per photograph. How it behaves:
+:func:`helpers.roots.root_mask`) and writes one CSV row per photograph. How it behaves:
 
 - **In parallel, in bounded memory**: photographs are measured by ``--jobs`` worker
   processes (all cores by default), a few at a time, so only about two per worker are ever
@@ -38,14 +38,21 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent import futures
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PIL import Image
+from threadpoolctl import threadpool_limits
+from tqdm import tqdm
 
-from helpers.loading import load_gray_float32, load_image
-from helpers.results_csv import (
+from helpers.images import load_image
+from helpers.roots import root_mask
+from rootmass.montage import montage, thumbnail
+from rootmass.reading import load_gray_float32
+from rootmass.results_csv import (
     COLUMNS,
     UsageError,
     format_number,
@@ -54,7 +61,6 @@ from helpers.results_csv import (
     sort_csv,
     write_atomically,
 )
-from helpers.rootmass import root_mask
 
 #: Ground-truth masks are named ``<photograph name>-mask.png``, beside the photograph.
 MASK_SUFFIX = "-mask.png"
@@ -189,8 +195,6 @@ def truth_path(image: str | os.PathLike) -> Path:
 
 def _png_bytes(image: np.ndarray) -> bytes:
     """An 8-bit grayscale or RGB image as PNG (fast compression: masks compress well)."""
-    from PIL import Image
-
     encoded = io.BytesIO()
     Image.fromarray(np.ascontiguousarray(image)).save(encoded, format="PNG", compress_level=1)
     return encoded.getvalue()
@@ -212,7 +216,7 @@ def measure_file(
     file : str
         The photograph, as it should appear in the ``file`` column.
     sigma, exclude_above : float
-        As :func:`helpers.rootmass.root_mask`.
+        As :func:`helpers.roots.root_mask`.
     read_path : str, optional
         Where to read it, if not ``file`` (the batch passes absolute paths, so that Dask
         workers with another working directory find it).
@@ -265,8 +269,6 @@ def measure_file(
         saved = Path(masks_dir) / (Path(file).stem + MASK_SUFFIX)
         write_atomically(saved, _png_bytes(mask.astype(np.uint8) * 255))
     if thumbnail_size:
-        from helpers.montage import thumbnail
-
         row["thumbnail"] = thumbnail(gray, mask, thumbnail_size)
     return row
 
@@ -278,8 +280,6 @@ def _limit_threads() -> None:
     so threadpoolctl tells it directly (its threads make the blur's small matrix products
     several times slower, and busy-wait for work).
     """
-    from threadpoolctl import threadpool_limits
-
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
     threadpool_limits(limits=1)
@@ -408,7 +408,7 @@ def measure_files(
     out : str or path
         The CSV to write (see :data:`COLUMNS`).
     sigma, exclude_above : float
-        As :func:`helpers.rootmass.root_mask`.
+        As :func:`helpers.roots.root_mask`.
     jobs : int, optional
         Worker processes; all cores by default. 1 measures in this process.
     client : distributed.Client, optional
@@ -450,8 +450,6 @@ def measure_files(
     >>> summary.measured, summary.problems
     (1, 0)
     """
-    from tqdm import tqdm
-
     files = [os.fspath(file) for file in files]
     out = Path(out)
     masks = None if masks is None else Path(masks)
@@ -507,13 +505,11 @@ def measure_files(
         elif (jobs or os.cpu_count() or 1) == 1 or len(tasks) <= 1:
             results = (measure_file(**task) for task in tasks)
         else:
-            from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
             workers = min(jobs or os.cpu_count() or 1, len(tasks))
-            pool = ProcessPoolExecutor(workers, initializer=_init_worker)
+            pool = futures.ProcessPoolExecutor(workers, initializer=_init_worker)
             results = _windowed(
                 lambda task: pool.submit(measure_file, **task),
-                lambda pending: wait(pending, return_when=FIRST_COMPLETED),
+                lambda pending: futures.wait(pending, return_when=futures.FIRST_COMPLETED),
                 tasks,
                 window=2 * workers,
             )
@@ -541,8 +537,6 @@ def measure_files(
                 pool.shutdown(wait=True, cancel_futures=True)
     problems = sort_csv(out)
     if qc is not None and pictures:
-        from helpers.montage import montage
-
         pictures.sort(key=lambda item: item[0])
         captions = [Path(file).name for file, _ in pictures]
         page = montage([picture for _, picture in pictures], captions)
@@ -552,7 +546,7 @@ def measure_files(
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.rootmass",
+        prog="python -m rootmass",
         description=(
             "Measure the fraction of each photograph covered by roots (bright roots on a "
             "dark background), as the root-mass episode does, and write one CSV row per "
@@ -560,7 +554,7 @@ def _parser() -> argparse.ArgumentParser:
             "'problem' column), 2 usage error, 130 interrupted (run again with --resume)."
         ),
         epilog=(
-            "example: python -m helpers.rootmass 'photos/*.jpg' --sigma 1 "
+            "example: python -m rootmass 'photos/*.jpg' --sigma 1 "
             "--exclude-above 0.9 --out results.csv"
         ),
     )
@@ -635,8 +629,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["no-such-folder/*.jpg", "--out", "results.csv"])
     2
     """
-    from threadpoolctl import threadpool_limits
-
     parser = _parser()
     arguments = parser.parse_args(argv)
     blas = threadpool_limits(limits=1)  # when measuring in this process (--jobs 1)

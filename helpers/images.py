@@ -1,23 +1,275 @@
-"""Loading images: from a file or a bundled name, into the form the lesson works with.
+"""Images: the lesson's own (in ``data/``), scikit-image's samples, and files.
 
 Every image, whatever it was stored as (RGB, RGBA, palette, 16-bit, float), comes out as
 either floating point in [0, 1] or ``uint8`` in [0, 255], colour (H, W, 3) or grayscale
-(H, W). Bad input gets an error that names the file and says what to do.
+(H, W). Bad input gets an error that names the file and says what to do. Nothing here
+downloads anything: the lesson's images live in the repository's ``data/`` folder, and
+scikit-image's sample images ship inside its wheel.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
+import imageio.v3 as iio
 import numpy as np
+import skimage as ski
 
-from helpers import bundled
+#: scikit-image sample images that ship inside its wheel, so they work offline.
+#: (``brain``, ``cells3d``, ``eagle``, ``lily`` and others need a download and are left out.)
+SKIMAGE_SAMPLES = (
+    "astronaut",
+    "brick",
+    "camera",
+    "cat",
+    "cell",
+    "chelsea",
+    "clock",
+    "coffee",
+    "coins",
+    "colorwheel",
+    "grass",
+    "gravel",
+    "hubble_deep_field",
+    "immunohistochemistry",
+    "logo",
+    "microaneurysms",
+    "moon",
+    "page",
+    "retina",
+    "rocket",
+    "text",
+)
 
-if TYPE_CHECKING:
-    from PIL import Image
+
+class UnknownImageError(KeyError):
+    """A bundled image name that does not exist (the message lists those that do)."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0])
+
+
+_IMAGE_SUFFIXES = (".jpg", ".png", ".tif", ".tiff")
+_MASK_SUFFIX = "-mask.png"
+
+
+def data_dir() -> Path:
+    """Folder that holds the lesson's own images.
+
+    It is the ``data/`` folder beside the ``helpers`` package, found from the package's
+    location, so it works from any working directory. Set the environment variable
+    ``THRESHOLDING_DATA`` to use another folder.
+
+    Returns
+    -------
+    pathlib.Path
+        Absolute path of the data folder.
+
+    Examples
+    --------
+    >>> data_dir().name
+    'data'
+    """
+    override = os.environ.get("THRESHOLDING_DATA")
+    if override:
+        return Path(override).expanduser().resolve()
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def lesson_image_names() -> list[str]:
+    """Names of the lesson's own images in :func:`data_dir`, sorted.
+
+    A lesson image is any image file in the data folder that is not a ground-truth mask
+    (masks are named ``<name>-mask.png``).
+
+    Returns
+    -------
+    list of str
+        Names without the file extension, for example ``'trial-016'``.
+
+    Examples
+    --------
+    >>> all(not name.endswith("-mask") for name in lesson_image_names())
+    True
+    """
+    folder = data_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path.stem
+        for path in folder.iterdir()
+        if path.suffix.lower() in _IMAGE_SUFFIXES and not path.name.endswith(_MASK_SUFFIX)
+    )
+
+
+def bundled_names() -> list[str]:
+    """Every name :func:`helpers.load_image` accepts instead of a path.
+
+    The lesson's own images come first, then scikit-image's offline samples.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> "coins" in bundled_names()
+    True
+    """
+    return lesson_image_names() + list(SKIMAGE_SAMPLES)
+
+
+def _unknown_name_message(name: str) -> str:
+    return (
+        f"There is no bundled image called {name!r}. "
+        f"Names that exist: {', '.join(bundled_names())}. "
+        "To load your own file, pass its path (for example 'data/my-image.jpg')."
+    )
+
+
+def image_path(name: str) -> Path:
+    """Path of one of the lesson's own images, given its name.
+
+    Parameters
+    ----------
+    name : str
+        Name without extension, as listed by :func:`lesson_image_names`.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    KeyError
+        If there is no such image; the message lists the names that exist.
+
+    Examples
+    --------
+    >>> image_path("coins")
+    Traceback (most recent call last):
+    ...
+    helpers.images.UnknownImageError: 'coins' is a scikit-image sample, not a file in ...
+    """
+    folder = data_dir()
+    for suffix in _IMAGE_SUFFIXES:
+        path = folder / f"{name}{suffix}"
+        if path.is_file():
+            return path
+    if name in SKIMAGE_SAMPLES:
+        raise UnknownImageError(
+            f"{name!r} is a scikit-image sample, not a file in the lesson's data folder; "
+            f"load it with helpers.load_image({name!r})."
+        )
+    raise UnknownImageError(_unknown_name_message(name))
+
+
+def mask_path(name: str) -> Path:
+    """Path of the ground-truth mask of one of the lesson's own images.
+
+    Parameters
+    ----------
+    name : str
+        Name of the image (not of the mask).
+
+    Returns
+    -------
+    pathlib.Path
+        ``data/<name>-mask.png``.
+
+    Raises
+    ------
+    KeyError
+        If the image does not exist or has no mask.
+    """
+    image_path(name)  # raises a helpful KeyError for unknown names
+    path = data_dir() / f"{name}{_MASK_SUFFIX}"
+    if not path.is_file():
+        raise UnknownImageError(f"{name!r} has no ground-truth mask ({path} does not exist).")
+    return path
+
+
+def load_mask(name: str) -> np.ndarray:
+    """Ground-truth mask of one of the lesson's own images.
+
+    Parameters
+    ----------
+    name : str
+        Name of the image, for example ``'trial-016'``.
+
+    Returns
+    -------
+    ndarray of bool
+        True where the object (root, shape, colony, ink) is.
+
+    Raises
+    ------
+    KeyError
+        If the image does not exist or has no mask.
+    """
+    return load_image(mask_path(name), gray=True) > 0.5
+
+
+def image_info(name: str) -> dict:
+    """What the lesson's data folder records about one of its images.
+
+    Read from ``data/manifest.json``, written by the generator that made the images:
+    size, a description, what the image teaches, and facts known by construction, such as
+    the true number of colonies.
+
+    Parameters
+    ----------
+    name : str
+        Name of one of the lesson's own images.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    KeyError
+        If the image does not exist or the manifest does not describe it.
+    """
+    image_path(name)  # raises a helpful error for unknown names
+    manifest = data_dir() / "manifest.json"
+    if not manifest.is_file():
+        raise UnknownImageError(f"{manifest} does not exist; regenerate the data with `make data`.")
+    images = json.loads(manifest.read_text())["images"]
+    if name not in images:
+        raise UnknownImageError(f"{manifest} does not describe {name!r}.")
+    return images[name]
+
+
+def load_sample(name: str) -> np.ndarray:
+    """One of scikit-image's offline sample images, as scikit-image stores it.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`SKIMAGE_SAMPLES`.
+
+    Returns
+    -------
+    ndarray
+
+    Raises
+    ------
+    KeyError
+        If the name is not an offline sample; the message lists the names that exist.
+
+    Examples
+    --------
+    >>> load_sample("coins").shape
+    (303, 384)
+    """
+    if name not in SKIMAGE_SAMPLES:
+        raise UnknownImageError(_unknown_name_message(name))
+    return getattr(ski.data, name)()
+
 
 Source = str | os.PathLike | np.ndarray
 
@@ -30,8 +282,6 @@ def _looks_like_path(source: str | os.PathLike) -> bool:
 
 def _read_file(path: Path) -> np.ndarray:
     """Read an image file, turning every failure into an error that names the file."""
-    import imageio.v3 as iio
-
     if not path.exists():
         raise FileNotFoundError(
             f"{path} does not exist. Check the spelling and the folder "
@@ -104,8 +354,6 @@ def prepare_image(
     >>> prepare_image(np.zeros((2, 3), dtype=np.uint8)).shape
     (2, 3, 3)
     """
-    import skimage as ski
-
     image = np.asarray(image)
     if dtype not in ("float", "uint8"):
         raise ValueError(f"dtype must be 'float' or 'uint8', not {dtype!r}.")
@@ -169,8 +417,6 @@ def _as_rgb(gray: np.ndarray) -> np.ndarray:
 
 def _composite_on_white(image: np.ndarray) -> np.ndarray:
     """Drop the alpha channel, showing transparent pixels as white."""
-    import skimage as ski
-
     image = ski.util.img_as_float64(image)
     colour, alpha = image[..., :-1], image[..., -1:]
     result = colour * alpha + (1.0 - alpha)
@@ -193,7 +439,7 @@ def load_image(
         A file path (``'data/trial-016.jpg'``, ``Path(...)``), or the name of a bundled
         image without extension: one of the lesson's own (``'trial-016'``) or one of
         scikit-image's offline samples (``'coins'``). See
-        :func:`helpers.bundled.bundled_names`.
+        :func:`bundled_names`.
     gray : bool, optional
         Return grayscale (H, W) instead of colour (H, W, 3). Grayscale files come out as
         colour with three equal channels unless ``gray`` is True.
@@ -229,146 +475,11 @@ def load_image(
         path = Path(source).expanduser()
         image = _read_file(path)
         label = str(path)
-    elif source in bundled.SKIMAGE_SAMPLES:
-        image = bundled.load_sample(source)
+    elif source in SKIMAGE_SAMPLES:
+        image = load_sample(source)
         label = f"scikit-image sample {source!r}"
     else:
-        path = bundled.image_path(source)
+        path = image_path(source)
         image = _read_file(path)
         label = str(path)
     return prepare_image(image, gray=gray, dtype=dtype, source=label)
-
-
-#: Weights of ``skimage.color.rgb2gray`` (ITU-R BT.709 luminance), divided by 255 so that
-#: 8-bit colour comes out in [0, 1]; the fourth, 0, is for the padding byte of RGBX pixels.
-_LUMINANCE_8BIT = np.array([0.2125, 0.7154, 0.0721, 0], np.float64) / 255
-#: Pixels converted to grayscale at a time: 256 kB of float32, which stays in the cache. Twice
-#: as many took 18 ms for a 6-megapixel photograph here, against 10 ms.
-_GRAY_CHUNK = 1 << 14
-
-
-def _decode_8bit(data: bytes) -> np.ndarray | None:
-    """The pixels of an 8-bit grayscale or RGB JPEG or PNG, decoded by Pillow, else None.
-
-    Exactly what :func:`load_image` reads (imageio decodes them with Pillow too), without
-    the EXIF rotation, as there: (H, W) for grayscale, (H, W, 3) or, for JPEG, (H, W, 4)
-    with a padding byte after each RGB pixel (see :func:`_decode_jpeg_into_array`).
-    Anything else (alpha, transparency, palette, 16-bit, CMYK, TIFF, damaged files) gives
-    None, to take the general route, which also gives the helpful error messages.
-    """
-    from PIL import Image
-
-    try:
-        with Image.open(BytesIO(data)) as image:
-            if (
-                image.format not in ("JPEG", "PNG")
-                or image.mode not in ("L", "RGB")
-                or "transparency" in image.info
-                or getattr(image, "n_frames", 1) != 1
-            ):
-                return None
-            if image.format == "JPEG":
-                pixels = _decode_jpeg_into_array(image, data)
-                if pixels is not None:
-                    return pixels
-            image.load()
-            return np.asarray(image)
-    except Exception:  # let the general route say what is wrong
-        return None
-
-
-def _decode_jpeg_into_array(image: Image.Image, data: bytes) -> np.ndarray | None:
-    """Let Pillow's JPEG decoder write straight into a numpy array; None if it cannot.
-
-    ``np.asarray(image)`` copies the pixels out of Pillow through ``tobytes``, which packs
-    Pillow's 4-byte RGB pixels into 3 bytes: a third of the decoding time of a 6-megapixel
-    photograph. Here the decoder that ``image.load()`` would use (same libjpeg, same
-    settings) writes into an array that Pillow sees as one of its images, so there is no
-    copy: RGB comes out as (H, W, 4), the fourth byte padding. These are Pillow internals
-    (the ones ``ImageFile.load`` uses); if a Pillow release changes them, this gives None
-    and the caller takes the ordinary route, with the same pixels (the tests compare).
-    """
-    from PIL import Image
-
-    if len(image.tile) != 1 or image.decoderconfig:
-        return None
-    codec, extents, offset, args = image.tile[0]
-    width, height = image.size
-    if codec != "jpeg" or tuple(extents) != (0, 0, width, height):
-        return None
-    gray = image.mode == "L"
-    pixels = np.empty((height, width) if gray else (height, width, 4), np.uint8)
-    try:
-        target = Image.core.map_buffer(
-            pixels, image.size, "raw", 0, ("L" if gray else "RGBX", 0, 1)
-        )
-        decoder = Image._getdecoder(image.mode, codec, args, image.decoderconfig)
-    except Exception:  # the internals changed: take the ordinary route
-        return None
-    try:
-        decoder.setimage(target, extents)
-        consumed, status = decoder.decode(data[offset:])
-    finally:
-        decoder.cleanup()
-    # consumed < 0: the decoder reached the end of the image; status < 0: an error
-    return pixels if consumed < 0 and status >= 0 else None
-
-
-def _luminance(rgb: np.ndarray) -> np.ndarray:
-    """``rgb2gray`` of 8-bit RGB (or RGBX), in float32: a small matrix product per chunk."""
-    height, width, channels = rgb.shape
-    pixels = rgb.reshape(-1, channels)
-    gray = np.empty(height * width, np.float32)
-    weights = _LUMINANCE_8BIT[:channels].astype(np.float32)
-    chunk = np.empty((min(_GRAY_CHUNK, len(pixels)), channels), np.float32)
-    for start in range(0, len(pixels), _GRAY_CHUNK):
-        part = pixels[start : start + _GRAY_CHUNK]
-        converted = chunk[: len(part)]
-        converted[...] = part
-        np.matmul(converted, weights, out=gray[start : start + len(part)])
-    return gray.reshape(height, width)
-
-
-def load_gray_float32(path: str | os.PathLike) -> np.ndarray:
-    """Load an image file as grayscale float32 in [0, 1], quickly.
-
-    The same values as ``load_image(path, gray=True)`` (to float32 precision), about twice
-    as fast for 8-bit JPEG and PNG photographs: Pillow decodes them and the luminance is
-    computed in float32, a cache-sized chunk at a time. Other files go through
-    :func:`load_image`, whose error messages name the file and say what to do.
-
-    Parameters
-    ----------
-    path : str or path
-        An image file.
-
-    Returns
-    -------
-    ndarray of float32
-        (H, W), values in [0, 1].
-
-    Raises
-    ------
-    FileNotFoundError, IsADirectoryError, ValueError
-        As :func:`load_image`.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> import imageio.v3 as iio
-    >>> path = Path(tempfile.mkdtemp()) / "two-pixels.png"
-    >>> iio.imwrite(path, np.array([[0, 255]], dtype=np.uint8))
-    >>> load_gray_float32(path)
-    array([[0., 1.]], dtype=float32)
-    """
-    path = Path(path).expanduser()
-    try:
-        data = path.read_bytes()
-    except OSError:
-        data = b""
-    image = _decode_8bit(data) if data else None
-    if image is None:
-        return load_image(path, gray=True).astype(np.float32)
-    if image.ndim == 2:
-        return image.astype(np.float32) * np.float32(1 / 255)
-    return _luminance(image)

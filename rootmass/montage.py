@@ -1,6 +1,6 @@
 """Quality-control montages: many small photographs with their masks, to check by eye.
 
-The batch root-mass command (``python -m helpers.rootmass ... --qc qc.png``) writes one, so
+The batch root-mass command (``python -m rootmass ... --qc qc.png``) writes one, so
 that a glance over hundreds of thumbnails shows which photographs were measured badly.
 Built with Pillow alone (no matplotlib), so it runs in worker processes.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 #: Okabe-Ito sky blue: the mask colour, distinguishable with colour-vision deficiencies.
 SKY_BLUE = (0x56, 0xB4, 0xE9)
@@ -45,8 +46,6 @@ def thumbnail(
     >>> picture.shape, picture[0, 0].tolist(), picture[0, -1].tolist()
     ((40, 20, 3), [52, 108, 140], [0, 0, 0])
     """
-    from PIL import Image
-
     height, width = gray.shape
     scale = min(1.0, size / max(height, width))
     shape = (max(1, round(width * scale)), max(1, round(height * scale)))
@@ -88,8 +87,6 @@ def montage(
     >>> page.shape[2], page.dtype
     (3, dtype('uint8'))
     """
-    from PIL import Image, ImageDraw, ImageFont
-
     if len(pictures) != len(captions):
         raise ValueError(f"{len(pictures)} pictures but {len(captions)} captions.")
     if not pictures:

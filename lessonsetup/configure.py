@@ -13,7 +13,7 @@ in the console at every start (jupyter_server's documented
 ``MappingKernelManager.transport_encryption``; "auto" uses it for kernels that declare
 support, as ipykernel does, and starts other kernels as before).
 
-Run once per environment: ``python -m helpers.labsetup`` (``make lab`` does it for you).
+Run once per environment: ``python -m lessonsetup.configure`` (``make lab`` does it for you).
 """
 
 from __future__ import annotations

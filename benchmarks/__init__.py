@@ -1,0 +1,1 @@
+"""Speed scripts: ``make bench``, or ``python -m benchmarks.<name>`` from the repository."""

@@ -1,0 +1,19 @@
+"""The root-mass command: measure the root fraction of many photographs at once.
+
+``python -m rootmass 'photos/*.jpg' --sigma 1 --exclude-above 0.9 --out results.csv``
+(or the ``rootmass`` console script) measures every photograph as the root-mass episode
+does, in parallel, and writes one CSV row per photograph; run it with ``--help``. A tool for
+power users, beside the ``helpers`` package that the episodes call:
+
+- :mod:`rootmass.command`: the command line and the parallel, resumable run;
+- :mod:`rootmass.reading`: reading photographs quickly as grayscale float32;
+- :mod:`rootmass.results_csv`: the CSV's columns, resuming and sorting;
+- :mod:`rootmass.montage`: the quality-control montage (``--qc``).
+
+The measurement itself is :func:`helpers.roots.root_mask`, which the episode's explorer
+shares.
+"""
+
+from rootmass.command import main, measure_file, measure_files
+
+__all__ = ["main", "measure_file", "measure_files"]

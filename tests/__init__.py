@@ -1,0 +1,1 @@
+"""The lesson's tests (a package, so that they and the benchmarks import tests.support)."""
