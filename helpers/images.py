@@ -52,7 +52,8 @@ class UnknownImageError(KeyError):
         return str(self.args[0])
 
 
-_IMAGE_SUFFIXES = (".jpg", ".png", ".tif", ".tiff")
+#: Image files the lesson and the root-mass command read (lower case).
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp")
 _MASK_SUFFIX = "-mask.png"
 
 
@@ -101,7 +102,7 @@ def lesson_image_names() -> list[str]:
     return sorted(
         path.stem
         for path in folder.iterdir()
-        if path.suffix.lower() in _IMAGE_SUFFIXES and not path.name.endswith(_MASK_SUFFIX)
+        if path.suffix.lower() in IMAGE_SUFFIXES and not path.name.endswith(_MASK_SUFFIX)
     )
 
 
@@ -155,7 +156,7 @@ def image_path(name: str) -> Path:
     helpers.images.UnknownImageError: 'coins' is a scikit-image sample, not a file in ...
     """
     folder = data_dir()
-    for suffix in _IMAGE_SUFFIXES:
+    for suffix in IMAGE_SUFFIXES:
         path = folder / f"{name}{suffix}"
         if path.is_file():
             return path

@@ -198,12 +198,17 @@ def overlay(
 ) -> np.ndarray:
     """Blend a colour into an image where a mask is True.
 
+    The lesson's one overlay: the figures, the explorers and the root-mass command's
+    quality-control montage all call it.
+
     Parameters
     ----------
     image : ndarray
-        Grayscale or RGB image, float in [0, 1].
-    mask : ndarray of bool
-        Same height and width as ``image``.
+        Grayscale or RGB image, float in [0, 1] (or ``uint8``, scaled to [0, 1]).
+    mask : ndarray of bool or float
+        Same height and width as ``image``. A float mask in [0, 1] gives how much of each
+        pixel is covered (a thin root in a thumbnail's pixel): the colour's opacity is
+        ``alpha`` times it.
     colour : str, optional
         Any matplotlib colour.
     alpha : float, optional
@@ -211,25 +216,26 @@ def overlay(
 
     Returns
     -------
-    ndarray
-        RGB float image.
+    ndarray of float32
+        RGB image in [0, 1].
 
     Examples
     --------
     >>> overlay(np.zeros((1, 2)), np.array([[True, False]]), "white", 1.0).tolist()
     [[[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]]]
+    >>> overlay(np.zeros((1, 1)), np.array([[0.5]]), "white", 1.0).tolist()
+    [[[0.5, 0.5, 0.5]]]
     """
-    image = np.asarray(image, dtype=float)
-    if image.max() > 1:
-        image = image / 255.0
-    mask = np.asarray(mask, dtype=bool)
+    image = np.asarray(image)
+    image = image / np.float32(255) if image.dtype == np.uint8 else image.astype(np.float32)
+    mask = np.asarray(mask)
     if image.shape[:2] != mask.shape:
         raise ValueError(
             f"The mask's shape {mask.shape} differs from the image's {image.shape[:2]}."
         )
-    rgb = np.repeat(image[..., None], 3, axis=-1) if image.ndim == 2 else image[..., :3].copy()
-    rgb[mask] = (1 - alpha) * rgb[mask] + alpha * np.asarray(mpl.colors.to_rgb(colour))
-    return rgb
+    rgb = np.repeat(image[..., None], 3, axis=-1) if image.ndim == 2 else image[..., :3]
+    cover = (mask.astype(np.float32) * np.float32(alpha))[..., None]
+    return rgb * (1 - cover) + np.asarray(mpl.colors.to_rgb(colour), np.float32) * cover
 
 
 def show_overlay(

@@ -112,18 +112,17 @@ def between_class_variance(image: np.ndarray, nbins: int = 256) -> tuple[np.ndar
     """
     image = _check_thresholdable(image)
     counts, centers = image_histogram(image, nbins)
-    # weights as fractions of all the pixels: divide the pixel counts' product by total**2
-    return centers[:-1], histogram_class_variance(counts, centers) / float(counts.sum()) ** 2
+    return centers[:-1], histogram_class_variance(counts, centers)
 
 
 def histogram_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    """Between-class variance for every split of a histogram, weights as pixel counts.
+    """Otsu's between-class variance for every split of a histogram: episode 2's lines.
 
-    The arithmetic of ``skimage.filters.threshold_otsu``: for each candidate (every bin
-    centre but the last), ``w0 * w1 * (m0 - m1) ** 2`` with ``w0``, ``w1`` the numbers of
-    pixels at or below it and above it, and ``m0``, ``m1`` their means. Shared by
-    :func:`between_class_variance` and the root-mass measurement, which builds its
-    histogram its own way.
+    For each candidate (every bin centre but the last), ``w0 * w1 * (m0 - m1) ** 2``, with
+    ``w0``, ``w1`` the fractions of the pixels at or below it and above it, and ``m0``,
+    ``m1`` their means. The one Otsu of the lesson's code: :func:`between_class_variance`,
+    :func:`otsu_threshold` and the root-mass measurement (which builds its histogram its own
+    way) all call it.
 
     Parameters
     ----------
@@ -135,22 +134,21 @@ def histogram_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndar
     Returns
     -------
     ndarray of float64
-        One value fewer than there are bins; NaN for a split with an empty class.
+        One value fewer than there are bins; NaN for a split with an empty class 0.
 
     Examples
     --------
     >>> histogram_class_variance(np.array([2, 0, 2]), np.array([0.0, 0.5, 1.0]))
-    array([4., 4.])
+    array([0.25, 0.25])
     """
-    counts = np.asarray(counts, dtype=np.float64)
-    # weights and means of the class at or below each candidate ...
-    w0 = np.cumsum(counts)
-    # ... and of the class above it (summed from the top end down)
-    w1 = np.cumsum(counts[::-1])[::-1]
+    p = np.asarray(counts, dtype=np.float64) / np.sum(counts)
+    w0 = np.cumsum(p)[:-1]
+    w1 = 1 - w0
+    class0_sum = np.cumsum(p * centers)[:-1]
     with np.errstate(invalid="ignore", divide="ignore"):  # an empty class: NaN
-        m0 = np.cumsum(counts * centers) / w0
-        m1 = (np.cumsum((counts * centers)[::-1]) / w1[::-1])[::-1]
-    return w0[:-1] * w1[1:] * (m0[:-1] - m1[1:]) ** 2
+        m0 = class0_sum / w0
+        m1 = (np.sum(p * centers) - class0_sum) / w1
+    return w0 * w1 * (m0 - m1) ** 2
 
 
 def otsu_threshold(image: np.ndarray, nbins: int = 256) -> float:
@@ -181,7 +179,7 @@ def otsu_threshold(image: np.ndarray, nbins: int = 256) -> float:
     12.0
     """
     candidates, variance = between_class_variance(image, nbins)
-    return float(candidates[np.argmax(variance)])
+    return float(candidates[np.nanargmax(variance)])
 
 
 def fixed_threshold(
