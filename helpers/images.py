@@ -54,7 +54,8 @@ class UnknownImageError(KeyError):
 
 #: Image files the lesson and the root-mass command read (lower case).
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp")
-_MASK_SUFFIX = "-mask.png"
+#: How a ground-truth mask is named: the image's name (without its suffix) and this.
+MASK_SUFFIX = "-mask.png"
 
 
 def data_dir() -> Path:
@@ -102,7 +103,7 @@ def lesson_image_names() -> list[str]:
     return sorted(
         path.stem
         for path in folder.iterdir()
-        if path.suffix.lower() in IMAGE_SUFFIXES and not path.name.endswith(_MASK_SUFFIX)
+        if path.suffix.lower() in IMAGE_SUFFIXES and not path.name.endswith(MASK_SUFFIX)
     )
 
 
@@ -187,7 +188,7 @@ def mask_path(name: str) -> Path:
         If the image does not exist or has no mask.
     """
     image_path(name)  # raises a helpful KeyError for unknown names
-    path = data_dir() / f"{name}{_MASK_SUFFIX}"
+    path = data_dir() / f"{name}{MASK_SUFFIX}"
     if not path.is_file():
         raise UnknownImageError(f"{name!r} has no ground-truth mask ({path} does not exist).")
     return path
