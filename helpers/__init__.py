@@ -15,19 +15,15 @@ own, beside this one: ``rootmass`` and ``lessonsetup``.
 from helpers.images import bundled_names, data_dir, image_info, load_image, load_mask, prepare_image
 from helpers.plotting import overlay, plot_histogram, plot_variance, show_images, show_overlay
 from helpers.thresholds import (
-    FIXED_KINDS,
     between_class_variance,
-    fixed_threshold,
     image_histogram,
     otsu_threshold,
 )
 
 __all__ = [
-    "FIXED_KINDS",
     "between_class_variance",
     "bundled_names",
     "data_dir",
-    "fixed_threshold",
     "image_histogram",
     "image_info",
     "load_image",

@@ -1,47 +1,33 @@
-"""Computing thresholds: Otsu's method written out for teaching, OpenCV's fixed kinds,
-and adaptive (local) thresholds equal to OpenCV's ``cv2.adaptiveThreshold``.
-
-An adaptive threshold compares each pixel with a threshold computed from its own
-neighbourhood: the mean (or Gaussian-weighted mean) of a ``block_size`` x ``block_size``
-window, minus ``offset``. Episode 4 writes this out with ``scipy.ndimage``; the functions
-here do the same with OpenCV's exact conventions so that the tests can prove the two agree.
-
-Pure functions: arrays in, numbers or arrays out. Nothing here plots.
+"""Thresholds: Otsu's method as episode 2 writes it, and adaptive (local) thresholds with
+``cv2.adaptiveThreshold``'s conventions (episode 4). Arrays in, numbers or arrays out.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
+import cv2
 import numpy as np
 from scipy import ndimage as ndi
 
-#: The five fixed-threshold kinds of OpenCV's ``cv2.threshold``, by their OpenCV names.
-FIXED_KINDS = ("binary", "binary_inv", "trunc", "tozero", "tozero_inv")
-
-FixedKind = Literal["binary", "binary_inv", "trunc", "tozero", "tozero_inv"]
-
 
 def image_histogram(image: np.ndarray, nbins: int = 256) -> tuple[np.ndarray, np.ndarray]:
-    """Histogram of a grayscale image over the range of values it contains.
+    """Histogram of a grayscale image from its smallest to its largest value.
 
-    Integer images get one bin per value from their smallest to their largest value; float
-    images get ``nbins`` equal bins from their smallest to their largest value. This is the
-    histogram ``skimage.filters.threshold_otsu`` uses.
+    One bin per value for integer images, ``nbins`` equal bins for float images: the
+    histogram ``ski.filters.threshold_otsu`` uses.
 
     Parameters
     ----------
     image : ndarray
         Grayscale image.
     nbins : int, optional
-        Number of bins for float images (ignored for integer images).
+        Number of bins for float images.
 
     Returns
     -------
-    counts : ndarray of int
-        Number of pixels in each bin.
-    bin_centers : ndarray
-        Intensity at the centre of each bin.
+    counts, centers : ndarray
+        Pixels in each bin, and the value at each bin's centre.
 
     Examples
     --------
@@ -69,50 +55,10 @@ def _check_thresholdable(image: np.ndarray) -> np.ndarray:
         raise ValueError("The image contains NaN or infinite values; replace or mask them first.")
     if image.min() == image.max():
         raise ValueError(
-            f"The image is constant (every pixel is {image.flat[0]}), so there is nothing "
-            "to separate: no threshold splits it into two classes. Check that the right "
-            "image was loaded."
+            f"The image is constant (every pixel is {image.flat[0]}): no threshold splits "
+            "it into two classes. Check that the right image was loaded."
         )
     return image
-
-
-def between_class_variance(image: np.ndarray, nbins: int = 256) -> tuple[np.ndarray, np.ndarray]:
-    """Otsu's between-class variance for every candidate threshold.
-
-    Pixels at or below a candidate ``t`` form the background class, the rest the
-    foreground class. With class weights ``w0``, ``w1`` (fractions of pixels) and class means
-    ``m0``, ``m1``, the between-class variance is ``w0 * w1 * (m0 - m1) ** 2``. Otsu's
-    threshold is the candidate where it is largest.
-
-    Parameters
-    ----------
-    image : ndarray
-        Grayscale image with at least two different values.
-    nbins : int, optional
-        Number of histogram bins for float images.
-
-    Returns
-    -------
-    candidates : ndarray
-        Candidate thresholds (histogram bin centres, all but the last).
-    variance : ndarray
-        Between-class variance for each candidate.
-
-    Raises
-    ------
-    ValueError
-        If the image is constant, not 2-D, or contains NaN.
-
-    Examples
-    --------
-    >>> image = np.array([[10, 10, 200, 200]], dtype=np.uint8)
-    >>> candidates, variance = between_class_variance(image)
-    >>> int(candidates[np.argmax(variance)])
-    10
-    """
-    image = _check_thresholdable(image)
-    counts, centers = image_histogram(image, nbins)
-    return centers[:-1], histogram_class_variance(counts, centers)
 
 
 def histogram_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndarray:
@@ -120,21 +66,18 @@ def histogram_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndar
 
     For each candidate (every bin centre but the last), ``w0 * w1 * (m0 - m1) ** 2``, with
     ``w0``, ``w1`` the fractions of the pixels at or below it and above it, and ``m0``,
-    ``m1`` their means. The one Otsu of the lesson's code: :func:`between_class_variance`,
-    :func:`otsu_threshold` and the root-mass measurement (which builds its histogram its own
-    way) all call it.
+    ``m1`` their means. The lesson's one Otsu: the functions below and the root-mass
+    measurement call it.
 
     Parameters
     ----------
-    counts : ndarray
-        Pixels in each bin.
-    centers : ndarray
-        Intensity at the centre of each bin.
+    counts, centers : ndarray
+        Pixels in each bin, and the value at each bin's centre.
 
     Returns
     -------
     ndarray of float64
-        One value fewer than there are bins; NaN for a split with an empty class 0.
+        One value fewer than there are bins; NaN where class 0 is empty.
 
     Examples
     --------
@@ -151,27 +94,40 @@ def histogram_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndar
     return w0 * w1 * (m0 - m1) ** 2
 
 
-def otsu_threshold(image: np.ndarray, nbins: int = 256) -> float:
-    """Otsu's threshold, written from scratch for teaching.
-
-    Gives the same value as ``skimage.filters.threshold_otsu`` on the lesson's images.
+def between_class_variance(image: np.ndarray, nbins: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """Otsu's between-class variance for every candidate threshold of an image.
 
     Parameters
     ----------
     image : ndarray
         Grayscale image with at least two different values.
     nbins : int, optional
-        Number of histogram bins for float images (integer images use one bin per value).
+        Number of histogram bins for float images (see :func:`image_histogram`).
 
     Returns
     -------
-    float
-        Pixels brighter than this are the foreground class.
+    candidates, variance : ndarray
+        The candidates (bin centres but the last) and their variance.
 
     Raises
     ------
     ValueError
-        If the image is constant (there is nothing to separate), not 2-D, or contains NaN.
+        If the image is constant, not 2-D, or contains NaN.
+
+    Examples
+    --------
+    >>> candidates, variance = between_class_variance(np.array([[10, 10, 200]], np.uint8))
+    >>> int(candidates[np.argmax(variance)])
+    10
+    """
+    counts, centers = image_histogram(_check_thresholdable(image), nbins)
+    return centers[:-1], histogram_class_variance(counts, centers)
+
+
+def otsu_threshold(image: np.ndarray, nbins: int = 256) -> float:
+    """Otsu's threshold: the candidate of largest :func:`between_class_variance`.
+
+    Equal to ``ski.filters.threshold_otsu(image, nbins)``; the foreground is ``image > t``.
 
     Examples
     --------
@@ -180,120 +136,6 @@ def otsu_threshold(image: np.ndarray, nbins: int = 256) -> float:
     """
     candidates, variance = between_class_variance(image, nbins)
     return float(candidates[np.nanargmax(variance)])
-
-
-def fixed_threshold(
-    image: np.ndarray,
-    threshold: float,
-    kind: FixedKind = "binary",
-    max_value: float = 255,
-) -> np.ndarray:
-    """Apply one of OpenCV's five fixed-threshold kinds, like ``cv2.threshold``.
-
-    ====================  ================================  ====================
-    kind                  where ``image > threshold``       elsewhere
-    ====================  ================================  ====================
-    ``'binary'``          ``max_value``                     0
-    ``'binary_inv'``      0                                 ``max_value``
-    ``'trunc'``           ``threshold``                     ``image``
-    ``'tozero'``          ``image``                         0
-    ``'tozero_inv'``      0                                 ``image``
-    ====================  ================================  ====================
-
-    Parameters
-    ----------
-    image : ndarray
-        Grayscale image. For ``uint8`` images the result equals OpenCV's pixel for pixel
-        (OpenCV rounds the threshold down and ``max_value`` to the nearest integer).
-    threshold : float
-        The threshold.
-    kind : str, optional
-        One of :data:`FIXED_KINDS`.
-    max_value : float, optional
-        Value for the foreground in the binary kinds.
-
-    Returns
-    -------
-    ndarray
-        Same shape and dtype as ``image``.
-
-    Examples
-    --------
-    >>> image = np.array([[50, 100, 150, 200]], dtype=np.uint8)
-    >>> fixed_threshold(image, 120, "binary")
-    array([[  0,   0, 255, 255]], dtype=uint8)
-    >>> fixed_threshold(image, 120, "trunc")
-    array([[ 50, 100, 120, 120]], dtype=uint8)
-    """
-    image = np.asarray(image)
-    if kind not in FIXED_KINDS:
-        raise ValueError(f"kind must be one of {', '.join(FIXED_KINDS)}; got {kind!r}.")
-    if image.dtype == np.uint8:
-        threshold = np.floor(threshold)
-        max_value = np.clip(np.rint(max_value), 0, 255)
-        clip_low, clip_high = 0, 255
-    else:
-        clip_low, clip_high = -np.inf, np.inf
-    above = image > threshold
-    zero = np.zeros_like(image)
-    if kind == "binary":
-        result = np.where(above, max_value, zero)
-    elif kind == "binary_inv":
-        result = np.where(above, zero, max_value)
-    elif kind == "trunc":
-        result = np.where(above, np.clip(threshold, clip_low, clip_high), image)
-    elif kind == "tozero":
-        result = np.where(above, image, zero)
-    else:
-        result = np.where(above, zero, image)
-    return result.astype(image.dtype)
-
-
-#: OpenCV's fixed Gaussian kernels for small windows (``cv2.getGaussianKernel(n, 0)``).
-_SMALL_GAUSSIAN_KERNELS = {
-    1: [1.0],
-    3: [0.25, 0.5, 0.25],
-    5: [0.0625, 0.25, 0.375, 0.25, 0.0625],
-    7: [0.03125, 0.109375, 0.21875, 0.28125, 0.21875, 0.109375, 0.03125],
-    9: [0.015625, 0.05078125, 0.1171875, 0.19921875, 0.234375,
-        0.19921875, 0.1171875, 0.05078125, 0.015625],
-}  # fmt: skip
-
-
-def gaussian_weights(block_size: int) -> np.ndarray:
-    """The 1-D Gaussian weights OpenCV uses for a window of ``block_size`` pixels.
-
-    Parameters
-    ----------
-    block_size : int
-        Odd window size.
-
-    Returns
-    -------
-    ndarray
-        ``block_size`` weights that sum to 1. Sigma is ``0.3 * ((block_size - 1) / 2 - 1)
-        + 0.8``, except for windows of up to 9 pixels, which use OpenCV's fixed kernels.
-
-    Examples
-    --------
-    >>> gaussian_weights(3).tolist()
-    [0.25, 0.5, 0.25]
-    """
-    _check_block_size(block_size)
-    if block_size in _SMALL_GAUSSIAN_KERNELS:
-        return np.array(_SMALL_GAUSSIAN_KERNELS[block_size])
-    sigma = 0.3 * ((block_size - 1) * 0.5 - 1) + 0.8
-    x = np.arange(block_size) - (block_size - 1) / 2
-    weights = np.exp(-(x**2) / (2 * sigma**2))
-    return weights / weights.sum()
-
-
-def _check_block_size(block_size: int) -> None:
-    if int(block_size) != block_size or block_size < 3 or block_size % 2 == 0:
-        raise ValueError(
-            f"block_size must be an odd whole number of at least 3 (the window has a centre "
-            f"pixel); got {block_size}."
-        )
 
 
 def local_threshold(
@@ -313,13 +155,12 @@ def local_threshold(
     offset : float, optional
         Subtracted from the local mean (OpenCV's ``C``, scikit-image's ``offset``).
     method : {'mean', 'gaussian'}, optional
-        Plain mean or Gaussian-weighted mean of the window.
+        Plain mean, or weighted by OpenCV's Gaussian (``cv2.getGaussianKernel``).
 
     Returns
     -------
     ndarray of float
-        Same shape as ``image``. For ``uint8`` images the local mean is rounded to a whole
-        number and ``offset`` rounded up, as OpenCV does.
+        For ``uint8`` images the mean is rounded and ``offset`` rounded up, as OpenCV does.
 
     Examples
     --------
@@ -327,7 +168,11 @@ def local_threshold(
     >>> local_threshold(image, 3, offset=5).tolist()
     [[-5.0, -5.0, 25.0, 55.0, 85.0, 85.0]]
     """
-    _check_block_size(block_size)
+    if int(block_size) != block_size or block_size < 3 or block_size % 2 == 0:
+        raise ValueError(
+            f"block_size must be an odd whole number of at least 3 (the window has a centre "
+            f"pixel); got {block_size}."
+        )
     if method not in ("mean", "gaussian"):
         raise ValueError(f"method must be 'mean' or 'gaussian', not {method!r}.")
     image = np.asarray(image)
@@ -337,7 +182,7 @@ def local_threshold(
     if method == "mean":
         mean = ndi.uniform_filter(values, block_size, mode="nearest")
     else:
-        weights = gaussian_weights(block_size)
+        weights = cv2.getGaussianKernel(block_size, 0).ravel()
         mean = ndi.correlate1d(values, weights, axis=0, mode="nearest")
         mean = ndi.correlate1d(mean, weights, axis=1, mode="nearest")
     if image.dtype == np.uint8:
@@ -351,36 +196,16 @@ def adaptive_threshold(
     offset: float = 0.0,
     method: Literal["mean", "gaussian"] = "mean",
 ) -> np.ndarray:
-    """Foreground mask where each pixel is brighter than its local threshold.
+    """Foreground mask where each pixel is brighter than its :func:`local_threshold`.
 
-    Equal, pixel for pixel, to ``cv2.adaptiveThreshold(image, 255, ADAPTIVE_THRESH_MEAN_C,
-    THRESH_BINARY, block_size, offset) > 0`` on ``uint8`` images (and within a few pixels
-    for the Gaussian method, which OpenCV computes in single precision).
-
-    Parameters
-    ----------
-    image : ndarray
-        Grayscale image.
-    block_size : int
-        Odd width of the square window, in pixels.
-    offset : float, optional
-        Subtracted from the local mean; larger values give less foreground.
-    method : {'mean', 'gaussian'}, optional
-        Plain mean or Gaussian-weighted mean of the window.
-
-    Returns
-    -------
-    ndarray of bool
-        True where ``image > local_threshold(image, block_size, offset, method)``. For dark
-        objects on a light background use ``~adaptive_threshold(...)``, which is True where
-        a pixel is at most its local mean minus ``offset``. A negative offset does not
-        select dark objects: it raises the threshold above the local mean, and the mask
-        still holds the pixels brighter than it.
+    Pixel for pixel ``cv2.adaptiveThreshold(image, 255, ADAPTIVE_THRESH_MEAN_C,
+    THRESH_BINARY, block_size, offset) > 0`` on ``uint8`` images (within a few pixels for
+    the Gaussian method, which OpenCV computes in single precision). For dark objects use
+    ``~adaptive_threshold(...)``: a negative offset only raises the threshold.
 
     Examples
     --------
-    The bright pixel is foreground; so are the flat ends, where every pixel equals its local
-    mean and so exceeds the mean minus a positive offset:
+    The bright pixel and the flat ends (each equal to its local mean) are foreground:
 
     >>> image = np.array([[10, 10, 50, 10, 10]], dtype=np.uint8)
     >>> adaptive_threshold(image, 3, offset=2).tolist()

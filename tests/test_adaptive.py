@@ -6,7 +6,7 @@ import pytest
 import skimage as ski
 
 from helpers import load_image
-from helpers.thresholds import adaptive_threshold, gaussian_weights, local_threshold
+from helpers.thresholds import adaptive_threshold, local_threshold
 
 IMAGES = ["page", "text", "camera", "coins", "moon", "clock"]
 BLOCKS = [3, 5, 7, 9, 11, 35, 51]
@@ -38,13 +38,6 @@ def test_gaussian_method_matches_opencv_within_a_few_pixels(name):
             ours = adaptive_threshold(gray, block_size, offset, "gaussian")
             differ = np.count_nonzero(ours != _opencv(gray, block_size, offset, "gaussian"))
             assert differ <= 5, (block_size, offset, differ)
-
-
-@pytest.mark.parametrize("block_size", [3, 5, 7, 9, 11, 15, 35, 51])
-def test_gaussian_weights_match_opencv(block_size):
-    np.testing.assert_allclose(
-        gaussian_weights(block_size), cv2.getGaussianKernel(block_size, 0).ravel(), atol=1e-12
-    )
 
 
 @pytest.mark.parametrize("block_size", [5, 35])

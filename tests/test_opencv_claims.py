@@ -15,7 +15,7 @@ The claims, by where they are made:
   not an image or does not exist.
 - episode 1 (01-fixed-thresholding): the five ``cv2.threshold`` types are each one
   ``np.where``; ``THRESH_BINARY_INV`` is ``<=``, not ``<``; the data types ``cv2.threshold``
-  and its Otsu and triangle flags take; ``helpers.fixed_threshold`` gives the same images.
+  and its Otsu and triangle flags take.
 - episode 4 (04-adaptive): ``cv2.adaptiveThreshold`` with ``MEAN_C`` and ``GAUSSIAN_C``
   against ``ski.filters.threshold_local``, before and after OpenCV's rounding, edge mode
   and sigma; the sign and units of ``C`` against ``offset``.
@@ -197,22 +197,6 @@ def test_ep1_otsu_takes_unsigned_8_or_16_bit_and_triangle_8_bit_only():
         np.float32: (False, False),
         np.float64: (False, False),
     }
-
-
-@pytest.mark.parametrize("dtype", ["uint8", "float32", "float64"])
-def test_ep1_fixed_threshold_helper_gives_the_same_five_images(dtype):
-    from helpers import fixed_threshold
-
-    gray8 = _gray8()
-    image, t, max_value = (gray8, 150, 255) if dtype == "uint8" else (
-        (gray8 / 255).astype(dtype), 150 / 255, 1.0)  # fmt: skip
-    names = ["binary", "binary_inv", "trunc", "tozero", "tozero_inv"]
-    types = [cv2.THRESH_BINARY, cv2.THRESH_BINARY_INV, cv2.THRESH_TRUNC, cv2.THRESH_TOZERO,
-             cv2.THRESH_TOZERO_INV]  # fmt: skip
-    for name, opencv_type in zip(names, types, strict=True):
-        _, theirs = cv2.threshold(image, t, max_value, opencv_type)
-        ours = fixed_threshold(image, t, name, max_value)
-        np.testing.assert_array_equal(ours, theirs, err_msg=name)
 
 
 # Episode 4: cv2.adaptiveThreshold -------------------------------------------------------
