@@ -1,10 +1,9 @@
 """Images: the lesson's own (in ``data/``), scikit-image's samples, and files.
 
 Every image, whatever it was stored as (RGB, RGBA, palette, 16-bit, float), comes out as
-either floating point in [0, 1] or ``uint8`` in [0, 255], colour (H, W, 3) or grayscale
-(H, W). Bad input gets an error that names the file and says what to do. Nothing here
-downloads anything: the lesson's images live in the repository's ``data/`` folder, and
-scikit-image's sample images ship inside its wheel.
+float in [0, 1] or ``uint8``, colour (H, W, 3) or grayscale (H, W). Bad input gets an error
+that names the file and says what to do. Nothing is downloaded: the lesson's images are in
+``data/`` and scikit-image's samples ship inside its wheel.
 """
 
 from __future__ import annotations
@@ -18,31 +17,17 @@ import imageio.v3 as iio
 import numpy as np
 import skimage as ski
 
-#: scikit-image sample images that ship inside its wheel, so they work offline.
-#: (``brain``, ``cells3d``, ``eagle``, ``lily`` and others need a download and are left out.)
+#: scikit-image's sample images that ship inside its wheel (others need a download).
 SKIMAGE_SAMPLES = (
-    "astronaut",
-    "brick",
-    "camera",
-    "cat",
-    "cell",
-    "chelsea",
-    "clock",
-    "coffee",
-    "coins",
-    "colorwheel",
-    "grass",
-    "gravel",
-    "hubble_deep_field",
-    "immunohistochemistry",
-    "logo",
-    "microaneurysms",
-    "moon",
-    "page",
-    "retina",
-    "rocket",
-    "text",
-)
+    "astronaut", "brick", "camera", "cat", "cell", "chelsea", "clock", "coffee", "coins",
+    "colorwheel", "grass", "gravel", "hubble_deep_field", "immunohistochemistry", "logo",
+    "microaneurysms", "moon", "page", "retina", "rocket", "text",
+)  # fmt: skip
+
+#: Image files the lesson and the root-mass command read (lower case).
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp")
+#: How a ground-truth mask is named: the image's name (without its suffix) and this.
+MASK_SUFFIX = "-mask.png"
 
 
 class UnknownImageError(KeyError):
@@ -52,18 +37,11 @@ class UnknownImageError(KeyError):
         return str(self.args[0])
 
 
-#: Image files the lesson and the root-mass command read (lower case).
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp")
-#: How a ground-truth mask is named: the image's name (without its suffix) and this.
-MASK_SUFFIX = "-mask.png"
-
-
 def data_dir() -> Path:
-    """Folder that holds the lesson's own images.
+    """The folder of the lesson's own images: ``data/`` beside the package.
 
-    It is the ``data/`` folder beside the ``helpers`` package, found from the package's
-    location, so it works from any working directory. Set the environment variable
-    ``THRESHOLDING_DATA`` to use another folder.
+    Found from the package's location, so it works from any working directory; the
+    environment variable ``THRESHOLDING_DATA`` names another folder.
 
     Returns
     -------
@@ -81,22 +59,8 @@ def data_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "data"
 
 
-def lesson_image_names() -> list[str]:
-    """Names of the lesson's own images in :func:`data_dir`, sorted.
-
-    A lesson image is any image file in the data folder that is not a ground-truth mask
-    (masks are named ``<name>-mask.png``).
-
-    Returns
-    -------
-    list of str
-        Names without the file extension, for example ``'trial-016'``.
-
-    Examples
-    --------
-    >>> all(not name.endswith("-mask") for name in lesson_image_names())
-    True
-    """
+def _lesson_image_names() -> list[str]:
+    """Names of the image files in :func:`data_dir` that are not masks, sorted."""
     folder = data_dir()
     if not folder.is_dir():
         return []
@@ -108,9 +72,7 @@ def lesson_image_names() -> list[str]:
 
 
 def bundled_names() -> list[str]:
-    """Every name :func:`helpers.load_image` accepts instead of a path.
-
-    The lesson's own images come first, then scikit-image's offline samples.
+    """Every name :func:`load_image` accepts instead of a path: the lesson's, then samples.
 
     Returns
     -------
@@ -121,7 +83,7 @@ def bundled_names() -> list[str]:
     >>> "coins" in bundled_names()
     True
     """
-    return lesson_image_names() + list(SKIMAGE_SAMPLES)
+    return _lesson_image_names() + list(SKIMAGE_SAMPLES)
 
 
 def _unknown_name_message(name: str) -> str:
@@ -132,30 +94,8 @@ def _unknown_name_message(name: str) -> str:
     )
 
 
-def image_path(name: str) -> Path:
-    """Path of one of the lesson's own images, given its name.
-
-    Parameters
-    ----------
-    name : str
-        Name without extension, as listed by :func:`lesson_image_names`.
-
-    Returns
-    -------
-    pathlib.Path
-
-    Raises
-    ------
-    KeyError
-        If there is no such image; the message lists the names that exist.
-
-    Examples
-    --------
-    >>> image_path("coins")
-    Traceback (most recent call last):
-    ...
-    helpers.images.UnknownImageError: 'coins' is a scikit-image sample, not a file in ...
-    """
+def _image_path(name: str) -> Path:
+    """Path of one of the lesson's own images; an error that lists the names if none."""
     folder = data_dir()
     for suffix in IMAGE_SUFFIXES:
         path = folder / f"{name}{suffix}"
@@ -167,31 +107,6 @@ def image_path(name: str) -> Path:
             f"load it with helpers.load_image({name!r})."
         )
     raise UnknownImageError(_unknown_name_message(name))
-
-
-def mask_path(name: str) -> Path:
-    """Path of the ground-truth mask of one of the lesson's own images.
-
-    Parameters
-    ----------
-    name : str
-        Name of the image (not of the mask).
-
-    Returns
-    -------
-    pathlib.Path
-        ``data/<name>-mask.png``.
-
-    Raises
-    ------
-    KeyError
-        If the image does not exist or has no mask.
-    """
-    image_path(name)  # raises a helpful KeyError for unknown names
-    path = data_dir() / f"{name}{MASK_SUFFIX}"
-    if not path.is_file():
-        raise UnknownImageError(f"{name!r} has no ground-truth mask ({path} does not exist).")
-    return path
 
 
 def load_mask(name: str) -> np.ndarray:
@@ -211,16 +126,24 @@ def load_mask(name: str) -> np.ndarray:
     ------
     KeyError
         If the image does not exist or has no mask.
+
+    Examples
+    --------
+    >>> load_mask("shapes-dark").dtype
+    dtype('bool')
     """
-    return load_image(mask_path(name), gray=True) > 0.5
+    _image_path(name)  # raises a helpful KeyError for unknown names
+    path = data_dir() / f"{name}{MASK_SUFFIX}"
+    if not path.is_file():
+        raise UnknownImageError(f"{name!r} has no ground-truth mask ({path} does not exist).")
+    return load_image(path, gray=True) > 0.5
 
 
 def image_info(name: str) -> dict:
-    """What the lesson's data folder records about one of its images.
+    """What ``data/manifest.json`` records about one of the lesson's images.
 
-    Read from ``data/manifest.json``, written by the generator that made the images:
-    size, a description, what the image teaches, and facts known by construction, such as
-    the true number of colonies.
+    The generator that made the images writes it: size, description, what the image
+    teaches, and facts known by construction, such as the true number of colonies.
 
     Parameters
     ----------
@@ -235,8 +158,13 @@ def image_info(name: str) -> dict:
     ------
     KeyError
         If the image does not exist or the manifest does not describe it.
+
+    Examples
+    --------
+    >>> image_info("colonies")["colonies"]
+    67
     """
-    image_path(name)  # raises a helpful error for unknown names
+    _image_path(name)  # raises a helpful error for unknown names
     manifest = data_dir() / "manifest.json"
     if not manifest.is_file():
         raise UnknownImageError(f"{manifest} does not exist; regenerate the data with `make data`.")
@@ -244,36 +172,6 @@ def image_info(name: str) -> dict:
     if name not in images:
         raise UnknownImageError(f"{manifest} does not describe {name!r}.")
     return images[name]
-
-
-def load_sample(name: str) -> np.ndarray:
-    """One of scikit-image's offline sample images, as scikit-image stores it.
-
-    Parameters
-    ----------
-    name : str
-        One of :data:`SKIMAGE_SAMPLES`.
-
-    Returns
-    -------
-    ndarray
-
-    Raises
-    ------
-    KeyError
-        If the name is not an offline sample; the message lists the names that exist.
-
-    Examples
-    --------
-    >>> load_sample("coins").shape
-    (303, 384)
-    """
-    if name not in SKIMAGE_SAMPLES:
-        raise UnknownImageError(_unknown_name_message(name))
-    return getattr(ski.data, name)()
-
-
-Source = str | os.PathLike | np.ndarray
 
 
 def _looks_like_path(source: str | os.PathLike) -> bool:
@@ -327,10 +225,9 @@ def prepare_image(
         Grayscale (H, W), gray with alpha (H, W, 2), RGB (H, W, 3) or RGBA (H, W, 4);
         ``bool``, any unsigned integer type, or float in [0, 1].
     gray : bool, optional
-        Return grayscale (H, W): colour is converted to luminance, as
-        ``skimage.color.rgb2gray`` does. Otherwise return colour (H, W, 3), repeating a
-        grayscale image in all three channels, so that code written for colour photographs
-        also works on grayscale ones.
+        Grayscale (H, W), colour converted as ``ski.color.rgb2gray`` does; otherwise colour
+        (H, W, 3), a grayscale image repeated in the three channels (so that code written
+        for photographs works on it too).
     dtype : {'float', 'uint8'}, optional
         ``'float'`` gives float64 in [0, 1]; ``'uint8'`` gives integers in [0, 255].
     source : str, optional
@@ -344,8 +241,7 @@ def prepare_image(
     Raises
     ------
     ValueError
-        For NaN or infinite values, floats outside [0, 1], negative integers, or shapes that
-        are not a 2-D image.
+        For NaN or infinite values, floats outside [0, 1], negative integers, or not 2-D.
 
     Examples
     --------
@@ -356,9 +252,25 @@ def prepare_image(
     >>> prepare_image(np.zeros((2, 3), dtype=np.uint8)).shape
     (2, 3, 3)
     """
-    image = np.asarray(image)
     if dtype not in ("float", "uint8"):
         raise ValueError(f"dtype must be 'float' or 'uint8', not {dtype!r}.")
+    image = _checked_values(_checked_shape(np.asarray(image), source), source)
+    if image.ndim == 3 and image.shape[-1] in (2, 4):
+        image = _composite_on_white(image)
+    if dtype == "uint8" and image.dtype == np.uint8:
+        if gray and image.ndim == 3:
+            return ski.util.img_as_ubyte(ski.color.rgb2gray(image))
+        return image if gray or image.ndim == 3 else ski.color.gray2rgb(image)
+    image = ski.util.img_as_float64(image)
+    if gray and image.ndim == 3:
+        image = ski.color.rgb2gray(image)
+    if dtype == "uint8":
+        image = ski.util.img_as_ubyte(image)
+    return image if gray or image.ndim == 3 else ski.color.gray2rgb(image)
+
+
+def _checked_shape(image: np.ndarray, source: str) -> np.ndarray:
+    """A 2-D grayscale or colour image with pixels (one channel becomes grayscale)."""
     if image.ndim == 3 and image.shape[-1] == 1:
         image = image[..., 0]
     if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[-1] not in (2, 3, 4)):
@@ -369,9 +281,13 @@ def prepare_image(
         )
     if image.size == 0:
         raise ValueError(f"{source} has no pixels (shape {image.shape}).")
+    return image
 
+
+def _checked_values(image: np.ndarray, source: str) -> np.ndarray:
+    """Finite floats in [0, 1], or unsigned integers (the smallest type that holds them)."""
     if image.dtype == bool:
-        image = image.astype(np.uint8) * 255
+        return image.astype(np.uint8) * 255
     if image.dtype.kind == "f":
         if not np.all(np.isfinite(image)):
             raise ValueError(
@@ -396,25 +312,7 @@ def prepare_image(
             image = image.astype(np.uint8)
     elif image.dtype.kind != "u":
         raise ValueError(f"{source} has data type {image.dtype}, which is not an image type.")
-
-    if image.ndim == 3 and image.shape[-1] in (2, 4):
-        image = _composite_on_white(image)
-
-    if dtype == "uint8" and image.dtype == np.uint8:
-        if gray and image.ndim == 3:
-            return ski.util.img_as_ubyte(ski.color.rgb2gray(image))
-        return image if gray or image.ndim == 3 else _as_rgb(image)
-    image = ski.util.img_as_float64(image)
-    if gray and image.ndim == 3:
-        image = ski.color.rgb2gray(image)
-    if dtype == "uint8":
-        image = ski.util.img_as_ubyte(image)
-    return image if gray or image.ndim == 3 else _as_rgb(image)
-
-
-def _as_rgb(gray: np.ndarray) -> np.ndarray:
-    """A grayscale image as RGB, the same value in all three channels."""
-    return np.repeat(gray[..., np.newaxis], 3, axis=-1)
+    return image
 
 
 def _composite_on_white(image: np.ndarray) -> np.ndarray:
@@ -422,9 +320,7 @@ def _composite_on_white(image: np.ndarray) -> np.ndarray:
     image = ski.util.img_as_float64(image)
     colour, alpha = image[..., :-1], image[..., -1:]
     result = colour * alpha + (1.0 - alpha)
-    if result.shape[-1] == 1:
-        result = result[..., 0]
-    return np.clip(result, 0.0, 1.0)
+    return np.clip(result[..., 0] if result.shape[-1] == 1 else result, 0.0, 1.0)
 
 
 def load_image(
@@ -438,13 +334,10 @@ def load_image(
     Parameters
     ----------
     source : str or path
-        A file path (``'data/trial-016.jpg'``, ``Path(...)``), or the name of a bundled
-        image without extension: one of the lesson's own (``'trial-016'``) or one of
-        scikit-image's offline samples (``'coins'``). See
-        :func:`bundled_names`.
+        A file path (``'data/trial-016.jpg'``), or a name from :func:`bundled_names`: one
+        of the lesson's images (``'trial-016'``) or of scikit-image's samples (``'coins'``).
     gray : bool, optional
-        Return grayscale (H, W) instead of colour (H, W, 3). Grayscale files come out as
-        colour with three equal channels unless ``gray`` is True.
+        Grayscale (H, W) instead of colour (H, W, 3), as :func:`prepare_image`.
     dtype : {'float', 'uint8'}, optional
         Floating point in [0, 1] (the default) or integers in [0, 255].
 
@@ -465,23 +358,14 @@ def load_image(
     ((303, 384), dtype('float64'), True)
     >>> load_image("coins").shape
     (303, 384, 3)
-    >>> load_image("astronaut", gray=True, dtype="uint8").shape
-    (512, 512)
     """
     if isinstance(source, np.ndarray):
         raise TypeError(
             "load_image takes a path or a name; for an array already in memory use "
             "helpers.prepare_image(array)."
         )
-    if _looks_like_path(source):
-        path = Path(source).expanduser()
-        image = _read_file(path)
-        label = str(path)
-    elif source in SKIMAGE_SAMPLES:
-        image = load_sample(source)
-        label = f"scikit-image sample {source!r}"
-    else:
-        path = image_path(source)
-        image = _read_file(path)
-        label = str(path)
-    return prepare_image(image, gray=gray, dtype=dtype, source=label)
+    if _looks_like_path(source) or source not in SKIMAGE_SAMPLES:
+        path = Path(source).expanduser() if _looks_like_path(source) else _image_path(source)
+        return prepare_image(_read_file(path), gray=gray, dtype=dtype, source=str(path))
+    image = getattr(ski.data, source)()
+    return prepare_image(image, gray=gray, dtype=dtype, source=f"scikit-image sample {source!r}")

@@ -1,9 +1,7 @@
 """Figures for the episodes: images side by side, histograms with a threshold, overlays.
 
-Every function returns a :class:`matplotlib.figure.Figure` made without pyplot, so an
-episode cell is one line, the figure shows as a static image in the notebook and on the
-website, and running an episode leaves no pyplot figures open. Pass ``ax=`` to draw into an
-existing axes instead.
+Each function returns a :class:`matplotlib.figure.Figure` made without pyplot (it shows as a
+static image and leaves no pyplot figure open), or draws into ``ax=``.
 """
 
 from __future__ import annotations
@@ -17,25 +15,15 @@ from matplotlib.figure import Figure
 
 #: Readable defaults for projected slides and for learners' screens.
 STYLE = {
-    "font.size": 12,
-    "axes.titlesize": 13,
-    "axes.labelsize": 12,
-    "xtick.labelsize": 11,
-    "ytick.labelsize": 11,
-    "legend.fontsize": 11,
-    "figure.dpi": 100,
-}
+    "font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "xtick.labelsize": 11,
+    "ytick.labelsize": 11, "legend.fontsize": 11, "figure.dpi": 100,
+}  # fmt: skip
 
 #: Colours from the Okabe-Ito palette, distinguishable with colour-vision deficiencies.
 OKABE_ITO = {
-    "orange": "#E69F00",
-    "sky blue": "#56B4E9",
-    "bluish green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish purple": "#CC79A7",
-}
+    "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7",
+}  # fmt: skip
 #: The same colours as RGB triples, for ``ski.color.label2rgb(labels, colors=LABEL_COLOURS)``.
 LABEL_COLOURS = [mpl.colors.to_rgb(colour) for colour in OKABE_ITO.values()]
 THRESHOLD_COLOUR = OKABE_ITO["vermillion"]
@@ -60,17 +48,18 @@ def _new_figure(ncols: int = 1, nrows: int = 1, size: float = 4.0) -> tuple[Figu
     return figure, axes.ravel()
 
 
+def _figure_and_axes(ax: Axes | None, size: float) -> tuple[Figure, Axes]:
+    """``ax`` and its figure, or a new figure of one axes."""
+    if ax is not None:
+        return ax.figure, ax
+    figure, axes = _new_figure(size=size)
+    return figure, axes[0]
+
+
 def _show(ax: Axes, image: np.ndarray, title: str | None) -> None:
     image = np.asarray(image)
-    if image.ndim == 2:
-        if image.dtype == bool:
-            vmin, vmax = 0, 1
-        elif image.dtype == np.uint8:
-            vmin, vmax = 0, 255
-        elif image.dtype.kind == "f" and image.min() >= 0 and image.max() <= 1:
-            vmin, vmax = 0, 1
-        else:
-            vmin, vmax = None, None
+    if image.ndim == 2:  # over the full range of its type: panels compare
+        vmin, vmax = _value_range(image)
         ax.imshow(image, cmap="gray", vmin=vmin, vmax=vmax, interpolation="antialiased")
     else:
         ax.imshow(image, interpolation="antialiased")
@@ -170,23 +159,15 @@ def plot_histogram(
         )
     value_range = _value_range(image)
     counts, edges = np.histogram(image, bins=bins, range=value_range)
-    if ax is None:
-        figure, (ax,) = _new_figure(1, 1, size=6.0)
-    else:
-        figure = ax.figure
+    figure, ax = _figure_and_axes(ax, size=6.0)
     with mpl.rc_context(STYLE):
         ax.stairs(counts, edges, fill=True, color="0.35")
         ax.set_xlim(*value_range)
         ax.set_xlabel("pixel value")
         ax.set_ylabel("number of pixels")
         if threshold is not None:
-            ax.axvline(
-                threshold,
-                color=THRESHOLD_COLOUR,
-                linestyle="--",
-                linewidth=2,
-                label=f"t = {threshold:.3g}",
-            )
+            label = f"t = {threshold:.3g}"
+            ax.axvline(threshold, color=THRESHOLD_COLOUR, linestyle="--", lw=2, label=label)
             ax.legend(loc="upper right")
         if title:
             ax.set_title(title)
@@ -272,10 +253,7 @@ def show_overlay(
     >>> figure.axes[0].get_title()
     'diagonal'
     """
-    if ax is None:
-        figure, (ax,) = _new_figure(1, 1, size=5.0)
-    else:
-        figure = ax.figure
+    figure, ax = _figure_and_axes(ax, size=5.0)
     with mpl.rc_context(STYLE):
         _show(ax, overlay(image, mask, colour, alpha), title)
     return figure
@@ -326,10 +304,7 @@ def plot_variance(
             f"Got {candidates.size} candidates but {variance.size} variances; pass the two "
             "arrays helpers.between_class_variance returns."
         )
-    if ax is None:
-        figure, (ax,) = _new_figure(1, 1, size=6.0)
-    else:
-        figure = ax.figure
+    figure, ax = _figure_and_axes(ax, size=6.0)
     colour = OKABE_ITO["blue"]
     with mpl.rc_context(STYLE):
         ax.plot(candidates, variance, color=colour, linewidth=2, label="between-class variance")

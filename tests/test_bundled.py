@@ -22,8 +22,7 @@ def fake_data(tmp_path, monkeypatch):
 
 
 def test_lesson_images_are_listed_without_masks(fake_data):
-    assert images.lesson_image_names() == ["plain", "square"]
-    assert images.bundled_names()[:2] == ["plain", "square"]
+    assert images.bundled_names()[:3] == ["plain", "square", "astronaut"]
     assert "coins" in images.bundled_names()
 
 
@@ -45,8 +44,8 @@ def test_unknown_name_lists_the_lesson_images_too(fake_data):
 
 
 def test_sample_name_is_not_a_data_file(fake_data):
-    with pytest.raises(KeyError, match="scikit-image sample"):
-        images.image_path("coins")
+    with pytest.raises(KeyError, match=r"'coins' is a scikit-image sample.*load_image\('coins'\)"):
+        load_mask("coins")
 
 
 def test_default_data_dir_is_beside_the_package(monkeypatch):
@@ -58,7 +57,7 @@ def test_default_data_dir_is_beside_the_package(monkeypatch):
 def test_every_listed_sample_works_offline(name):
     # These ship inside scikit-image's wheel; a sample that needed a download would fail here
     # (the suite runs with no network).
-    assert images.load_sample(name).size > 0
+    assert load_image(name).size > 0
 
 
 def test_image_info_reads_the_manifest(fake_data):
