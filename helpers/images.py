@@ -43,11 +43,6 @@ def data_dir() -> Path:
     Found from the package's location, so it works from any working directory; the
     environment variable ``THRESHOLDING_DATA`` names another folder.
 
-    Returns
-    -------
-    pathlib.Path
-        Absolute path of the data folder.
-
     Examples
     --------
     >>> data_dir().name
@@ -74,24 +69,12 @@ def _lesson_image_names() -> list[str]:
 def bundled_names() -> list[str]:
     """Every name :func:`load_image` accepts instead of a path: the lesson's, then samples.
 
-    Returns
-    -------
-    list of str
-
     Examples
     --------
     >>> "coins" in bundled_names()
     True
     """
     return _lesson_image_names() + list(SKIMAGE_SAMPLES)
-
-
-def _unknown_name_message(name: str) -> str:
-    return (
-        f"There is no bundled image called {name!r}. "
-        f"Names that exist: {', '.join(bundled_names())}. "
-        "To load your own file, pass its path (for example 'data/my-image.jpg')."
-    )
 
 
 def _image_path(name: str) -> Path:
@@ -106,16 +89,15 @@ def _image_path(name: str) -> Path:
             f"{name!r} is a scikit-image sample, not a file in the lesson's data folder; "
             f"load it with helpers.load_image({name!r})."
         )
-    raise UnknownImageError(_unknown_name_message(name))
+    raise UnknownImageError(
+        f"There is no bundled image called {name!r}. Names that exist: "
+        f"{', '.join(bundled_names())}. To load your own file, pass its path "
+        "(for example 'data/my-image.jpg')."
+    )
 
 
 def load_mask(name: str) -> np.ndarray:
-    """Ground-truth mask of one of the lesson's own images.
-
-    Parameters
-    ----------
-    name : str
-        Name of the image, for example ``'trial-016'``.
+    """Ground-truth mask of one of the lesson's own images (``name`` as ``'trial-016'``).
 
     Returns
     -------
@@ -140,19 +122,10 @@ def load_mask(name: str) -> np.ndarray:
 
 
 def image_info(name: str) -> dict:
-    """What ``data/manifest.json`` records about one of the lesson's images.
+    """What ``data/manifest.json`` records about one of the lesson's images, as a dict.
 
-    The generator that made the images writes it: size, description, what the image
+    Written by the generator that made the images: size, description, what the image
     teaches, and facts known by construction, such as the true number of colonies.
-
-    Parameters
-    ----------
-    name : str
-        Name of one of the lesson's own images.
-
-    Returns
-    -------
-    dict
 
     Raises
     ------
@@ -175,9 +148,7 @@ def image_info(name: str) -> dict:
 
 
 def _looks_like_path(source: str | os.PathLike) -> bool:
-    if isinstance(source, os.PathLike):
-        return True
-    return os.sep in source or "/" in source or Path(source).suffix != ""
+    return isinstance(source, os.PathLike) or "/" in source or os.sep in source or "." in source
 
 
 def _read_file(path: Path) -> np.ndarray:
@@ -289,12 +260,12 @@ def _checked_values(image: np.ndarray, source: str) -> np.ndarray:
     if image.dtype == bool:
         return image.astype(np.uint8) * 255
     if image.dtype.kind == "f":
-        if not np.all(np.isfinite(image)):
+        low, high = float(image.min()), float(image.max())  # NaN if there is one
+        if not np.isfinite(low + high):
             raise ValueError(
                 f"{source} contains NaN or infinite values. Replace them first, for example "
                 "with np.nan_to_num(image), or mask them out."
             )
-        low, high = float(image.min()), float(image.max())
         if low < 0 or high > 1:
             raise ValueError(
                 f"{source} is a floating-point image with values from {low:g} to {high:g}, "
@@ -340,11 +311,6 @@ def load_image(
         Grayscale (H, W) instead of colour (H, W, 3), as :func:`prepare_image`.
     dtype : {'float', 'uint8'}, optional
         Floating point in [0, 1] (the default) or integers in [0, 255].
-
-    Returns
-    -------
-    ndarray
-        (H, W) or (H, W, 3).
 
     Raises
     ------

@@ -75,10 +75,10 @@ def show_images(
     ncols: int | None = None,
     size: float = 4.0,
 ) -> Figure:
-    """Show images side by side, with titles.
+    """A figure of images side by side, with titles.
 
-    Grayscale images are drawn in gray over their full range (0 to 1 for float, 0 to 255
-    for ``uint8``, False to True for masks), so brightness is comparable between panels.
+    Grayscale images are drawn over the full range of their type (0 to 1 for float, 0 to
+    255 for ``uint8``, False to True for masks), so brightness compares between panels.
 
     Parameters
     ----------
@@ -90,10 +90,6 @@ def show_images(
         Panels per row (default: all in one row, at most 4).
     size : float, optional
         Width of one panel in inches.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
 
     Examples
     --------
@@ -125,7 +121,7 @@ def plot_histogram(
     ax: Axes | None = None,
     title: str | None = "Histogram",
 ) -> Figure:
-    """Histogram of a grayscale image, with the threshold drawn as a vertical line.
+    """Histogram of a grayscale image, with the threshold as a vertical line (a figure).
 
     Parameters
     ----------
@@ -136,14 +132,9 @@ def plot_histogram(
     bins : int, optional
         Number of bins.
     ax : matplotlib.axes.Axes, optional
-        Draw here instead of in a new figure.
+        Draw here (the figure returned is then its figure).
     title : str, optional
         Axes title.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The new figure, or the one ``ax`` belongs to.
 
     Examples
     --------
@@ -239,13 +230,9 @@ def show_overlay(
     title : str, optional
         Axes title.
     ax : matplotlib.axes.Axes, optional
-        Draw here instead of in a new figure.
+        Draw here (the figure returned is then its figure).
     colour, alpha : optional
         Colour and opacity of the overlay (see :func:`overlay`).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
 
     Examples
     --------
@@ -281,14 +268,9 @@ def plot_variance(
     threshold : float, optional
         Where to draw a dot on the curve (usually Otsu's threshold, where it peaks).
     ax : matplotlib.axes.Axes, optional
-        Draw here instead of in a new figure.
+        Draw here (the figure returned is then its figure).
     title : str, optional
         Axes title.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The new figure, or the one ``ax`` belongs to.
 
     Examples
     --------
