@@ -285,7 +285,6 @@ def measure_file(
 
 def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    cv2.setNumThreads(1)
 
 
 def _windowed(

@@ -387,6 +387,20 @@ def test_the_module_imports_and_runs_without_dask(photos, tmp_path):
     assert len(read_rows(tmp_path / "r.csv")) == 6
 
 
+def test_the_pool_works_after_opencv_ran_its_threads_in_this_process(photos, tmp_path):
+    """As in episode 5, whose explorer blurs in the kernel before the command forks its
+    workers: a forked worker that calls cv2.setNumThreads then hangs for ever."""
+    code = (
+        "import sys; import numpy as np; from helpers.roots import root_mask; "
+        "root_mask(np.random.default_rng(0).random((2000, 2000)), 1.5); "
+        "from rootmass.command import main; "
+        f"sys.exit(main([{str(photos / '*.jpg')!r}, '--out', {str(tmp_path / 'r.csv')!r}, "
+        "'--jobs', '2', '--quiet']))"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)
+    assert len(read_rows(tmp_path / "r.csv")) == 6
+
+
 @pytest.mark.slow  # starts a local Dask cluster
 def test_a_dask_cluster_gives_identical_results(photos, tmp_path):
     distributed = pytest.importorskip("distributed")
