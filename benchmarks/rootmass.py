@@ -64,28 +64,18 @@ def write_photograph(path: Path, seed: int, width: int = 2000, height: int = 300
 
 
 def decoders() -> dict:
-    """Ways to get the pixels of a JPEG, each returning an array."""
+    """Ways to get the pixels of a JPEG, each returning an array (OpenCV on one thread)."""
+    import cv2
     import imageio.v3 as iio
     from PIL import Image
 
-    from rootmass.reading import _decode_8bit
-
-    found = {
+    cv2.setNumThreads(1)
+    return {
         "Pillow": lambda path: np.asarray(Image.open(path).convert("RGB")),
         "imageio": lambda path: iio.imread(path),
-        # the command's own: Pillow's decoder writing straight into an array
-        "Pillow in place": lambda path: _decode_8bit(Path(path).read_bytes()),
+        # the command's: the bytes, then cv2.imdecode (see rootmass.reading)
+        "OpenCV": lambda path: cv2.imdecode(np.fromfile(path, np.uint8), cv2.IMREAD_UNCHANGED),
     }
-    try:
-        import cv2
-
-        cv2.setNumThreads(1)
-        found["OpenCV"] = lambda path: cv2.imread(
-            str(path), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
-        )
-    except ImportError:
-        pass
-    return found
 
 
 def decode_all(decoder, files: list[str]) -> None:
@@ -111,17 +101,21 @@ def timed(function) -> tuple[float, float]:
 
 
 def steps(files: list[str]) -> dict[str, float]:
-    """Median milliseconds per photograph of each step of the command, in this process."""
-    from helpers.roots import _blurred_and_band, _histogram, _otsu_threshold
+    """Median milliseconds per photograph of each step of the command, in this process.
+
+    The steps as :mod:`rootmass.reading` and :func:`helpers.roots.root_mask` take them,
+    each timed on its own, then the whole of ``load_gray_float32``, ``root_mask`` and
+    ``measure_file``.
+    """
+    import cv2
+
+    from helpers.roots import root_mask
     from rootmass.command import measure_file
-    from rootmass.reading import _decode_8bit, _luminance
+    from rootmass.reading import load_gray_float32
 
+    weights = np.array([[0.0721, 0.7154, 0.2125]], np.float32) / np.float32(255)
+    size = 2 * int(4 * SIGMA + 0.5) + 1
     times: dict[str, list[float]] = {}
-
-    def histogram_and_otsu(blurred, band, low, high):
-        counts = _histogram(blurred, low, high)
-        counts[-1] -= band.size - np.count_nonzero(band)  # as root_mask does
-        return _otsu_threshold(counts, low, high)
 
     def step(name, function, *args):
         start = time.perf_counter()
@@ -129,14 +123,27 @@ def steps(files: list[str]) -> dict[str, float]:
         times.setdefault(name, []).append((time.perf_counter() - start) * 1000)
         return result
 
+    def blur(gray):
+        return cv2.GaussianBlur(gray, (size, size), SIGMA, borderType=cv2.BORDER_REPLICATE)
+
+    def histogram(blurred, band):
+        inside = band.view(np.uint8)
+        low, high, _, _ = cv2.minMaxLoc(blurred, inside)
+        return cv2.calcHist([blurred], [0], inside, [256], [low, high])
+
     for file in files:
-        pixels = step("read and decode", _decode_8bit, Path(file).read_bytes())
-        gray = step("grayscale", _luminance, pixels)
-        blurred, band, low, high = step(
-            "blur, band of darker pixels, range", _blurred_and_band, gray, SIGMA, EXCLUDE_ABOVE
+        data = step("read the bytes", np.fromfile, file, np.uint8)
+        pixels = step("decode (cv2.imdecode)", cv2.imdecode, data, cv2.IMREAD_UNCHANGED)
+        step("grayscale (cv2.transform)", cv2.transform, pixels.astype(np.float32), weights)
+        gray = step("load_gray_float32, all of it", load_gray_float32, file)
+        blurred = step("blur (cv2.GaussianBlur)", blur, gray)
+        band = step("band (blurred < exclude_above)", np.less, blurred, EXCLUDE_ABOVE)
+        step("range and histogram (cv2.calcHist)", histogram, blurred, band)
+        mask = step(
+            "mask (blurred > t) & band", lambda b, inside: (b > 0.5) & inside, blurred, band
         )
-        threshold = step("histogram and Otsu", histogram_and_otsu, blurred, band, low, high)
-        step("count the roots", np.count_nonzero, np.greater(blurred, threshold) & band)
+        step("count the roots", np.count_nonzero, mask)
+        step("root_mask, all of it", root_mask, gray, SIGMA, EXCLUDE_ABOVE)
         step("measure_file, all of it", measure_file, file, SIGMA, EXCLUDE_ABOVE)
     return {name: float(np.median(values)) for name, values in times.items()}
 
@@ -174,10 +181,7 @@ def main() -> None:
             )
         fastest = min(decode, key=decode.get)
 
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1):  # as in the command's workers
-            per_step = steps(files[: min(count, 10)])
+        per_step = steps(files[: min(count, 10)])  # OpenCV on one thread, as in the workers
         per_photo = decode[fastest] / count * 1000
         print(f"\nThe command's steps, one process, median of {min(count, 10)} photographs:")
         for name, milliseconds in per_step.items():
@@ -219,7 +223,10 @@ def main() -> None:
         with out.open(newline="") as stream:
             rows = {row["file"]: float(row["root_fraction"]) for row in csv.DictReader(stream)}
         difference = max(abs(rows[f] - value) for f, value in zip(files, loop, strict=True))
-        print(f"Largest difference in root fraction, command vs episode: {difference:.2g}")
+        print(
+            f"Largest difference in root fraction, command vs episode: {difference:.2g} "
+            f"({'within' if difference <= 1e-4 else 'NOT within'} 1e-4 on every photograph)"
+        )
 
         ratios = [
             ("Ratios, wall-clock (targets in brackets):", None, ""),

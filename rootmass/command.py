@@ -33,23 +33,22 @@ from __future__ import annotations
 import argparse
 import csv
 import glob
-import io
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent import futures
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
-from PIL import Image
-from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
-from helpers.images import load_image
-from helpers.roots import root_mask
+from helpers.images import IMAGE_SUFFIXES, MASK_SUFFIX, load_image
+from helpers.roots import check_exclude_above, check_sigma, root_mask
 from rootmass.montage import montage, thumbnail
 from rootmass.reading import load_gray_float32
 from rootmass.results_csv import (
@@ -62,9 +61,6 @@ from rootmass.results_csv import (
     write_atomically,
 )
 
-#: Ground-truth masks are named ``<photograph name>-mask.png``, beside the photograph.
-MASK_SUFFIX = "-mask.png"
-_IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
 #: Pixels in all thumbnails of a QC montage together, at most (keeps it a few hundred MB).
 _MONTAGE_PIXELS = 25_000_000
 
@@ -195,9 +191,37 @@ def truth_path(image: str | os.PathLike) -> Path:
 
 def _png_bytes(image: np.ndarray) -> bytes:
     """An 8-bit grayscale or RGB image as PNG (fast compression: masks compress well)."""
-    encoded = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(image)).save(encoded, format="PNG", compress_level=1)
-    return encoded.getvalue()
+    if image.ndim == 3:
+        image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)  # OpenCV stores blue first
+    _, encoded = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    return encoded.tobytes()
+
+
+def _problem(error: Exception, path: Path) -> str:
+    """The ``problem`` column for an error: its kind and message, with the file's name."""
+    message = str(error) if str(path) in str(error) else f"{path}: {error}"
+    return f"{type(error).__name__}: {message}".replace("\n", " ")
+
+
+def _compare_with_truth(row: dict[str, Any], truth_file: Path, mask: np.ndarray) -> None:
+    """Fill in the ``truth`` and ``error`` columns from a ground-truth mask file.
+
+    A mask that cannot be read, or has another size, is reported in the ``problem``
+    column; the measurement is kept.
+    """
+    try:
+        truth = load_image(truth_file, gray=True, dtype="uint8") > 127
+        if truth.shape != mask.shape:
+            raise ValueError(
+                f"{truth_file} is {truth.shape[1]}x{truth.shape[0]} pixels but the "
+                f"photograph is {mask.shape[1]}x{mask.shape[0]}; it cannot be its mask."
+            )
+    except Exception as error:
+        row["problem"] = f"ground-truth mask: {error}".replace("\n", " ")
+        return
+    truth_fraction = np.count_nonzero(truth) / truth.size
+    error = np.count_nonzero(mask) / mask.size - truth_fraction
+    row.update(truth=format_number(truth_fraction), error=format_number(error))
 
 
 def measure_file(
@@ -245,26 +269,12 @@ def measure_file(
         row["height"], row["width"] = gray.shape
         mask, threshold = root_mask(gray, sigma, exclude_above)
     except Exception as error:  # any failure goes into the CSV, and the run goes on
-        message = str(error) if str(path) in str(error) else f"{path}: {error}"
-        row["problem"] = f"{type(error).__name__}: {message}".replace("\n", " ")
+        row["problem"] = _problem(error, path)
         return row
     fraction = np.count_nonzero(mask) / mask.size
     row.update(threshold=format_number(threshold), root_fraction=format_number(fraction))
-    truth_file = truth_path(path)
-    if truth_file.is_file():
-        try:
-            truth = load_image(truth_file, gray=True, dtype="uint8") > 127
-            if truth.shape != mask.shape:
-                raise ValueError(
-                    f"{truth_file} is {truth.shape[1]}x{truth.shape[0]} pixels but the "
-                    f"photograph is {mask.shape[1]}x{mask.shape[0]}; it cannot be its mask."
-                )
-        except Exception as error:  # a bad mask is reported, the measurement is kept
-            row["problem"] = f"ground-truth mask: {error}".replace("\n", " ")
-        else:
-            truth_fraction = np.count_nonzero(truth) / truth.size
-            error = fraction - truth_fraction
-            row.update(truth=format_number(truth_fraction), error=format_number(error))
+    if truth_path(path).is_file():
+        _compare_with_truth(row, truth_path(path), mask)
     if masks_dir is not None:
         saved = Path(masks_dir) / (Path(file).stem + MASK_SUFFIX)
         write_atomically(saved, _png_bytes(mask.astype(np.uint8) * 255))
@@ -273,21 +283,8 @@ def measure_file(
     return row
 
 
-def _limit_threads() -> None:
-    """One thread per worker: the workers already use every core between them.
-
-    The environment variables reach libraries loaded later; numpy's BLAS is already loaded,
-    so threadpoolctl tells it directly (its threads make the blur's small matrix products
-    several times slower, and busy-wait for work).
-    """
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = "1"
-    threadpool_limits(limits=1)
-
-
 def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _limit_threads()
 
 
 def _windowed(
@@ -324,7 +321,7 @@ def _check_outputs(
     inputs = {Path(file).resolve() for file in files}
     inputs |= {truth_path(file).resolve() for file in files if truth_path(file).exists()}
     replace = "Run again with --force to replace it, or choose another name."
-    if out.resolve() in inputs or out.suffix.lower() in _IMAGE_SUFFIXES:
+    if out.resolve() in inputs or out.suffix.lower() in IMAGE_SUFFIXES:
         raise UsageError(
             f"--out {out} would overwrite an image; give the results file a name ending in .csv."
         )
@@ -385,6 +382,133 @@ def _dask_client(address: str) -> Any:
         ) from error
 
 
+def _check_settings(
+    files: Sequence[str],
+    sigma: float,
+    exclude_above: float | None,
+    jobs: int | None,
+    resume: bool,
+    force: bool,
+) -> tuple[float, float | None]:
+    """``sigma`` and ``exclude_above`` checked (:func:`helpers.roots.check_sigma`), or a
+    :class:`UsageError` for settings that cannot work."""
+    if resume and force:
+        raise UsageError("Give either --resume (keep the rows) or --force (replace them).")
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"jobs must be 1 or more, not {jobs}.")
+    if not files:
+        raise UsageError("There are no photographs to measure.")
+    try:
+        return check_sigma(sigma), check_exclude_above(exclude_above)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def _tasks(
+    files: Sequence[str],
+    sigma: float,
+    exclude_above: float | None,
+    masks: Path | None,
+    qc: Path | None,
+) -> list[dict[str, Any]]:
+    """The keyword arguments of :func:`measure_file` for each photograph to measure."""
+    size = None  # of the thumbnails: the more photographs, the smaller, within 48 to 160
+    if qc is not None and files:
+        size = int(max(48, min(160, (_MONTAGE_PIXELS / len(files)) ** 0.5)))
+    masks_dir = None if masks is None else os.path.abspath(masks)
+    return [
+        {
+            "file": file,
+            "sigma": sigma,
+            "exclude_above": exclude_above,
+            "read_path": os.path.abspath(file),
+            "masks_dir": masks_dir,
+            "thumbnail_size": size,
+        }
+        for file in files
+    ]
+
+
+@contextmanager
+def _rows(tasks: list[dict[str, Any]], jobs: int | None, client: Any) -> Iterator[Iterator[dict]]:
+    """The rows of :func:`measure_file` for ``tasks``, in the order they finish.
+
+    Measured on a Dask cluster (``client``), by ``jobs`` worker processes (a few tasks
+    ahead each, so that only about two photographs per worker are ever in memory), or in
+    this process for one job or one photograph. On the way out, the workers finish the
+    photographs they have started and the others are cancelled.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    if client is not None:
+        from distributed import wait  # optional, and slow to import: only when used
+
+        yield _windowed(
+            lambda task: client.submit(measure_file, **task, pure=False),
+            lambda pending: wait(pending, return_when="FIRST_COMPLETED"),
+            tasks,
+            window=2 * max(1, sum(client.nthreads().values())),
+        )
+    elif jobs == 1 or len(tasks) <= 1:
+        yield (measure_file(**task) for task in tasks)
+    else:
+        workers = min(jobs, len(tasks))
+        pool = futures.ProcessPoolExecutor(workers, initializer=_init_worker)
+        try:
+            yield _windowed(
+                lambda task: pool.submit(measure_file, **task),
+                lambda pending: futures.wait(pending, return_when=futures.FIRST_COMPLETED),
+                tasks,
+                window=2 * workers,
+            )
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_rows(
+    out: Path, resume: bool, rows: Iterable[dict], bar: tqdm
+) -> tuple[int, list[tuple[str, np.ndarray]]]:
+    """Write each row to the CSV as it comes, flushed at once: how many, and the thumbnails.
+
+    When resuming, the rows are added to those already in the CSV.
+    """
+    measured, pictures = 0, []
+    append = resume and out.exists() and out.stat().st_size > 0
+    with bar, out.open("a" if append else "w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, COLUMNS, lineterminator="\n", extrasaction="ignore")
+        if not append:
+            writer.writeheader()
+            stream.flush()
+        for row in rows:
+            writer.writerow(row)
+            stream.flush()
+            measured += 1
+            bar.update()
+            if row["problem"]:
+                bar.write(row["problem"], file=sys.stderr)
+            if "thumbnail" in row:
+                pictures.append((row["file"], row["thumbnail"]))
+    return measured, pictures
+
+
+def _bar(total: int, done: int, progress: bool) -> tqdm:
+    """A progress bar on stderr, ``done`` of ``total`` photographs already done."""
+    return tqdm(
+        total=total,
+        initial=done,
+        unit="photo",
+        file=sys.stderr,
+        disable=not progress,
+        dynamic_ncols=True,
+    )
+
+
+def _write_montage(qc: Path, pictures: list[tuple[str, np.ndarray]]) -> None:
+    """The QC montage of the thumbnails, sorted and captioned by file name."""
+    pictures = sorted(pictures, key=lambda item: item[0])
+    page = montage([picture for _, picture in pictures], [Path(f).name for f, _ in pictures])
+    write_atomically(qc, _png_bytes(page))
+
+
 def measure_files(
     files: Sequence[str | os.PathLike],
     out: str | os.PathLike,
@@ -403,145 +527,109 @@ def measure_files(
 
     Parameters
     ----------
-    files : sequence of str or path
-        The photographs, for example from :func:`find_images`.
-    out : str or path
-        The CSV to write (see :data:`COLUMNS`).
+    files, out : sequence of str or path; str or path
+        The photographs (for example from :func:`find_images`); the CSV (:data:`COLUMNS`).
     sigma, exclude_above : float
         As :func:`helpers.roots.root_mask`.
-    jobs : int, optional
-        Worker processes; all cores by default. 1 measures in this process.
-    client : distributed.Client, optional
-        Measure on this Dask cluster instead (``jobs`` is then ignored). The workers must
-        see the photographs, and the ``masks`` folder, at the same absolute paths.
-    resume : bool, optional
-        Keep the rows already in ``out`` and measure only the other photographs (rows with
-        a problem are kept too: delete them from the CSV to measure those files again).
-    force : bool, optional
-        Replace an existing ``out``, ``qc`` and masks.
-    masks : str or path, optional
-        Folder to save every mask in, as ``<name>-mask.png``.
-    qc : str or path, optional
-        PNG file for a montage of the photographs measured in this run, as thumbnails with
-        their masks in sky blue, each captioned with its file name.
-    progress : bool, optional
-        Show a progress bar on stderr.
+    jobs, client : int; distributed.Client, optional
+        Worker processes (all cores by default; 1 measures in this process); or a Dask
+        cluster to measure on instead, whose workers see the files at the same paths.
+    masks, qc : str or path, optional
+        A folder to save every mask in (``<name>-mask.png``); a PNG file for a montage of
+        the photographs measured, as thumbnails with their masks in sky blue.
+    resume, force, progress : bool, optional
+        Keep the rows in ``out`` and measure only the other photographs; replace an
+        existing ``out``, ``qc`` and masks; show a progress bar on stderr.
 
     Returns
     -------
     Summary
-
-    Raises
-    ------
-    UsageError
-        Before anything is written, for options that cannot work or would overwrite
-        something.
+        Or a :class:`UsageError`, before anything is written, for options that cannot work.
 
     Examples
     --------
-    >>> import tempfile
-    >>> import imageio.v3 as iio
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> photo = np.zeros((40, 30), np.uint8)
-    >>> photo[5:35, 10:14] = 200
-    >>> iio.imwrite(folder / "plant.png", photo)
-    >>> summary = measure_files([folder / "plant.png"], folder / "results.csv", jobs=1,
-    ...                         progress=False)
-    >>> summary.measured, summary.problems
-    (1, 0)
+    >>> folder = getfixture("tmp_path")
+    >>> photo = np.repeat(np.uint8([[0, 0, 200, 0]]), 40, axis=0)  # a root, 40 rows long
+    >>> cv2.imwrite(str(folder / "plant.png"), photo)
+    True
+    >>> measure_files([folder / "plant.png"], folder / "results.csv", jobs=1, progress=False)
+    Summary(out=..., measured=1, already_done=0, problems=0)
     """
-    files = [os.fspath(file) for file in files]
-    out = Path(out)
-    masks = None if masks is None else Path(masks)
-    qc = None if qc is None else Path(qc)
-    if resume and force:
-        raise UsageError("Give either --resume (keep the rows) or --force (replace them).")
-    if not sigma > 0:
-        raise UsageError(f"sigma must be positive, not {sigma}.")
-    if jobs is not None and jobs < 1:
-        raise UsageError(f"jobs must be 1 or more, not {jobs}.")
-    if not files:
-        raise UsageError("There are no photographs to measure.")
+    files, out = [os.fspath(file) for file in files], Path(out)
+    masks, qc = (None if path is None else Path(path) for path in (masks, qc))
+    sigma, exclude_above = _check_settings(files, sigma, exclude_above, jobs, resume, force)
     _check_outputs(files, out, masks, qc, resume, force)
-
     done = read_done(out, sigma, exclude_above) if resume and out.exists() else set()
-    todo = [file for file in files if file not in done]
+    tasks = _tasks([file for file in files if file not in done], sigma, exclude_above, masks, qc)
     if masks is not None:
         masks.mkdir(parents=True, exist_ok=True)
-    size = None
-    if qc is not None and todo:
-        size = int(max(48, min(160, (_MONTAGE_PIXELS / len(todo)) ** 0.5)))
-    tasks = [
-        {
-            "file": file,
-            "sigma": sigma,
-            "exclude_above": exclude_above,
-            "read_path": os.path.abspath(file),
-            "masks_dir": None if masks is None else os.path.abspath(masks),
-            "thumbnail_size": size,
-        }
-        for file in todo
-    ]
-
-    new = not resume or not out.exists() or out.stat().st_size == 0
-    pictures = []
-    measured = 0
-    pool = None
-    with out.open("w" if new else "a", newline="", encoding="utf-8") as stream:
-        writer = csv.DictWriter(stream, COLUMNS, lineterminator="\n", extrasaction="ignore")
-        if new:
-            writer.writeheader()
-            stream.flush()
-        if client is not None:
-            from distributed import wait
-
-            client.run(_limit_threads)
-            results = _windowed(
-                lambda task: client.submit(measure_file, **task, pure=False),
-                lambda pending: wait(pending, return_when="FIRST_COMPLETED"),
-                tasks,
-                window=2 * max(1, sum(client.nthreads().values())),
-            )
-        elif (jobs or os.cpu_count() or 1) == 1 or len(tasks) <= 1:
-            results = (measure_file(**task) for task in tasks)
-        else:
-            workers = min(jobs or os.cpu_count() or 1, len(tasks))
-            pool = futures.ProcessPoolExecutor(workers, initializer=_init_worker)
-            results = _windowed(
-                lambda task: pool.submit(measure_file, **task),
-                lambda pending: futures.wait(pending, return_when=futures.FIRST_COMPLETED),
-                tasks,
-                window=2 * workers,
-            )
-        bar = tqdm(
-            total=len(files),
-            initial=len(files) - len(todo),
-            unit="photo",
-            file=sys.stderr,
-            disable=not progress,
-            dynamic_ncols=True,
-        )
-        try:
-            for row in results:
-                writer.writerow(row)
-                stream.flush()
-                measured += 1
-                bar.update()
-                if row["problem"]:
-                    bar.write(row["problem"], file=sys.stderr)
-                if "thumbnail" in row:
-                    pictures.append((row["file"], row["thumbnail"]))
-        finally:
-            bar.close()
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+    with _rows(tasks, jobs, client) as rows:
+        measured, pictures = _write_rows(out, resume, rows, _bar(len(files), len(done), progress))
     problems = sort_csv(out)
-    if qc is not None and pictures:
-        pictures.sort(key=lambda item: item[0])
-        captions = [Path(file).name for file, _ in pictures]
-        page = montage([picture for _, picture in pictures], captions)
-        write_atomically(qc, _png_bytes(page))
+    if pictures:
+        _write_montage(qc, pictures)
     return Summary(out=out, measured=measured, already_done=len(done), problems=problems)
+
+
+def _checked(check: Callable[[float], float | None]) -> Callable[[str], float | None]:
+    """An argparse ``type``: the text as a number, checked by ``check``, as the API does."""
+
+    def convert(text: str) -> float | None:
+        try:
+            return check(float(text))
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
+
+
+def _add_measuring_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sigma",
+        type=_checked(check_sigma),
+        default=1.0,
+        help="Gaussian blur, in pixels; 0 for none (default 1, as in episode 5)",
+    )
+    parser.add_argument(
+        "--exclude-above",
+        type=_checked(check_exclude_above),
+        default=None,
+        metavar="LEVEL",
+        help="leave pixels this bright or brighter after blurring (0-1; a white label) out "
+        "of Otsu's threshold and out of the mask, as episode 5 does",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help=f"worker processes (default: all {os.cpu_count()} cores)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="measure on the Dask cluster at this address (e.g. tcp://10.0.0.5:8786); "
+        "its workers must see the files at the same paths",
+    )
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, help="CSV file to write, e.g. results.csv")
+    parser.add_argument("--masks", metavar="DIR", help="save each mask as DIR/<name>-mask.png")
+    parser.add_argument(
+        "--qc",
+        metavar="FILE.png",
+        help="save a montage of thumbnails with their masks in sky blue, to check by eye",
+    )
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the rows already in --out and measure only the photographs not in it",
+    )
+    group.add_argument(
+        "--force", action="store_true", help="replace an existing --out, --qc and masks"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -565,50 +653,32 @@ def _parser() -> argparse.ArgumentParser:
         help="photographs: glob patterns in quotes ('photos/*.jpg', 'photos/**/*.png') or "
         "file names; files named *-mask.png are ground truth and never measured",
     )
-    parser.add_argument("--out", required=True, help="CSV file to write, e.g. results.csv")
-    parser.add_argument(
-        "--sigma",
-        type=float,
-        default=1.0,
-        help="Gaussian blur, in pixels (default 1, as in episode 5)",
-    )
-    parser.add_argument(
-        "--exclude-above",
-        type=float,
-        default=None,
-        metavar="LEVEL",
-        help="leave pixels this bright or brighter after blurring (0-1; a white label) out "
-        "of Otsu's threshold and out of the mask, as episode 5 does",
-    )
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        default=os.cpu_count() or 1,
-        help=f"worker processes (default: all {os.cpu_count()} cores)",
-    )
-    parser.add_argument("--masks", metavar="DIR", help="save each mask as DIR/<name>-mask.png")
-    parser.add_argument(
-        "--qc",
-        metavar="FILE.png",
-        help="save a montage of thumbnails with their masks in sky blue, to check by eye",
-    )
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument(
-        "--resume",
-        action="store_true",
-        help="keep the rows already in --out and measure only the photographs not in it",
-    )
-    group.add_argument(
-        "--force", action="store_true", help="replace an existing --out, --qc and masks"
-    )
-    parser.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="measure on the Dask cluster at this address (e.g. tcp://10.0.0.5:8786); "
-        "its workers must see the files at the same paths",
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_output_options(parser)
+    _add_measuring_options(parser)
     return parser
+
+
+def _run(arguments: argparse.Namespace) -> Summary:
+    """Find the photographs and measure them, on a Dask cluster if given one."""
+    files = find_images(arguments.patterns)
+    client = _dask_client(arguments.scheduler) if arguments.scheduler else None
+    try:
+        return measure_files(
+            files,
+            arguments.out,
+            sigma=arguments.sigma,
+            exclude_above=arguments.exclude_above,
+            jobs=arguments.jobs,
+            client=client,
+            resume=arguments.resume,
+            force=arguments.force,
+            masks=arguments.masks,
+            qc=arguments.qc,
+            progress=not arguments.quiet,
+        )
+    finally:
+        if client is not None:
+            client.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -631,25 +701,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = _parser()
     arguments = parser.parse_args(argv)
-    blas = threadpool_limits(limits=1)  # when measuring in this process (--jobs 1)
-    client = None
     try:
-        files = find_images(arguments.patterns)
-        if arguments.scheduler:
-            client = _dask_client(arguments.scheduler)
-        summary = measure_files(
-            files,
-            arguments.out,
-            sigma=arguments.sigma,
-            exclude_above=arguments.exclude_above,
-            jobs=arguments.jobs,
-            client=client,
-            resume=arguments.resume,
-            force=arguments.force,
-            masks=arguments.masks,
-            qc=arguments.qc,
-            progress=not arguments.quiet,
-        )
+        summary = _run(arguments)
     except UsageError as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return 2
@@ -660,10 +713,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
-    finally:
-        blas.restore_original_limits()
-        if client is not None:
-            client.close()
     if summary.problems:
         print(
             f"{summary.problems} of the files had a problem (see the 'problem' column of "

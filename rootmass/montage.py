@@ -2,15 +2,19 @@
 
 The batch root-mass command (``python -m rootmass ... --qc qc.png``) writes one, so
 that a glance over hundreds of thumbnails shows which photographs were measured badly.
-Built with Pillow alone (no matplotlib), so it runs in worker processes.
+The thumbnails are drawn with the lesson's own overlay (:func:`helpers.plotting.overlay`),
+the page and its captions with Pillow.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
+from helpers.plotting import overlay
 
 #: Okabe-Ito sky blue: the mask colour, distinguishable with colour-vision deficiencies.
 SKY_BLUE = (0x56, 0xB4, 0xE9)
@@ -49,16 +53,12 @@ def thumbnail(
     height, width = gray.shape
     scale = min(1.0, size / max(height, width))
     shape = (max(1, round(width * scale)), max(1, round(height * scale)))
-
-    def shrink(image: np.ndarray) -> np.ndarray:  # the mean of the pixels each one covers
-        picture = Image.fromarray(np.ascontiguousarray(image, np.float32), mode="F")
-        return np.asarray(picture.resize(shape, Image.Resampling.BOX))
-
-    small, cover = shrink(gray), shrink(mask)
+    # each thumbnail pixel the mean of the pixels it covers
+    small = cv2.resize(np.asarray(gray, np.float32), shape, interpolation=cv2.INTER_AREA)
+    cover = cv2.resize(mask.astype(np.float32), shape, interpolation=cv2.INTER_AREA)
+    colour = tuple(value / 255 for value in SKY_BLUE)
     # a thin root covers part of a thumbnail pixel: colour it in proportion, twice over
-    cover = np.minimum(cover * 2, 1)[..., None] * np.float32(opacity)
-    colour = np.array(SKY_BLUE, np.float32) / 255
-    picture = small[..., None] * (1 - cover) + colour * cover
+    picture = overlay(small, np.minimum(cover * 2, 1), colour, opacity)
     return np.rint(np.clip(picture, 0, 1) * 255).astype(np.uint8)
 
 

@@ -45,7 +45,6 @@ LESSON_STACK = {
     "pillow",
     "jupytext",
     "tqdm",
-    "threadpoolctl",
     "opencv-python-headless",
 }
 

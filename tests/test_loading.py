@@ -9,7 +9,6 @@ import skimage as ski
 from PIL import Image
 
 from helpers import load_image, prepare_image
-from rootmass.reading import load_gray_float32
 
 RNG = np.random.default_rng(42)
 RGB = (RNG.random((40, 60, 3)) * 255).astype(np.uint8)
@@ -166,83 +165,3 @@ def test_every_kind_of_file_gives_the_same_grayscale(folder):
         colour = load_image(folder / name)
         assert colour.shape == RGB.shape and colour.dtype == np.float64, name
         np.testing.assert_allclose(load_image(folder / name, gray=True), reference, atol=1 / 255)
-
-
-@pytest.mark.parametrize(
-    "name, image",
-    [
-        ("rgb.jpg", RGB),
-        ("rgb.png", RGB),
-        ("gray.jpg", RGB[..., 0]),
-        ("gray.png", RGB[..., 0]),
-        ("rgba.png", np.dstack([RGB, RGB[..., :1]])),
-        ("deep.png", RGB[..., 0].astype(np.uint16) * 200),
-        ("gray.tif", RGB[..., 0]),
-    ],
-)
-def test_fast_grayscale_loader_matches_load_image(folder, name, image):
-    iio.imwrite(folder / name, image)
-    fast = load_gray_float32(folder / name)
-    assert fast.dtype == np.float32
-    np.testing.assert_allclose(fast, load_image(folder / name, gray=True), atol=1e-6)
-
-
-def test_fast_grayscale_loader_ignores_exif_rotation_as_load_image_does(folder):
-    exif = Image.Exif()
-    exif[0x0112] = 6  # "rotate 90 degrees to display"
-    Image.fromarray(RGB).save(folder / "rotated.jpg", exif=exif)
-    assert load_gray_float32(folder / "rotated.jpg").shape == RGB.shape[:2]
-    np.testing.assert_allclose(
-        load_gray_float32(folder / "rotated.jpg"),
-        load_image(folder / "rotated.jpg", gray=True),
-        atol=1e-6,
-    )
-
-
-def test_fast_grayscale_loader_reports_bad_files_as_load_image_does(folder):
-    iio.imwrite(folder / "photo.jpg", RGB)
-    data = (folder / "photo.jpg").read_bytes()
-    (folder / "cut.jpg").write_bytes(data[: len(data) // 2])
-    with pytest.raises(ValueError, match=r"cut\.jpg is truncated"):
-        load_gray_float32(folder / "cut.jpg")
-    with pytest.raises(FileNotFoundError, match=r"nothere\.jpg does not exist"):
-        load_gray_float32(folder / "nothere.jpg")
-
-
-@pytest.mark.parametrize(
-    "name, image, options",
-    [
-        ("colour.jpg", RGB, {}),
-        ("colour-444.jpg", RGB, {"subsampling": 0}),
-        ("progressive.jpg", RGB, {"progressive": True}),
-        ("restarts.jpg", RGB, {"restart_marker_blocks": 1}),
-        ("gray.jpg", RGB[..., 1], {}),
-        ("odd-size.jpg", RGB[:37, :53], {}),
-    ],
-)
-def test_jpeg_decoded_in_place_has_the_pixels_pillow_gives(folder, name, image, options):
-    """The batch's JPEG route decodes into an array, not through np.asarray's copy.
-
-    It must give Pillow's pixels exactly, and must really be taken (if a Pillow release
-    broke it, the loader would still be right but twice as slow: this test says so).
-    """
-    from rootmass.reading import _decode_8bit
-
-    Image.fromarray(image).save(folder / name, **options)
-    expected = np.asarray(Image.open(folder / name))
-    decoded = _decode_8bit((folder / name).read_bytes())
-    assert decoded is not None
-    if image.ndim == 3:
-        assert decoded.shape == (*image.shape[:2], 4)  # no copy into 3 bytes a pixel
-        decoded = decoded[..., :3]
-    assert np.array_equal(decoded, expected)
-
-
-def test_jpeg_decoded_in_place_refuses_a_truncated_file(folder):
-    from rootmass.reading import _decode_jpeg_into_array
-
-    Image.fromarray(RGB).save(folder / "photo.jpg")
-    data = (folder / "photo.jpg").read_bytes()
-    for cut in (data[: len(data) // 2], data[:-2], data[:700]):
-        with Image.open(folder / "photo.jpg") as image:
-            assert _decode_jpeg_into_array(image, cut) is None

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import skimage as ski
 
-from helpers.roots import gaussian_blur, root_fraction, root_mask
+from helpers.roots import check_exclude_above, check_sigma, root_mask
 from tests.support.synthetic_photos import root_photograph
 
 
@@ -30,7 +30,7 @@ def test_excluding_bright_pixels_leaves_only_the_root(photo):
     assert not mask[15, 60] and mask[30, 21]
     truth = 400 / photo.size
     # the blurred rim of the label is still counted, but less than the whole label
-    assert abs(root_fraction(photo, 1.0, 0.95) - truth) < abs(root_fraction(photo, 1.0) - truth)
+    assert abs(mask.mean() - truth) < abs(root_mask(photo, 1.0)[0].mean() - truth)
 
 
 def test_input_is_not_modified(photo):
@@ -64,17 +64,40 @@ def test_bright_pixels_are_left_out_of_the_histogram_not_set_to_0():
     assert not mask[~band].any()
 
 
-@pytest.mark.parametrize("sigma", [0.5, 1.5, 3.0, 5.0])
-@pytest.mark.parametrize(
-    # the blur works in strips of 16 rows and pairs of 16-pixel blocks: shapes smaller than
-    # the kernel, than a strip or a block, and not a multiple of either
-    "shape",
-    [(1, 1), (1, 9), (9, 1), (3, 5), (16, 32), (17, 33), (60, 80), (100, 7), (257, 131)],
-)
-def test_gaussian_blur_matches_scikit_image(sigma, shape):
+@pytest.mark.parametrize("sigma", [0, 0.5, 1.5, 3.0, 5.0])
+@pytest.mark.parametrize("shape", [(3, 5), (17, 33), (60, 80), (100, 7), (257, 131)])
+def test_root_mask_matches_scikit_image_on_noise(sigma, shape):
+    """The blur (cv2.GaussianBlur with scikit-image's kernel and edges), the histogram
+    (cv2.calcHist, the top value in the last bin) and Otsu, against scikit-image's own."""
     gray = np.random.default_rng(1).random(shape)
-    expected = ski.filters.gaussian(gray, sigma=sigma)
-    np.testing.assert_allclose(gaussian_blur(gray, sigma), expected, atol=1e-6)
+    blurred = ski.filters.gaussian(gray, sigma=sigma)
+    expected = ski.filters.threshold_otsu(blurred)
+    mask, threshold = root_mask(gray, sigma)
+    assert threshold == pytest.approx(expected, abs=1e-6)
+    assert np.count_nonzero(mask != (blurred > expected)) <= 1
+
+
+@pytest.mark.parametrize("sigma", [-1, -0.1, float("nan"), float("inf"), "one"])
+def test_a_bad_sigma_gets_a_clear_message(sigma):
+    with pytest.raises(ValueError, match="sigma|could not convert"):
+        check_sigma(sigma)
+    with pytest.raises(ValueError, match="sigma|could not convert"):
+        root_mask(np.eye(5), sigma)
+
+
+@pytest.mark.parametrize("exclude_above", [0, -0.5, 1.01, 95, float("nan")])
+def test_a_bad_cut_off_gets_a_clear_message(exclude_above):
+    with pytest.raises(ValueError, match="exclude_above must be above 0 and at most 1"):
+        check_exclude_above(exclude_above)
+    with pytest.raises(ValueError, match="exclude_above must be above 0 and at most 1"):
+        root_mask(np.eye(5), 1.0, exclude_above)
+
+
+def test_sigma_0_is_no_blur():
+    gray = np.random.default_rng(2).random((30, 40))
+    mask, threshold = root_mask(gray, sigma=0)
+    assert threshold == pytest.approx(ski.filters.threshold_otsu(gray), abs=1e-6)
+    assert np.array_equal(mask, gray > threshold)
 
 
 @pytest.mark.parametrize("exclude_above", [None, 0.95])
