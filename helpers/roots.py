@@ -82,9 +82,12 @@ def _otsu_threshold(blurred: np.ndarray, band: np.ndarray) -> float:
             "The blurred image is constant, so there are no roots to separate from the "
             "background. Check the image, or raise exclude_above."
         )
-    counts = cv2.calcHist([blurred], [0], inside, [256], [low, high]).ravel().astype(float)
-    # calcHist leaves the top value out, where np.histogram puts it in the last bin
-    counts[-1] += cv2.countNonZero(inside) - counts.sum()
+    # bin floor((value - low) * 256 / (high - low)) as a byte, the top value in the last bin
+    # (as np.histogram): convertScaleAbs rounds to the nearest byte and saturates, so half a
+    # bin less floors; counting bytes is four times faster than calcHist on float32
+    scale = 256 / (high - low)
+    bins = cv2.convertScaleAbs(blurred, alpha=scale, beta=-low * scale - 0.5)
+    counts = cv2.calcHist([bins], [0], inside, [256], [0, 256]).ravel()
     edges = np.linspace(low, high, 257)
     centers = (edges[:-1] + edges[1:]) / 2
     return float(centers[np.nanargmax(histogram_class_variance(counts, centers))])

@@ -8,7 +8,6 @@ from typing import Literal
 
 import cv2
 import numpy as np
-from scipy import ndimage as ndi
 
 
 def image_histogram(image: np.ndarray, nbins: int = 256) -> tuple[np.ndarray, np.ndarray]:
@@ -178,13 +177,12 @@ def local_threshold(
     image = np.asarray(image)
     if image.ndim != 2:
         raise ValueError(f"Expected a grayscale (2-D) image, got shape {image.shape}.")
-    values = image.astype(np.float64)
+    values, edges = image.astype(np.float64), cv2.BORDER_REPLICATE  # edge pixels repeated
     if method == "mean":
-        mean = ndi.uniform_filter(values, block_size, mode="nearest")
+        mean = cv2.blur(values, (block_size, block_size), borderType=edges)
     else:
-        weights = cv2.getGaussianKernel(block_size, 0).ravel()
-        mean = ndi.correlate1d(values, weights, axis=0, mode="nearest")
-        mean = ndi.correlate1d(mean, weights, axis=1, mode="nearest")
+        weights = cv2.getGaussianKernel(block_size, 0)
+        mean = cv2.sepFilter2D(values, cv2.CV_64F, weights, weights, borderType=edges)
     if image.dtype == np.uint8:
         return np.rint(mean) - np.ceil(offset)
     return mean - offset
