@@ -1,11 +1,7 @@
 """Interactive explorers: one line in an episode, sliders that answer at once.
 
-Each factory returns an :class:`Explorer`: controls, a readout, an ipympl figure and a
-message line. :mod:`helpers.thresholds`, :mod:`helpers.roots` and scikit-image compute; this
-module wires controls to figures. A move stays fast on a 2000 x 3000 photograph: the images
-are shown at display resolution, the histogram is counted once, and only the artists that
-change are redrawn (:meth:`Explorer.redraw`). Where no browser shows widgets (nbval, the
-website), an explorer shows as a PNG of its figure.
+Each factory returns an :class:`Explorer`; :mod:`helpers.thresholds`, :mod:`helpers.roots`
+and scikit-image compute, this module wires controls to figures.
 """
 
 import base64
@@ -33,18 +29,17 @@ METHODS = {name: f"threshold_{name.lower()}" for name in ("Otsu", "Li", "Yen", "
 
 #: Longest side, in pixels, of the images shown; the computing uses every pixel.
 DISPLAY_SIZE = 500
-
 #: Above this many pixels, the adaptive and root-mass sliders update on release only.
 LARGE_IMAGE = 1_000_000
-
-#: Not quite opaque, so that matplotlib's web backend sends whole frames, never differences
-#: ("diff images may not contain transparency"): ipympl shows the frame that arrives last,
-#: and a lost difference would leave stale pixels on screen.
+#: Not opaque, so that matplotlib's web backend sends whole frames, never differences: ipympl
+#: shows the last frame to arrive, and a lost difference would leave stale pixels.
 _BACKGROUND_ALPHA = 254 / 255
-
-#: Each frame is a PNG of the whole figure, encoded in time proportional to its pixels:
-#: 90 dpi keeps a move under 20 ms at 2000 x 3000 (``python -m benchmarks.explorers``).
+#: A frame is a PNG of the whole figure, encoded in time proportional to its pixels: 90 dpi
+#: keeps a move under 20 ms at 2000 x 3000 (``python -m benchmarks.explorers``).
 _FIGURE_DPI = 90
+#: Black and white as RGBA: ``table.take(mask, axis=0)`` draws twice as fast as a colour map.
+_RED = OKABE_ITO["vermillion"]
+_BLACK_WHITE = np.array([[0, 0, 0, 255], [255, 255, 255, 255]], dtype=np.uint8)
 
 
 class OddIntSlider(widgets.IntSlider):
@@ -66,29 +61,23 @@ class OddIntSlider(widgets.IntSlider):
         return value
 
 
-def _slider(description, value, low, high, step, continuous, digits=None, kind=None):
-    """A wide slider (a ``FloatSlider`` unless ``kind``), ``digits`` after the point."""
-    readout = {} if digits is None else {"readout_format": f".{digits}f"}
+def _slider(description, value, low, high, step, continuous, kind=widgets.FloatSlider):
+    """A wide slider; a float one has its ends on its steps and the digits they need."""
     look = {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="600px")}
+    if kind is widgets.FloatSlider:  # so that the readout shows every value exactly
+        look["readout_format"] = f".{(digits := _decimals(step))}f"
+        low = round(float(np.floor(low / step + 1e-9)) * step, digits)
+        high = round(float(np.ceil(high / step - 1e-9)) * step, digits)
     limits = {"value": value, "min": low, "max": high, "step": step}
-    kind = kind or widgets.FloatSlider
-    return kind(description=description, continuous_update=continuous, **limits, **look, **readout)
+    return kind(description=description, continuous_update=continuous, **limits, **look)
 
 
 @functools.cache
 def _ipympl() -> tuple[type, type]:
-    """ipympl's canvas, drawing under a lock, and its figure manager."""
-    # Imported here: importing ipympl calls matplotlib.use("module://ipympl.backend_nbagg")
-    # (ipympl/__init__.py), so at the top it would switch the backend of whoever imports us.
+    # Imported late: importing ipympl calls matplotlib.use("module://ipympl.backend_nbagg").
     from ipympl.backend_nbagg import Canvas, FigureManager
 
     class LockedCanvas(Canvas):
-        # JupyterLab may run widget messages on subshell threads (ipykernel 7): two draws
-        # into one renderer at once (a move and the browser's request) make a wrong picture.
-        def __init__(self, figure: Figure):
-            super().__init__(figure)
-            self.lock = threading.RLock()
-
         def draw(self) -> None:
             with self.lock:
                 super().draw()
@@ -99,10 +88,6 @@ def _ipympl() -> tuple[type, type]:
 class Explorer(widgets.VBox):
     """Controls, a readout, an ipympl figure and a message line, stacked.
 
-    The explorers' base: a subclass draws its panels on ``axes`` and calls ``_start`` with
-    its controls and the artists a move changes; ``_show`` sets those artists and the
-    readout for the controls' state (``_state``).
-
     Attributes
     ----------
     controls : dict of str to ipywidgets.Widget
@@ -110,9 +95,9 @@ class Explorer(widgets.VBox):
     readout, message : ipywidgets.HTML
         The numbers the controls give; notes on the input and any error an update raised.
     figure : matplotlib.figure.Figure
-        The figure, on an ipympl canvas (``figure.canvas``), made without pyplot.
+        The figure, made without pyplot, on an ipympl canvas.
     lock : threading.RLock
-        Held while the explorer updates or its canvas draws.
+        Held to update or draw: JupyterLab may run widget messages on subshell threads.
     draws : int
         How many times :meth:`redraw` ran: once per user action.
 
@@ -124,20 +109,26 @@ class Explorer(widgets.VBox):
     ('manual', 2)
     """
 
-    def __init__(self, ncols: int, size: tuple[float, float], notes: list[str]):
+    def __init__(self, image, ncols, figsize, display_size, continuous_update=None, notes=()):
         super().__init__()
+        self.size = display_size
+        self.notes = list(notes)
+        self.image = _gray_image(image, self.notes)  # before building: a constant one raises
+        large = self.image.size > LARGE_IMAGE
+        self.continuous = not large if continuous_update is None else continuous_update
         canvas_class, manager_class = _ipympl()
         with mpl.rc_context(STYLE):
-            self.figure = Figure(figsize=size, dpi=_FIGURE_DPI, layout="constrained")
+            self.figure = Figure(figsize=figsize, dpi=_FIGURE_DPI, layout="constrained")
             self.axes = list(self.figure.subplots(1, ncols))
         self.figure.patch.set_alpha(_BACKGROUND_ALPHA)
         canvas = canvas_class(self.figure)
+        self.lock = canvas.lock = threading.RLock()
         manager_class(canvas, 0)
         canvas.header_visible = canvas.footer_visible = canvas.resizable = False
         canvas.toolbar_position = "right"
-        self.lock, self.draws, self.controls = canvas.lock, 0, {}
+        self.draws, self.controls = 0, {}
         self.readout, self.message = widgets.HTML(), widgets.HTML()
-        self._notes = "<br>".join(html.escape(note) for note in notes)
+        self._notes = "<br>".join(html.escape(note) for note in self.notes)
         self._shown = self._background = self._key = self._thread = None
 
     def _start(self, controls: dict, changing: list) -> None:
@@ -169,8 +160,7 @@ class Explorer(widgets.VBox):
                 self._on_change(change)
         except Exception as error:  # shown to the learner, not raised into the void
             text = html.escape(f"{type(error).__name__}: {error}")
-            red = OKABE_ITO["vermillion"]
-            failed = f'<span style="color:{red}"><b>Could not update:</b> {text}</span>'
+            failed = f'<span style="color:{_RED}"><b>Could not update:</b> {text}</span>'
             self.message.value = "<br>".join(filter(None, [self._notes, failed]))
         else:
             self.message.value = self._notes
@@ -183,13 +173,9 @@ class Explorer(widgets.VBox):
             self._shown = state
 
     def redraw(self) -> None:
-        """Draw the changing artists over the kept background and send the whole frame.
+        """Draw the changing artists over the kept background; send the whole frame now.
 
-        matplotlib's blitting: the rest of the figure is rendered without them once (again
-        when the size or a view changes: zoom, pan) and kept (``copy_from_bbox``); a redraw
-        restores it (``restore_region``), draws them (``draw_artist``) and sends the frame
-        at once (``blit``), where ``draw_idle`` would wait for the browser to ask. No
-        backlog builds: the front end sends a slider's next value once the last is done.
+        At once, not ``draw_idle`` (a round trip): the front end sends no next value before.
         """
         with self.lock:
             self.draws += 1
@@ -216,8 +202,7 @@ class Explorer(widgets.VBox):
                 canvas.draw_idle()  # threads may arrive out of order; one more comes last
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
-        # Without a browser (the website, nbconvert): the figure as a PNG, which the website
-        # describes with the cell's alt text, and the readout as text.
+        # without a browser (nbval, the website): the figure as a PNG, the readout as text
         data = super()._repr_mimebundle_(**kwargs)
         buffer = io.BytesIO()
         opaque = mpl.colors.to_rgb(self.figure.get_facecolor())
@@ -230,18 +215,13 @@ class Explorer(widgets.VBox):
 def _gray_image(image: np.ndarray, notes: list[str]) -> np.ndarray:
     """Grayscale (2-D ``uint8`` stays so, else float), a note if colour; refuse a constant."""
     image = np.asarray(image)
-    if image.ndim == 3 and image.shape[-1] in (3, 4):
-        if not all(np.array_equal(image[..., 0], image[..., c]) for c in (1, 2)):
-            notes.append(
-                f"The image has colour channels (shape {image.shape}); it was converted to "
-                "grayscale (luminance) first."
-            )
+    if image.ndim == 3 and image.shape[-1] > 2 and np.ptp(image[..., :3], axis=-1).any():
+        notes.append(f"The image (shape {image.shape}) was converted to grayscale (luminance).")
     keep_uint8 = image.dtype == np.uint8 and image.ndim == 2
     image = prepare_image(image, gray=True, dtype="uint8" if keep_uint8 else "float")
     if image.min() == image.max():
         raise ValueError(
-            f"The image is constant (every pixel is {image.flat[0]:g}), so no threshold "
-            "separates anything. Check that the right image was loaded."
+            f"The image is constant ({image.flat[0]:g}): check that it is the right one."
         )
     return image
 
@@ -261,23 +241,9 @@ def _shown(mask: np.ndarray, size: int) -> np.ndarray:
     return (_downsample(mask, size) >= 0.5).view(np.uint8)
 
 
-def _colours(*names: str) -> np.ndarray:
-    """Opaque RGBA per name: ``table[codes]`` draws twice as fast as a colour map would."""
-    return (mpl.colors.to_rgba_array(names) * 255).round().astype(np.uint8)
-
-
-_BLACK_WHITE = _colours("black", "white")
-
-
 def _decimals(step: float) -> int:
     """Decimals that show every multiple of ``step`` exactly (0.25 -> 2, 3.0 -> 0)."""
     return len(f"{step:.10f}".rstrip("0").split(".")[1])
-
-
-def _on_grid(value: float, step: float, down: bool) -> float:
-    """``value`` rounded down (or up) to a multiple of ``step``, without float noise."""
-    steps = np.floor(value / step + 1e-9) if down else np.ceil(value / step - 1e-9)
-    return round(float(steps) * step, _decimals(step))
 
 
 def _image_axes(ax, image: np.ndarray, title: str, vmin: float = 0, vmax: float = 1):
@@ -297,18 +263,14 @@ def threshold_explorer(
 ) -> Explorer:
     """Explore a global threshold: image, histogram with the threshold, mask, and fraction.
 
-    A slider sets ``t``; a toggle chooses ``mask = image > t`` or ``image < t``; a menu
-    moves the slider to a method's threshold (:data:`METHODS`), and says "manual" once the
-    slider leaves it.
-
     Parameters
     ----------
     image : ndarray
-        Grayscale image (``uint8`` or float); colour is converted to grayscale, with a note.
+        Grayscale image (``uint8`` or float), not constant; colour is made gray, with a note.
     threshold : float, optional
         Starting threshold (default: Otsu's).
     foreground : {'>', '<'}, optional
-        Foreground brighter or darker than the threshold.
+        Foreground brighter (``mask = image > t``) or darker than the threshold.
     overlay : bool, optional
         Show the mask laid over the image (:func:`helpers.overlay`), not black and white.
     display_size : int, optional
@@ -317,12 +279,8 @@ def threshold_explorer(
     Returns
     -------
     Explorer
-        Controls ``'method'``, ``'foreground'`` and ``'threshold'``.
-
-    Raises
-    ------
-    ValueError
-        If the image is constant or empty.
+        Controls ``'method'`` (a method of :data:`METHODS` moves the slider to its threshold;
+        "manual" once the slider leaves it), ``'foreground'`` and ``'threshold'``.
 
     Examples
     --------
@@ -334,16 +292,14 @@ def threshold_explorer(
     >>> explorer.readout.value
     't = 150 (manual): mask = image &gt; t covers 20.4 % of the pixels'
     """
-    notes: list[str] = []
-    image = _gray_image(image, notes)
-    return _ThresholdExplorer(image, notes, threshold, foreground, overlay, display_size)
+    return _ThresholdExplorer(image, threshold, foreground, overlay, display_size)
 
 
 class _ThresholdExplorer(Explorer):
-    def __init__(self, image, notes, threshold, foreground, overlay, size):
-        super().__init__(3, (9.0, 3.0), notes)
-        low, high = _value_range(image)
-        self.image, self.overlay, self.methods = image, overlay, {}
+    def __init__(self, image, threshold, foreground, overlay, size):
+        super().__init__(image, 3, (9.0, 3.0), size)
+        low, high = _value_range(image := self.image)
+        self.overlay, self.methods = overlay, {}
         self.shown = _downsample(image, size)
         self.gray = (self.shown - low) / np.float32(high - low)  # in [0, 1], for the overlay
         self.sorted = np.sort(image, axis=None)  # the fraction of every pixel, by bisection
@@ -351,7 +307,6 @@ class _ThresholdExplorer(Explorer):
         span = (-0.5, 255.5) if integer else (low, high)
         self.counts, self.edges = counts, edges = np.histogram(image, bins=256, range=span)
         self.step = 1.0 if integer else float(f"{(high - low) / 100:.1g}")
-        self.decimals = _decimals(self.step)
         start = self._method("Otsu") if threshold is None else float(threshold)
         first = "Otsu" if threshold is None else "manual"
         method = widgets.Dropdown(options=["manual", *METHODS], value=first, description="method")
@@ -361,25 +316,19 @@ class _ThresholdExplorer(Explorer):
             description="foreground",
             tooltips=["foreground brighter than t", "foreground darker than t"],
         )
-        # the ends lie on the steps, so that the readout's digits show every value exactly
-        ends = _on_grid(low, self.step, True), _on_grid(high, self.step, False)
-        slider = _slider("threshold t", start, *ends, self.step, True, self.decimals)
+        slider = _slider("threshold t", start, low, high, self.step, True)
         ax_image, hist, ax_mask = self.axes
         with mpl.rc_context(STYLE):
             _image_axes(ax_image, self.shown, "image", low, high)
             hist.stairs(counts, edges, fill=True, color="0.55", label="background")
-            self.bars = hist.stairs(
-                counts, edges, fill=True, color=OVERLAY_COLOUR, label="foreground"
-            )
+            self.bars = hist.stairs(counts, edges, fill=True, color=OVERLAY_COLOUR)
+            self.bars.set_label("foreground")
             self.line = hist.axvline(start, color=THRESHOLD_COLOUR, linewidth=2.5)
             hist.spines[:].set_zorder(0.5)  # under the bars, as a full draw has them
             hist.set(xlim=(edges[0], edges[-1]), xlabel="pixel value", ylabel="number of pixels")
-            # above the axes, where no bar can hide under it
-            hist.legend(
-                loc="lower center", bbox_to_anchor=(0.5, 1), ncols=2, fontsize=9, frameon=False
-            )
+            # the legend above the axes, where no bar can hide under it
+            hist.legend(loc="lower center", bbox_to_anchor=(0.5, 1), ncols=2, frameon=False)
             self.mask_image = _image_axes(ax_mask, self._picture(self.shown > start), "mask")
-        self.quiet = False  # True while the explorer itself sets the menu to "manual"
         controls = {"method": method, "foreground": direction, "threshold": slider}
         self._start(controls, [self.mask_image, self.bars, self.line, ax_mask.title])
 
@@ -399,17 +348,13 @@ class _ThresholdExplorer(Explorer):
         return method, direction, t if method == "manual" else self._method(method)
 
     def _on_change(self, change: dict) -> None:
-        if self.quiet:
-            return
         method, slider, t = self.controls["method"], self.controls["threshold"], self._state()[2]
         if change["owner"] is method and t != slider.value:
             slider.value = t  # its observer refreshes
-            return
-        if method.value != "manual" and abs(t - slider.value) > self.step / 2:
-            self.quiet = True  # the learner moved the slider away from the method's value
-            method.value = "manual"
-            self.quiet = False
-        self._refresh()
+        elif method.value != "manual" and abs(t - slider.value) > self.step / 2:
+            method.value = "manual"  # the slider left the method's value; this refreshes
+        else:
+            self._refresh()
 
     def _show(self, method: str, direction: str, t: float) -> None:
         brighter = direction == ">"
@@ -420,8 +365,8 @@ class _ThresholdExplorer(Explorer):
         position = np.searchsorted(self.sorted, t, side="right" if brighter else "left")
         fraction = (self.image.size - position if brighter else position) / self.image.size
         self.axes[2].set_title(f"mask: {100 * fraction:.1f} % foreground")
-        # one digit more between the slider's steps, for a method's t
-        digits = self.decimals + (abs(t / self.step - round(t / self.step)) > 1e-6)
+        # a method's t between the slider's steps shows one digit more
+        digits = _decimals(self.step) + (abs(t / self.step - round(t / self.step)) > 1e-6)
         self.readout.value = html.escape(
             f"t = {t:.{digits}f} ({method}): mask = image {direction} t covers "
             f"{100 * fraction:.1f} % of the pixels"
@@ -438,25 +383,21 @@ def adaptive_explorer(
     display_size: int = DISPLAY_SIZE,
     continuous_update: bool | None = None,
 ) -> Explorer:
-    """Explore adaptive thresholding: the global (Otsu) and the local mask side by side.
-
-    Sliders set the window size (odd values only) and the offset subtracted from each
-    window's mean; a menu chooses the plain or Gaussian-weighted mean. The local mask uses
-    every pixel (:func:`helpers.thresholds.local_threshold`).
+    """Explore adaptive thresholding (:func:`helpers.thresholds.local_threshold`) beside Otsu's.
 
     Parameters
     ----------
     image : ndarray
-        Grayscale image (``uint8`` or float); colour is converted to grayscale, with a note.
+        Grayscale image (``uint8`` or float), not constant; colour is made gray, with a note.
     block_size : int, optional
         Starting window size, in pixels (odd).
     offset : float, optional
-        Starting offset, in the image's units (0-255 for ``uint8``, 0-1 for float).
+        Starting offset subtracted from the window's mean, in the image's units.
     method : {'mean', 'gaussian'}, optional
         Starting kind of local mean.
     foreground : {'>', '<'}, optional
-        Foreground brighter than its local threshold (``image > mean - offset``, as
-        OpenCV's ``THRESH_BINARY``) or darker (``image < mean - offset``, ink on a page).
+        Foreground brighter (``image > mean - offset``, as OpenCV's ``THRESH_BINARY``) or
+        darker (``image < mean - offset``, ink on a page) than its local threshold.
     display_size : int, optional
         Longest side of the images shown, in pixels.
     continuous_update : bool, optional
@@ -465,12 +406,7 @@ def adaptive_explorer(
     Returns
     -------
     Explorer
-        Controls ``'block_size'``, ``'offset'`` and ``'method'``.
-
-    Raises
-    ------
-    ValueError
-        If the image is constant or empty, or ``foreground`` is neither '>' nor '<'.
+        Controls ``'block_size'`` (odd values only), ``'offset'`` and ``'method'``.
 
     Examples
     --------
@@ -482,43 +418,32 @@ def adaptive_explorer(
     """
     if foreground not in (">", "<"):
         raise ValueError(f"foreground must be '>' or '<', not {foreground!r}.")
-    notes: list[str] = []
-    image = _gray_image(image, notes)
-    continuous = image.size <= LARGE_IMAGE if continuous_update is None else continuous_update
-    start = block_size, offset, method, foreground, display_size, continuous
-    return _AdaptiveExplorer(image, notes, *start)
+    start = block_size, offset, method, foreground, display_size, continuous_update
+    return _AdaptiveExplorer(image, *start)
 
 
 class _AdaptiveExplorer(Explorer):
-    def __init__(self, image, notes, block_size, offset, method, foreground, size, continuous):
-        super().__init__(3, (9.0, 3.0), notes)
-        self.image, self.foreground, self.size = image, foreground, size
+    def __init__(self, image, block_size, offset, method, foreground, size, continuous):
+        super().__init__(image, 3, (9.0, 3.0), size, continuous)
+        image, continuous, self.foreground = self.image, self.continuous, foreground
         low, high = _value_range(image)
         integer = image.dtype == np.uint8
         otsu = float(ski.filters.threshold_otsu(image))
-        global_mask = self._mask(otsu)
+        shown = self._picture(global_mask := self._mask(otsu))
         self.global_fraction = np.count_nonzero(global_mask) / image.size
         largest = max(3, min(255, min(image.shape) - (1 - min(image.shape) % 2)))
         block = min(max(3, block_size), largest)
         block = _slider("block size", block, 3, largest, 2, continuous, kind=OddIntSlider)
-        # a step of 1 (uint8) or 0.001 of the range; the ends lie on the steps
         step = 1.0 if integer else float(f"{(high - low) / 1000:.1g}")
-        span = 30.0 if integer else _on_grid((high - low) * 0.12, step, down=False)
-        self.decimals = _decimals(step)
-        shift = _slider("offset", offset, -span, span, step, continuous, self.decimals)
-        kind = widgets.Dropdown(
-            options=["mean", "gaussian"], value=method, description="local mean"
-        )
+        span = 30.0 if integer else (high - low) * 0.12
+        shift = _slider("offset", offset, -span, span, step, continuous)
+        kinds = ["mean", "gaussian"]
+        kind = widgets.Dropdown(options=kinds, value=method, description="local mean")
         ax_image, ax_global, ax_local = self.axes
         with mpl.rc_context(STYLE):
             _image_axes(ax_image, _downsample(image, size), "image", low, high)
-            t, shown = (
-                f"{otsu:.{0 if integer else 3}f}",
-                _BLACK_WHITE.take(_shown(global_mask, size), axis=0),
-            )
-            _image_axes(
-                ax_global, shown, f"global (Otsu t = {t}): {100 * self.global_fraction:.1f} %"
-            )
+            title = f"global (Otsu t = {otsu:.{0 if integer else 3}f})"
+            _image_axes(ax_global, shown, f"{title}: {100 * self.global_fraction:.1f} %")
             self.local = _image_axes(ax_local, shown, "local")
         controls = {"block_size": block, "offset": shift, "method": kind}
         self._start(controls, [self.local, ax_local.title])
@@ -526,14 +451,18 @@ class _AdaptiveExplorer(Explorer):
     def _mask(self, threshold) -> np.ndarray:
         return self.image > threshold if self.foreground == ">" else self.image < threshold
 
+    def _picture(self, mask: np.ndarray) -> np.ndarray:
+        return _BLACK_WHITE.take(_shown(mask, self.size), axis=0)
+
     def _show(self, block: int, offset: float, kind: str) -> None:
         mask = self._mask(local_threshold(self.image, block, offset, kind))
-        self.local.set_data(_BLACK_WHITE.take(_shown(mask, self.size), axis=0))
+        self.local.set_data(self._picture(mask))
         fraction = np.count_nonzero(mask) / mask.size
         self.axes[2].set_title(f"local (block {block}): {100 * fraction:.1f} %")
+        offset_text = f"{offset:.{_decimals(self.controls['offset'].step)}f}"
         self.readout.value = html.escape(
             f"mask = image {self.foreground} local {kind} of a {block} x {block} window minus "
-            f"{offset:.{self.decimals}f}: {100 * fraction:.1f} % of the pixels "
+            f"{offset_text}: {100 * fraction:.1f} % of the pixels "
             f"(global Otsu: {100 * self.global_fraction:.1f} %)"
         )
 
@@ -547,23 +476,18 @@ def root_mass_explorer(
     display_size: int = DISPLAY_SIZE,
     continuous_update: bool | None = None,
 ) -> Explorer:
-    """Explore the root-mass measurement: blur, leave out bright labels, Otsu, count.
-
-    Sliders set the blur's ``sigma`` and the brightness above which pixels (a white label)
-    are left out, for :func:`helpers.roots.root_mask`; the readout gives the root fraction
-    and, with a ground truth, the true fraction and the Dice coefficient against it.
+    """Explore the root-mass measurement (:func:`helpers.roots.root_mask`), against a truth.
 
     Parameters
     ----------
     image_or_name : ndarray or str
-        A photograph (colour or grayscale), or the name of one of the lesson's images,
-        such as ``'trial-016'`` (compared with its ground-truth mask if it has one).
+        A photograph, or the name of a lesson's image (``'trial-016'``) and of its truth.
     truth : ndarray of bool, optional
-        Ground-truth root mask, same height and width as the image.
+        Ground-truth root mask, of the image's height and width.
     sigma : float, optional
         Starting blur.
     exclude_above : float, optional
-        Starting cut-off (default: none, the slider at 1).
+        Starting cut-off: brighter pixels (a white label) are left out (default: none).
     display_size : int, optional
         Longest side of the images shown, in pixels.
     continuous_update : bool, optional
@@ -572,13 +496,8 @@ def root_mass_explorer(
     Returns
     -------
     Explorer
-        Controls ``'sigma'`` and ``'exclude_above'``.
-
-    Raises
-    ------
-    ValueError
-        If the image is constant or empty, ``truth`` has another shape, or
-        :func:`~helpers.roots.root_mask` refuses the starting ``sigma`` or cut-off.
+        Controls ``'sigma'`` and ``'exclude_above'`` (at 1: none); the readout gives the
+        root fraction and, with a truth, the true fraction and the Dice coefficient.
 
     Examples
     --------
@@ -590,55 +509,49 @@ def root_mass_explorer(
     'root fraction 7.5 % (Otsu t = 0.064) · truth 7.5 % · Dice 1.000'
     """
     notes: list[str] = []
-    if isinstance(image_or_name, str):
-        photo = load_image(image_or_name)
-        if truth is None:
-            try:
-                truth = load_mask(image_or_name)
-            except UnknownImageError:
-                notes.append(f"{image_or_name!r} has no ground-truth mask to compare with.")
-    else:
-        photo = prepare_image(image_or_name)
-    gray = _gray_image(photo, notes)
-    if truth is not None and np.shape(truth) != gray.shape:
-        raise ValueError(
-            f"The truth mask's shape {np.shape(truth)} differs from the image's {gray.shape}."
-        )
-    continuous = gray.size <= LARGE_IMAGE if continuous_update is None else continuous_update
-    start = sigma, 1.0 if exclude_above is None else exclude_above, display_size, continuous
-    return _RootMassExplorer(photo, gray, truth, notes, *start)
+    named = isinstance(image_or_name, str)
+    photo = load_image(image_or_name) if named else prepare_image(image_or_name)
+    if named and truth is None:
+        try:
+            truth = load_mask(image_or_name)
+        except UnknownImageError:
+            notes.append(f"{image_or_name!r} has no ground-truth mask to compare with.")
+    cut = 1.0 if exclude_above is None else exclude_above
+    return _RootMassExplorer(photo, truth, sigma, cut, display_size, continuous_update, notes)
 
 
 class _RootMassExplorer(Explorer):
-    def __init__(self, photo, gray, truth, notes, sigma, cut, size, continuous):
-        super().__init__(2, (8.0, 3.6), notes)
-        self.gray, self.size, self.photo = gray, size, _downsample(photo, size)
+    def __init__(self, photo, truth, sigma, cut, size, continuous, notes):
+        super().__init__(photo, 2, (8.0, 3.6), size, continuous, notes)
+        continuous, self.photo = self.continuous, _downsample(photo, size)
         self.truth = None if truth is None else np.asarray(truth, dtype=bool)
+        if truth is not None and self.truth.shape != self.image.shape:
+            raise ValueError(f"The truth mask's shape {self.truth.shape} differs from the image's.")
         sigma = _slider("blur sigma", sigma, 0.0, 5.0, 0.25, continuous)
         cut = _slider("leave out brighter than (1 = none)", cut, 0.3, 1.0, 0.01, continuous)
-        if self.truth is None:
-            self.colours, title = _BLACK_WHITE, "mask"
-        else:  # codes: 1 truth only, 2 found only, 3 both
-            self.colours = _colours("black", OKABE_ITO["orange"], OVERLAY_COLOUR, "white")
+        colours, title = _BLACK_WHITE, "mask"
+        if self.truth is not None:  # codes: 1 truth only, 2 found only, 3 both
+            colours = ["black", OKABE_ITO["orange"], OVERLAY_COLOUR, "white"]
+            colours = (mpl.colors.to_rgba_array(colours) * 255).round().astype(np.uint8)
             title = "found (white), missed (orange), extra (blue)"
             self.shown_truth = _shown(self.truth, size)
+        self.colours = colours
         with mpl.rc_context(STYLE):
             self.found = _image_axes(self.axes[0], self.photo, "photograph and roots found")
             self.comparison = _image_axes(self.axes[1], self.photo, title)
         self._start({"sigma": sigma, "exclude_above": cut}, [self.found, self.comparison])
 
     def _show(self, sigma: float, cut: float) -> None:
-        mask, threshold = root_mask(self.gray, sigma, None if cut >= 1.0 else cut)
+        mask, threshold = root_mask(self.image, sigma, None if cut >= 1.0 else cut)
         found = _shown(mask, self.size)
         self.found.set_data(plotting.overlay(self.photo, found))
-        fraction = np.count_nonzero(mask) / mask.size
-        text = f"root fraction {100 * fraction:.1f} % (Otsu t = {threshold:.3f})"
-        if self.truth is None:
-            self.comparison.set_data(self.colours.take(found, axis=0))
-        else:
-            self.comparison.set_data(self.colours.take(self.shown_truth + 2 * found, axis=0))
+        text = f"root fraction {100 * np.count_nonzero(mask) / mask.size:.1f} %"
+        text += f" (Otsu t = {threshold:.3f})"
+        if self.truth is not None:
+            found = self.shown_truth + 2 * found
             sizes = np.count_nonzero(mask) + np.count_nonzero(self.truth)
             dice = 2 * np.count_nonzero(mask & self.truth) / sizes if sizes else 1.0
             truth = np.count_nonzero(self.truth) / self.truth.size
             text += f" · truth {100 * truth:.1f} % · Dice {dice:.3f}"
+        self.comparison.set_data(self.colours.take(found, axis=0))
         self.readout.value = html.escape(text)
