@@ -37,8 +37,8 @@ _BACKGROUND_ALPHA = 254 / 255
 #: A frame is a PNG of the whole figure, encoded in time proportional to its pixels: 90 dpi
 #: keeps a move under 20 ms at 2000 x 3000 (``python -m benchmarks.explorers``).
 _FIGURE_DPI = 90
-#: Black and white as RGBA: ``table.take(mask, axis=0)`` draws twice as fast as a colour map.
 _RED = OKABE_ITO["vermillion"]
+#: Black and white as RGBA: ``table.take(mask, axis=0)`` draws twice as fast as a colour map.
 _BLACK_WHITE = np.array([[0, 0, 0, 255], [255, 255, 255, 255]], dtype=np.uint8)
 
 
@@ -111,9 +111,14 @@ class Explorer(widgets.VBox):
 
     def __init__(self, image, ncols, figsize, display_size, continuous_update=None, notes=()):
         super().__init__()
-        self.size = display_size
-        self.notes = list(notes)
-        self.image = _gray_image(image, self.notes)  # before building: a constant one raises
+        image, self.size, self.notes = np.asarray(image), display_size, list(notes)
+        if image.ndim == 3 and image.shape[-1] > 2 and np.ptp(image[..., :3], axis=-1).any():
+            self.notes.append(f"The {image.shape} image was converted to grayscale (luminance).")
+        keep = "uint8" if image.dtype == np.uint8 and image.ndim == 2 else "float"
+        self.image = prepare_image(image, gray=True, dtype=keep)  # refused before building:
+        if self.image.min() == self.image.max():  # a constant image
+            value = self.image.flat[0]
+            raise ValueError(f"The image is constant ({value:g}): check it is the right one.")
         large = self.image.size > LARGE_IMAGE
         self.continuous = not large if continuous_update is None else continuous_update
         canvas_class, manager_class = _ipympl()
@@ -210,20 +215,6 @@ class Explorer(widgets.VBox):
         data["image/png"] = base64.b64encode(buffer.getvalue()).decode("ascii")
         data["text/plain"] = html.unescape(self.readout.value)
         return data
-
-
-def _gray_image(image: np.ndarray, notes: list[str]) -> np.ndarray:
-    """Grayscale (2-D ``uint8`` stays so, else float), a note if colour; refuse a constant."""
-    image = np.asarray(image)
-    if image.ndim == 3 and image.shape[-1] > 2 and np.ptp(image[..., :3], axis=-1).any():
-        notes.append(f"The image (shape {image.shape}) was converted to grayscale (luminance).")
-    keep_uint8 = image.dtype == np.uint8 and image.ndim == 2
-    image = prepare_image(image, gray=True, dtype="uint8" if keep_uint8 else "float")
-    if image.min() == image.max():
-        raise ValueError(
-            f"The image is constant ({image.flat[0]:g}): check that it is the right one."
-        )
-    return image
 
 
 def _downsample(image: np.ndarray, size: int) -> np.ndarray:
