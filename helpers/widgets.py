@@ -115,8 +115,8 @@ class Explorer(widgets.VBox):
         if image.ndim == 3 and image.shape[-1] > 2 and np.ptp(image[..., :3], axis=-1).any():
             self.notes.append(f"The {image.shape} image was converted to grayscale (luminance).")
         keep = "uint8" if image.dtype == np.uint8 and image.ndim == 2 else "float"
-        self.image = prepare_image(image, gray=True, dtype=keep)  # refused before building:
-        if self.image.min() == self.image.max():  # a constant image
+        self.image = prepare_image(image, gray=True, dtype=keep)
+        if self.image.min() == self.image.max():  # refused before the figure is built
             value = self.image.flat[0]
             raise ValueError(f"The image is constant ({value:g}): check it is the right one.")
         large = self.image.size > LARGE_IMAGE
