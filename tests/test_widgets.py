@@ -246,9 +246,9 @@ def test_one_full_frame_per_user_action(explorers, name, control, value):
     if value == "manual":
         explorer.controls["method"].value = "Li"  # from a method to manual
     frames = _shown_in_a_browser(explorer)
-    draws = explorer.redraw.draws
+    draws = explorer.draws
     explorer.controls[control].value = value
-    assert explorer.redraw.draws == draws + 1
+    assert explorer.draws == draws + 1
     assert len(frames) == 1
     # The frame is the whole figure, the same as a draw from scratch: it depends on no
     # earlier frame having been shown (matplotlib's "diff" frames would be mostly empty).
@@ -264,11 +264,11 @@ def test_the_slider_echoing_a_rounded_method_threshold_changes_nothing():
     explorer = threshold_explorer(image)
     otsu = ski.filters.threshold_otsu(image)
     slider = explorer.controls["threshold"]
-    readout, draws = explorer.readout.value, explorer.redraw.draws
+    readout, draws = explorer.readout.value, explorer.draws
     assert f"t = {otsu:.3f} (Otsu)" in readout  # as episode 03 prints it
     slider.value = round((otsu - slider.min) / slider.step) * slider.step + slider.min
     assert slider.value != otsu
-    assert explorer.redraw.draws == draws and explorer.readout.value == readout
+    assert explorer.draws == draws and explorer.readout.value == readout
     assert explorer.controls["method"].value == "Otsu"
     assert list(explorer.figure.axes[1].lines[0].get_xdata()) == [otsu, otsu]
     slider.value += slider.step  # a real move: manual, at the slider's value and digits
