@@ -37,8 +37,8 @@ def values(count: int) -> list[float]:
     return [0.2 + 0.3 * ((index * 7) % count) / count for index in range(count)]
 
 
-def time_explorer(image: np.ndarray, overlay: bool = False) -> list[float]:
-    explorer = threshold_explorer(image, overlay=overlay)
+def time_explorer(image: np.ndarray) -> list[float]:
+    explorer = threshold_explorer(image)
     slider, canvas = explorer.controls["threshold"], explorer.figure.canvas
     canvas.draw()
     # As in a browser: the front end says it is there, so every move sends a frame.
@@ -77,15 +77,10 @@ def time_naive(image: np.ndarray) -> list[float]:
 def main() -> None:
     image = test_image()
     fast = time_explorer(image)
-    overlaid = time_explorer(image, overlay=True)
     naive = time_naive(image)
     fast_ms, naive_ms = 1000 * statistics.median(fast), 1000 * statistics.median(naive)
     print(f"threshold_explorer, one slider move on a {image.shape[0]} x {image.shape[1]} image")
     print(f"  in place, display resolution: median {fast_ms:7.1f} ms over {len(fast)} moves")
-    overlaid_ms = 1000 * statistics.median(overlaid)
-    print(
-        f"  the same, overlay=True:       median {overlaid_ms:7.1f} ms over {len(overlaid)} moves"
-    )
     print(f"  naive interact, full re-plot: median {naive_ms:7.1f} ms over {len(naive)} moves")
     print(f"  ratio naive / in place:       {naive_ms / fast_ms:7.1f} x")
     print(

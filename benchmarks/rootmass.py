@@ -126,10 +126,12 @@ def steps(files: list[str]) -> dict[str, float]:
     def blur(gray):
         return cv2.GaussianBlur(gray, (size, size), SIGMA, borderType=cv2.BORDER_REPLICATE)
 
-    def histogram(blurred, band):
+    def histogram(blurred, band):  # as helpers.roots: the bins as bytes, then counted
         inside = band.view(np.uint8)
         low, high, _, _ = cv2.minMaxLoc(blurred, inside)
-        return cv2.calcHist([blurred], [0], inside, [256], [low, high])
+        scale = 256 / (high - low)
+        bins = cv2.convertScaleAbs(blurred, alpha=scale, beta=-low * scale - 0.5)
+        return cv2.calcHist([bins], [0], inside, [256], [0, 256])
 
     for file in files:
         data = step("read the bytes", np.fromfile, file, np.uint8)
@@ -138,7 +140,7 @@ def steps(files: list[str]) -> dict[str, float]:
         gray = step("load_gray_float32, all of it", load_gray_float32, file)
         blurred = step("blur (cv2.GaussianBlur)", blur, gray)
         band = step("band (blurred < exclude_above)", np.less, blurred, EXCLUDE_ABOVE)
-        step("range and histogram (cv2.calcHist)", histogram, blurred, band)
+        step("range and histogram (as bytes)", histogram, blurred, band)
         mask = step(
             "mask (blurred > t) & band", lambda b, inside: (b > 0.5) & inside, blurred, band
         )

@@ -109,9 +109,9 @@ class Explorer(widgets.VBox):
     ('manual', 2)
     """
 
-    def __init__(self, image, ncols, figsize, display_size, continuous_update=None, notes=()):
+    def __init__(self, image, ncols, figsize, notes=()):
         super().__init__()
-        image, self.size, self.notes = np.asarray(image), display_size, list(notes)
+        image, self.size, self.notes = np.asarray(image), DISPLAY_SIZE, list(notes)
         if image.ndim == 3 and image.shape[-1] > 2 and np.ptp(image[..., :3], axis=-1).any():
             self.notes.append(f"The {image.shape} image was converted to grayscale (luminance).")
         keep = "uint8" if image.dtype == np.uint8 and image.ndim == 2 else "float"
@@ -119,8 +119,7 @@ class Explorer(widgets.VBox):
         if self.image.min() == self.image.max():  # refused before the figure is built
             value = self.image.flat[0]
             raise ValueError(f"The image is constant ({value:g}): check it is the right one.")
-        large = self.image.size > LARGE_IMAGE
-        self.continuous = not large if continuous_update is None else continuous_update
+        self.continuous = self.image.size <= LARGE_IMAGE
         canvas_class, manager_class = _ipympl()
         with mpl.rc_context(STYLE):
             self.figure = Figure(figsize=figsize, dpi=_FIGURE_DPI, layout="constrained")
@@ -245,12 +244,7 @@ def _image_axes(ax, image: np.ndarray, title: str, vmin: float = 0, vmax: float 
 
 
 def threshold_explorer(
-    image: np.ndarray,
-    *,
-    threshold: float | None = None,
-    foreground: Literal[">", "<"] = ">",
-    overlay: bool = False,
-    display_size: int = DISPLAY_SIZE,
+    image: np.ndarray, *, threshold: float | None = None, foreground: Literal[">", "<"] = ">"
 ) -> Explorer:
     """Explore a global threshold: image, histogram with the threshold, mask, and fraction.
 
@@ -262,10 +256,6 @@ def threshold_explorer(
         Starting threshold (default: Otsu's).
     foreground : {'>', '<'}, optional
         Foreground brighter (``mask = image > t``) or darker than the threshold.
-    overlay : bool, optional
-        Show the mask laid over the image (:func:`helpers.overlay`), not black and white.
-    display_size : int, optional
-        Longest side of the images shown, in pixels; the fraction counts every pixel.
 
     Returns
     -------
@@ -283,16 +273,14 @@ def threshold_explorer(
     >>> explorer.readout.value
     't = 150 (manual): mask = image &gt; t covers 20.4 % of the pixels'
     """
-    return _ThresholdExplorer(image, threshold, foreground, overlay, display_size)
+    return _ThresholdExplorer(image, threshold, foreground)
 
 
 class _ThresholdExplorer(Explorer):
-    def __init__(self, image, threshold, foreground, overlay, size):
-        super().__init__(image, 3, (9.0, 3.0), size)
+    def __init__(self, image, threshold, foreground):
+        super().__init__(image, 3, (9.0, 3.0))
         low, high = _value_range(image := self.image)
-        self.overlay, self.methods = overlay, {}
-        self.shown = _downsample(image, size)
-        self.gray = (self.shown - low) / np.float32(high - low)  # in [0, 1], for the overlay
+        self.methods, self.shown = {}, _downsample(image, self.size)
         self.sorted = np.sort(image, axis=None)  # the fraction of every pixel, by bisection
         integer = image.dtype == np.uint8
         span = (-0.5, 255.5) if integer else (low, high)
@@ -319,7 +307,8 @@ class _ThresholdExplorer(Explorer):
             hist.set(xlim=(edges[0], edges[-1]), xlabel="pixel value", ylabel="number of pixels")
             # the legend above the axes, where no bar can hide under it
             hist.legend(loc="lower center", bbox_to_anchor=(0.5, 1), ncols=2, frameon=False)
-            self.mask_image = _image_axes(ax_mask, self._picture(self.shown > start), "mask")
+            picture = _BLACK_WHITE.take((self.shown > start).view(np.uint8), axis=0)
+            self.mask_image = _image_axes(ax_mask, picture, "mask")
         controls = {"method": method, "foreground": direction, "threshold": slider}
         self._start(controls, [self.mask_image, self.bars, self.line, ax_mask.title])
 
@@ -327,11 +316,6 @@ class _ThresholdExplorer(Explorer):
         if label not in self.methods:
             self.methods[label] = float(getattr(ski.filters, METHODS[label])(self.image))
         return self.methods[label]
-
-    def _picture(self, mask: np.ndarray) -> np.ndarray:
-        if self.overlay:
-            return plotting.overlay(self.gray, mask)
-        return _BLACK_WHITE.take(mask.view(np.uint8), axis=0)
 
     def _state(self) -> tuple:
         method, direction, t = super()._state()
@@ -349,7 +333,8 @@ class _ThresholdExplorer(Explorer):
 
     def _show(self, method: str, direction: str, t: float) -> None:
         brighter = direction == ">"
-        self.mask_image.set_data(self._picture(self.shown > t if brighter else self.shown < t))
+        mask = self.shown > t if brighter else self.shown < t
+        self.mask_image.set_data(_BLACK_WHITE.take(mask.view(np.uint8), axis=0))
         self.line.set_xdata([t, t])
         centres = (self.edges[:-1] + self.edges[1:]) / 2
         self.bars.set_data(values=np.where((centres > t) == brighter, self.counts, 0))
@@ -371,8 +356,6 @@ def adaptive_explorer(
     offset: float = 0.0,
     method: Literal["mean", "gaussian"] = "mean",
     foreground: Literal[">", "<"] = ">",
-    display_size: int = DISPLAY_SIZE,
-    continuous_update: bool | None = None,
 ) -> Explorer:
     """Explore adaptive thresholding (:func:`helpers.thresholds.local_threshold`) beside Otsu's.
 
@@ -389,10 +372,6 @@ def adaptive_explorer(
     foreground : {'>', '<'}, optional
         Foreground brighter (``image > mean - offset``, as OpenCV's ``THRESH_BINARY``) or
         darker (``image < mean - offset``, ink on a page) than its local threshold.
-    display_size : int, optional
-        Longest side of the images shown, in pixels.
-    continuous_update : bool, optional
-        Update while a slider is dragged (default: up to :data:`LARGE_IMAGE` pixels).
 
     Returns
     -------
@@ -409,13 +388,12 @@ def adaptive_explorer(
     """
     if foreground not in (">", "<"):
         raise ValueError(f"foreground must be '>' or '<', not {foreground!r}.")
-    start = block_size, offset, method, foreground, display_size, continuous_update
-    return _AdaptiveExplorer(image, *start)
+    return _AdaptiveExplorer(image, block_size, offset, method, foreground)
 
 
 class _AdaptiveExplorer(Explorer):
-    def __init__(self, image, block_size, offset, method, foreground, size, continuous):
-        super().__init__(image, 3, (9.0, 3.0), size, continuous)
+    def __init__(self, image, block_size, offset, method, foreground):
+        super().__init__(image, 3, (9.0, 3.0))
         image, continuous, self.foreground = self.image, self.continuous, foreground
         low, high = _value_range(image)
         integer = image.dtype == np.uint8
@@ -432,7 +410,7 @@ class _AdaptiveExplorer(Explorer):
         kind = widgets.Dropdown(options=kinds, value=method, description="local mean")
         ax_image, ax_global, ax_local = self.axes
         with mpl.rc_context(STYLE):
-            _image_axes(ax_image, _downsample(image, size), "image", low, high)
+            _image_axes(ax_image, _downsample(image, self.size), "image", low, high)
             title = f"global (Otsu t = {otsu:.{0 if integer else 3}f})"
             _image_axes(ax_global, shown, f"{title}: {100 * self.global_fraction:.1f} %")
             self.local = _image_axes(ax_local, shown, "local")
@@ -464,8 +442,6 @@ def root_mass_explorer(
     truth: np.ndarray | None = None,
     sigma: float = 1.5,
     exclude_above: float | None = None,
-    display_size: int = DISPLAY_SIZE,
-    continuous_update: bool | None = None,
 ) -> Explorer:
     """Explore the root-mass measurement (:func:`helpers.roots.root_mask`), against a truth.
 
@@ -479,10 +455,6 @@ def root_mass_explorer(
         Starting blur.
     exclude_above : float, optional
         Starting cut-off: brighter pixels (a white label) are left out (default: none).
-    display_size : int, optional
-        Longest side of the images shown, in pixels.
-    continuous_update : bool, optional
-        Update while a slider is dragged (default: up to :data:`LARGE_IMAGE` pixels).
 
     Returns
     -------
@@ -508,13 +480,13 @@ def root_mass_explorer(
         except UnknownImageError:
             notes.append(f"{image_or_name!r} has no ground-truth mask to compare with.")
     cut = 1.0 if exclude_above is None else exclude_above
-    return _RootMassExplorer(photo, truth, sigma, cut, display_size, continuous_update, notes)
+    return _RootMassExplorer(photo, truth, sigma, cut, notes)
 
 
 class _RootMassExplorer(Explorer):
-    def __init__(self, photo, truth, sigma, cut, size, continuous, notes):
-        super().__init__(photo, 2, (8.0, 3.6), size, continuous, notes)
-        continuous, self.photo = self.continuous, _downsample(photo, size)
+    def __init__(self, photo, truth, sigma, cut, notes):
+        super().__init__(photo, 2, (8.0, 3.6), notes)
+        continuous, self.photo = self.continuous, _downsample(photo, self.size)
         self.truth = None if truth is None else np.asarray(truth, dtype=bool)
         if truth is not None and self.truth.shape != self.image.shape:
             raise ValueError(f"The truth mask's shape {self.truth.shape} differs from the image's.")
@@ -525,7 +497,7 @@ class _RootMassExplorer(Explorer):
             colours = ["black", OKABE_ITO["orange"], OVERLAY_COLOUR, "white"]
             colours = (mpl.colors.to_rgba_array(colours) * 255).round().astype(np.uint8)
             title = "found (white), missed (orange), extra (blue)"
-            self.shown_truth = _shown(self.truth, size)
+            self.shown_truth = _shown(self.truth, self.size)
         self.colours = colours
         with mpl.rc_context(STYLE):
             self.found = _image_axes(self.axes[0], self.photo, "photograph and roots found")
