@@ -1,9 +1,7 @@
-"""Images: the lesson's own (in ``data/``), scikit-image's samples, and files.
-
-Every image, whatever it was stored as (RGB, RGBA, palette, 16-bit, float), comes out as
-float in [0, 1] or ``uint8``, colour (H, W, 3) or grayscale (H, W). Bad input gets an error
-that names the file and says what to do. Nothing is downloaded: the lesson's images are in
-``data/`` and scikit-image's samples ship inside its wheel.
+"""Images: the lesson's own (in ``data/``), scikit-image's samples (inside its wheel: nothing
+is downloaded), and files. Whatever it was stored as (RGB, RGBA, palette, 16-bit, float), an
+image comes out as float in [0, 1] or ``uint8``, colour (H, W, 3) or grayscale (H, W). Bad
+input gets an error that names the file and says what to do.
 """
 
 from __future__ import annotations
@@ -99,15 +97,8 @@ def _image_path(name: str) -> Path:
 def load_mask(name: str) -> np.ndarray:
     """Ground-truth mask of one of the lesson's own images (``name`` as ``'trial-016'``).
 
-    Returns
-    -------
-    ndarray of bool
-        True where the object (root, shape, colony, ink) is.
-
-    Raises
-    ------
-    KeyError
-        If the image does not exist or has no mask.
+    Returns an array of bool, True where the object (root, shape, colony, ink) is; raises
+    KeyError if the image does not exist or has no mask.
 
     Examples
     --------
@@ -212,7 +203,7 @@ def prepare_image(
     Raises
     ------
     ValueError
-        For NaN or infinite values, floats outside [0, 1], negative integers, or not 2-D.
+        For NaN, floats outside [0, 1], negative integers, or not 2-D.
 
     Examples
     --------

@@ -153,15 +153,11 @@ def plot_histogram(
     figure, ax = _figure_and_axes(ax, size=6.0)
     with mpl.rc_context(STYLE):
         ax.stairs(counts, edges, fill=True, color="0.35")
-        ax.set_xlim(*value_range)
-        ax.set_xlabel("pixel value")
-        ax.set_ylabel("number of pixels")
+        ax.set(xlim=value_range, xlabel="pixel value", ylabel="number of pixels", title=title)
         if threshold is not None:
             label = f"t = {threshold:.3g}"
             ax.axvline(threshold, color=THRESHOLD_COLOUR, linestyle="--", lw=2, label=label)
             ax.legend(loc="upper right")
-        if title:
-            ax.set_title(title)
     return figure
 
 
@@ -176,15 +172,12 @@ def overlay(
     Parameters
     ----------
     image : ndarray
-        Grayscale or RGB image, float in [0, 1] (or ``uint8``, scaled to [0, 1]).
+        Grayscale or RGB image, float in [0, 1] or ``uint8``.
     mask : ndarray of bool or float
-        Same height and width as ``image``. A float mask in [0, 1] gives how much of each
-        pixel is covered (a thin root in a thumbnail's pixel): the colour's opacity is
-        ``alpha`` times it.
-    colour : str, optional
-        Any matplotlib colour.
-    alpha : float, optional
-        Opacity of the colour.
+        Of the image's height and width. A float mask in [0, 1] says how much of each pixel
+        is covered (a thin root in a thumbnail's pixel), the colour's opacity times it.
+    colour, alpha : optional
+        Any matplotlib colour, and its opacity.
 
     Returns
     -------
@@ -292,10 +285,8 @@ def plot_variance(
         ax.plot(candidates, variance, color=colour, linewidth=2, label="between-class variance")
         ax.set_ylabel("between-class variance", color=colour)
         ax.tick_params(axis="y", colors=colour)
-        ax.set_ylim(bottom=0)
+        ax.set(ylim=(0, None), title=title)
         if threshold is not None:
             peak = np.interp(threshold, candidates, variance)
             ax.plot([threshold], [peak], "o", color=THRESHOLD_COLOUR, markersize=8)
-        if title:
-            ax.set_title(title)
     return figure

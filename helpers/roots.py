@@ -17,17 +17,9 @@ from helpers.thresholds import histogram_class_variance
 
 
 def check_sigma(sigma: float) -> float:
-    """Check the standard deviation of a Gaussian blur: 0 (no blur) or more, else ValueError.
+    """A blur's standard deviation in pixels as a float: 0 (no blur) or more, finite.
 
-    Parameters
-    ----------
-    sigma : float
-        Standard deviation, in pixels.
-
-    Returns
-    -------
-    float
-        ``sigma`` as a float, if it is neither negative, nor NaN, nor infinite.
+    Raises ValueError otherwise. The explorer, the command and :func:`root_mask` share it.
 
     Examples
     --------
@@ -44,17 +36,9 @@ def check_sigma(sigma: float) -> float:
 
 
 def check_exclude_above(exclude_above: float | None) -> float | None:
-    """Check a brightness cut-off: None, or above 0 and at most 1, else ValueError.
+    """A brightness cut-off as a float above 0 and at most 1, or None (leave nothing out).
 
-    Parameters
-    ----------
-    exclude_above : float or None
-        Pixels this bright or brighter after blurring are to be left out.
-
-    Returns
-    -------
-    float or None
-        ``exclude_above`` as a float (None stays None: leave nothing out).
+    Raises ValueError otherwise. The explorer, the command and :func:`root_mask` share it.
 
     Examples
     --------
@@ -113,16 +97,13 @@ def root_mask(
 
     Returns
     -------
-    mask : ndarray of bool
-        True where there is root.
-    threshold : float
-        Otsu's threshold on the blurred image (on its band, with ``exclude_above``).
+    mask, threshold : ndarray of bool, float
+        True where there is root; Otsu's threshold of the blurred band.
 
     Raises
     ------
     ValueError
-        For a bad ``sigma`` or ``exclude_above`` (see :func:`check_sigma`), or a constant or
-        empty band: nothing to separate.
+        For a bad setting (:func:`check_sigma`), or a constant or empty band.
 
     Examples
     --------
@@ -139,10 +120,8 @@ def root_mask(
         raise ValueError(f"root_mask needs a 2-D grayscale image, not shape {gray.shape}.")
     size = 2 * int(4 * sigma + 0.5) + 1  # as ski.filters.gaussian; 1 for sigma 0: no blur
     blurred = cv2.GaussianBlur(gray, (size, size), sigma, borderType=cv2.BORDER_REPLICATE)
-    if exclude_above is None:
-        band = np.ones(blurred.shape, dtype=bool)  # every pixel
-    else:
-        band = blurred < exclude_above  # leave out what is brighter
+    # every pixel, or leave out what is brighter
+    band = np.ones(blurred.shape, bool) if exclude_above is None else blurred < exclude_above
     if not band.any():
         raise ValueError(
             f"Every pixel is at least as bright as exclude_above={exclude_above} after "

@@ -16,13 +16,6 @@ def image_histogram(image: np.ndarray, nbins: int = 256) -> tuple[np.ndarray, np
     One bin per value for integer images, ``nbins`` equal bins for float images: the
     histogram ``ski.filters.threshold_otsu`` uses.
 
-    Parameters
-    ----------
-    image : ndarray
-        Grayscale image.
-    nbins : int, optional
-        Number of bins for float images.
-
     Returns
     -------
     counts, centers : ndarray
@@ -68,11 +61,6 @@ def histogram_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndar
     ``m1`` their means. The lesson's one Otsu: the functions below and the root-mass
     measurement call it.
 
-    Parameters
-    ----------
-    counts, centers : ndarray
-        Pixels in each bin, and the value at each bin's centre.
-
     Returns
     -------
     ndarray of float64
@@ -96,17 +84,10 @@ def histogram_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndar
 def between_class_variance(image: np.ndarray, nbins: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """Otsu's between-class variance for every candidate threshold of an image.
 
-    Parameters
-    ----------
-    image : ndarray
-        Grayscale image with at least two different values.
-    nbins : int, optional
-        Number of histogram bins for float images (see :func:`image_histogram`).
-
     Returns
     -------
     candidates, variance : ndarray
-        The candidates (bin centres but the last) and their variance.
+        The candidates (bin centres of :func:`image_histogram` but the last), their variance.
 
     Raises
     ------

@@ -94,12 +94,9 @@ class Explorer(widgets.VBox):
         The sliders, menus and toggles, by name.
     readout, message : ipywidgets.HTML
         The numbers the controls give; notes on the input and any error an update raised.
-    figure : matplotlib.figure.Figure
-        The figure, made without pyplot, on an ipympl canvas.
-    lock : threading.RLock
-        Held to update or draw: JupyterLab may run widget messages on subshell threads.
-    draws : int
-        How many times :meth:`redraw` ran: once per user action.
+    figure, lock, draws
+        The figure (no pyplot, on an ipympl canvas); held to update or draw (JupyterLab may
+        run widget messages on subshell threads); :meth:`redraw` calls, one per action.
 
     Examples
     --------
