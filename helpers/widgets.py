@@ -55,7 +55,7 @@ class OddIntSlider(widgets.IntSlider):
 
     @traitlets.validate("value")
     def _validate_value(self, proposal: dict) -> int:
-        value = super()._validate_value(proposal)  # within min and max
+        value = min(max(proposal["value"], self.min), self.max)
         if value % 2 == 0:
             value = value + 1 if value + 1 <= self.max else value - 1
         return value
