@@ -13,7 +13,7 @@ own, beside this one: ``rootmass`` and ``lessonsetup``.
 """
 
 from helpers.images import bundled_names, data_dir, image_info, load_image, load_mask, prepare_image
-from helpers.plotting import overlay, plot_histogram, plot_variance, show_images, show_overlay
+from helpers.plotting import overlay, plot_histogram, show_images
 from helpers.thresholds import (
     between_class_variance,
     image_histogram,
@@ -31,8 +31,6 @@ __all__ = [
     "otsu_threshold",
     "overlay",
     "plot_histogram",
-    "plot_variance",
     "prepare_image",
     "show_images",
-    "show_overlay",
 ]

@@ -48,14 +48,6 @@ def _new_figure(ncols: int = 1, nrows: int = 1, size: float = 4.0) -> tuple[Figu
     return figure, axes.ravel()
 
 
-def _figure_and_axes(ax: Axes | None, size: float) -> tuple[Figure, Axes]:
-    """``ax`` and its figure, or a new figure of one axes."""
-    if ax is not None:
-        return ax.figure, ax
-    figure, axes = _new_figure(size=size)
-    return figure, axes[0]
-
-
 def _show(ax: Axes, image: np.ndarray, title: str | None) -> None:
     image = np.asarray(image)
     if image.ndim == 2:  # over the full range of its type: panels compare
@@ -150,7 +142,9 @@ def plot_histogram(
         )
     value_range = _value_range(image)
     counts, edges = np.histogram(image, bins=bins, range=value_range)
-    figure, ax = _figure_and_axes(ax, size=6.0)
+    if ax is None:
+        ax = _new_figure(size=6.0)[1][0]
+    figure = ax.figure
     with mpl.rc_context(STYLE):
         ax.stairs(counts, edges, fill=True, color="0.35")
         ax.set(xlim=value_range, xlabel="pixel value", ylabel="number of pixels", title=title)
@@ -201,92 +195,3 @@ def overlay(
     rgb = np.repeat(image[..., None], 3, axis=-1) if image.ndim == 2 else image[..., :3]
     cover = (mask.astype(np.float32) * np.float32(alpha))[..., None]
     return rgb * (1 - cover) + np.asarray(mpl.colors.to_rgb(colour), np.float32) * cover
-
-
-def show_overlay(
-    image: np.ndarray,
-    mask: np.ndarray,
-    *,
-    title: str | None = None,
-    ax: Axes | None = None,
-    colour: str = OVERLAY_COLOUR,
-    alpha: float = 0.5,
-) -> Figure:
-    """Show an image with a mask laid over it in a colour-blind-safe colour.
-
-    Parameters
-    ----------
-    image : ndarray
-        Grayscale or RGB image.
-    mask : ndarray of bool
-        Same height and width as ``image``.
-    title : str, optional
-        Axes title.
-    ax : matplotlib.axes.Axes, optional
-        Draw here (the figure returned is then its figure).
-    colour, alpha : optional
-        Colour and opacity of the overlay (see :func:`overlay`).
-
-    Examples
-    --------
-    >>> figure = show_overlay(np.zeros((4, 4)), np.eye(4, dtype=bool), title="diagonal")
-    >>> figure.axes[0].get_title()
-    'diagonal'
-    """
-    figure, ax = _figure_and_axes(ax, size=5.0)
-    with mpl.rc_context(STYLE):
-        _show(ax, overlay(image, mask, colour, alpha), title)
-    return figure
-
-
-def plot_variance(
-    candidates: np.ndarray,
-    variance: np.ndarray,
-    threshold: float | None = None,
-    *,
-    ax: Axes | None = None,
-    title: str | None = None,
-) -> Figure:
-    """Otsu's between-class variance for every candidate threshold, with its maximum marked.
-
-    Pass ``ax=`` a twin of a histogram's axes (``ax.twinx()``) to draw the curve over the
-    histogram, sharing its horizontal axis.
-
-    Parameters
-    ----------
-    candidates : ndarray
-        Candidate thresholds, as returned by :func:`helpers.between_class_variance`.
-    variance : ndarray
-        Between-class variance for each candidate.
-    threshold : float, optional
-        Where to draw a dot on the curve (usually Otsu's threshold, where it peaks).
-    ax : matplotlib.axes.Axes, optional
-        Draw here (the figure returned is then its figure).
-    title : str, optional
-        Axes title.
-
-    Examples
-    --------
-    >>> candidates = np.linspace(0, 1, 5)
-    >>> figure = plot_variance(candidates, candidates * (1 - candidates), threshold=0.5)
-    >>> figure.axes[0].get_ylabel()
-    'between-class variance'
-    """
-    candidates = np.asarray(candidates)
-    variance = np.asarray(variance)
-    if candidates.shape != variance.shape:
-        raise ValueError(
-            f"Got {candidates.size} candidates but {variance.size} variances; pass the two "
-            "arrays helpers.between_class_variance returns."
-        )
-    figure, ax = _figure_and_axes(ax, size=6.0)
-    colour = OKABE_ITO["blue"]
-    with mpl.rc_context(STYLE):
-        ax.plot(candidates, variance, color=colour, linewidth=2, label="between-class variance")
-        ax.set_ylabel("between-class variance", color=colour)
-        ax.tick_params(axis="y", colors=colour)
-        ax.set(ylim=(0, None), title=title)
-        if threshold is not None:
-            peak = np.interp(threshold, candidates, variance)
-            ax.plot([threshold], [peak], "o", color=THRESHOLD_COLOUR, markersize=8)
-    return figure

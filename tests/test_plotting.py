@@ -6,13 +6,9 @@ import pytest
 from matplotlib.figure import Figure
 
 from helpers import (
-    between_class_variance,
-    otsu_threshold,
     overlay,
     plot_histogram,
-    plot_variance,
     show_images,
-    show_overlay,
 )
 from helpers.plotting import THRESHOLD_COLOUR
 
@@ -77,8 +73,6 @@ def test_no_pyplot_figures_are_left_open():
     for _ in range(25):
         show_images([np.zeros((3, 3))])
         plot_histogram(np.zeros((3, 3)))
-        show_overlay(np.zeros((3, 3)), np.eye(3, dtype=bool))
-        plot_variance(np.arange(3), np.arange(3))
     assert plt.get_fignums() == []
 
 
@@ -90,22 +84,3 @@ def test_label_colours_work_with_label2rgb():
     labels = np.array([[0, 1, 2]])
     coloured = ski.color.label2rgb(labels, colors=LABEL_COLOURS, bg_label=0)
     assert coloured[0, 1].tolist() == pytest.approx(list(LABEL_COLOURS[0]))
-
-
-def test_variance_curve_over_a_histogram_marks_the_threshold():
-    image = np.array([[10, 10, 12, 200, 210, 210]], dtype=np.uint8)
-    candidates, variance = between_class_variance(image)
-    threshold = otsu_threshold(image)
-    figure = plot_histogram(image, threshold)
-    twin = figure.axes[0].twinx()
-    assert plot_variance(candidates, variance, threshold, ax=twin) is figure
-    curve, dot = twin.get_lines()
-    assert list(curve.get_xdata()) == list(candidates)
-    assert list(dot.get_xdata()) == [threshold]
-    assert dot.get_ydata()[0] == variance.max()
-    assert twin.get_ylabel() == "between-class variance"
-
-
-def test_variance_checks_lengths():
-    with pytest.raises(ValueError, match="3 candidates but 2 variances"):
-        plot_variance(np.arange(3), np.arange(2))
