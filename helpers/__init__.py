@@ -1,11 +1,8 @@
-"""Helpers for the image thresholding lesson: what the episodes call.
+"""Helpers for the image thresholding lesson: what the episodes call, beyond the lesson.
 
-They take care of what is not the lesson itself: loading images (:mod:`helpers.images`),
-laying out figures (:mod:`helpers.plotting`) and the interactive explorers
-(:mod:`helpers.widgets`). The thresholding is written in the episodes;
-:mod:`helpers.thresholds` and :mod:`helpers.roots` hold the same computations for the
-explorers and the tests. The root-mass command and the set-up tools are packages of their
-own, beside this one: ``rootmass`` and ``lessonsetup``.
+Images (:mod:`~helpers.images`), figures (:mod:`~helpers.plotting`), explorers
+(:mod:`~helpers.widgets`), and the episodes' computations that the explorers and the
+root-mass command share (:mod:`~helpers.thresholds`, :mod:`~helpers.roots`).
 
 >>> import helpers
 >>> helpers.load_image("coins", gray=True).shape

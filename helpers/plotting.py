@@ -31,10 +31,7 @@ OVERLAY_COLOUR = OKABE_ITO["sky blue"]
 
 
 def _value_range(image: np.ndarray) -> tuple[float, float]:
-    """The range of values to draw a grayscale image's values over.
-
-    0 to 255 for ``uint8``, 0 to 1 for values within [0, 1], else the image's own range.
-    """
+    """Values to draw over: 0-255 for ``uint8``, 0-1 for values in it, else the image's own."""
     if image.dtype == np.uint8:
         return 0.0, 255.0
     low, high = float(image.min()), float(image.max())

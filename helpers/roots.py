@@ -1,9 +1,7 @@
 """Measuring root mass: the fraction of a photograph covered by roots.
 
-The root-mass episode's steps on OpenCV's kernels in float32, for the explorer and the batch
-command (``python -m rootmass``): ``cv2.GaussianBlur`` (the kernel and edges of
-``ski.filters.gaussian``), ``cv2.calcHist`` and :func:`helpers.thresholds.histogram_class_variance`.
-The root fractions agree with the episode's within 1e-4 (the tests check it).
+The root-mass episode's steps on OpenCV's kernels in float32, for the explorer and the command
+(``python -m rootmass``); the root fractions agree with the episode's within 1e-4 (tested).
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ import math
 import cv2
 import numpy as np
 
-from helpers.thresholds import histogram_class_variance
+from helpers.thresholds import between_class_variance
 
 
 def check_sigma(sigma: float) -> float:
@@ -74,7 +72,7 @@ def _otsu_threshold(blurred: np.ndarray, band: np.ndarray) -> float:
     counts = cv2.calcHist([bins], [0], inside, [256], [0, 256]).ravel()
     edges = np.linspace(low, high, 257)
     centers = (edges[:-1] + edges[1:]) / 2
-    return float(centers[np.nanargmax(histogram_class_variance(counts, centers))])
+    return float(centers[np.nanargmax(between_class_variance(counts, centers))])
 
 
 def root_mask(

@@ -13,13 +13,8 @@ import numpy as np
 def image_histogram(image: np.ndarray, nbins: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """Histogram of a grayscale image from its smallest to its largest value.
 
-    One bin per value for integer images, ``nbins`` equal bins for float images: the
-    histogram ``ski.filters.threshold_otsu`` uses.
-
-    Returns
-    -------
-    counts, centers : ndarray
-        Pixels in each bin, and the value at each bin's centre.
+    Returns ``counts, centers``: the pixels in each bin and the value at its centre. One bin
+    per value for integer images, ``nbins`` for float ones (as ``ski.filters.threshold_otsu``).
 
     Examples
     --------
@@ -53,22 +48,17 @@ def _check_thresholdable(image: np.ndarray) -> np.ndarray:
     return image
 
 
-def histogram_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndarray:
+def between_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndarray:
     """Otsu's between-class variance for every split of a histogram: episode 2's lines.
 
     For each candidate (every bin centre but the last), ``w0 * w1 * (m0 - m1) ** 2``, with
     ``w0``, ``w1`` the fractions of the pixels at or below it and above it, and ``m0``,
-    ``m1`` their means. The lesson's one Otsu: the functions below and the root-mass
-    measurement call it.
-
-    Returns
-    -------
-    ndarray of float64
-        One value fewer than there are bins; NaN where class 0 is empty.
+    ``m1`` their means: one value fewer than there are bins, NaN where class 0 is empty.
+    The lesson's one Otsu: :func:`otsu_threshold` and the root-mass measurement call it.
 
     Examples
     --------
-    >>> histogram_class_variance(np.array([2, 0, 2]), np.array([0.0, 0.5, 1.0]))
+    >>> between_class_variance(np.array([2, 0, 2]), np.array([0.0, 0.5, 1.0]))
     array([0.25, 0.25])
     """
     p = np.asarray(counts, dtype=np.float64) / np.sum(counts)
@@ -81,41 +71,19 @@ def histogram_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndar
     return w0 * w1 * (m0 - m1) ** 2
 
 
-def between_class_variance(image: np.ndarray, nbins: int = 256) -> tuple[np.ndarray, np.ndarray]:
-    """Otsu's between-class variance for every candidate threshold of an image.
-
-    Returns
-    -------
-    candidates, variance : ndarray
-        The candidates (bin centres of :func:`image_histogram` but the last), their variance.
-
-    Raises
-    ------
-    ValueError
-        If the image is constant, not 2-D, or contains NaN.
-
-    Examples
-    --------
-    >>> candidates, variance = between_class_variance(np.array([[10, 10, 200]], np.uint8))
-    >>> int(candidates[np.argmax(variance)])
-    10
-    """
-    counts, centers = image_histogram(_check_thresholdable(image), nbins)
-    return centers[:-1], histogram_class_variance(counts, centers)
-
-
 def otsu_threshold(image: np.ndarray, nbins: int = 256) -> float:
-    """Otsu's threshold: the candidate of largest :func:`between_class_variance`.
+    """Otsu's threshold: the bin centre of :func:`image_histogram` of largest
+    :func:`between_class_variance`; ``ski.filters.threshold_otsu(image, nbins)``'s too.
 
-    Equal to ``ski.filters.threshold_otsu(image, nbins)``; the foreground is ``image > t``.
+    Raises ValueError if the image is constant, not 2-D, or contains NaN.
 
     Examples
     --------
     >>> otsu_threshold(np.array([[10, 12, 200, 210]], dtype=np.uint8))
     12.0
     """
-    candidates, variance = between_class_variance(image, nbins)
-    return float(candidates[np.nanargmax(variance)])
+    counts, centers = image_histogram(_check_thresholdable(image), nbins)
+    return float(centers[np.nanargmax(between_class_variance(counts, centers))])
 
 
 def local_threshold(

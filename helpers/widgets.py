@@ -9,6 +9,7 @@ import functools
 import html
 import io
 import threading
+from collections.abc import Callable
 from typing import Literal
 
 import ipywidgets as widgets
@@ -233,8 +234,8 @@ def _decimals(step: float) -> int:
     return len(f"{step:.10f}".rstrip("0").split(".")[1])
 
 
-def _image_axes(ax, image: np.ndarray, title: str, vmin: float = 0, vmax: float = 1):
-    shown = ax.imshow(image, cmap="gray", vmin=vmin, vmax=vmax, interpolation="nearest")
+def _image_axes(ax, image: np.ndarray, title: str, vmin: float = 0, vmax: float = 1, **options):
+    shown = ax.imshow(image, cmap="gray", vmin=vmin, vmax=vmax, interpolation="nearest", **options)
     ax.set_axis_off()
     ax.set_title(title)
     return shown
@@ -514,4 +515,136 @@ class _RootMassExplorer(Explorer):
             truth = np.count_nonzero(self.truth) / self.truth.size
             text += f" · truth {100 * truth:.1f} % · Dice {dice:.3f}"
         self.comparison.set_data(self.colours.take(found, axis=0))
+        self.readout.value = html.escape(text)
+
+
+def annotation_explorer(
+    image: np.ndarray,
+    labels: np.ndarray | None = None,
+    *,
+    predict: Callable[[np.ndarray], np.ndarray] | None = None,
+    truth: np.ndarray | None = None,
+) -> Explorer:
+    """Draw training strokes on an image with the mouse; see the prediction after each one.
+
+    Drag over the left panel to paint with the ``'label'`` control's label, 2 (foreground),
+    1 (background) or 0 (eraser), and its ``'brush'`` radius (not in the toolbar's zoom or
+    pan mode). On release, ``predict(labels)`` runs and the right panel shows its answer.
+
+    Parameters
+    ----------
+    image : ndarray
+        Grayscale image, not constant.
+    labels : ndarray of int, optional
+        Strokes to start from (copied): 0 none, 1 background, 2 foreground.
+    predict : callable, optional
+        Takes the labels, returns the foreground: a bool mask, or labels where 2 is it.
+    truth : ndarray of bool, optional
+        Ground truth: the readout then gives the prediction's Dice coefficient.
+
+    Returns
+    -------
+    Explorer
+        Its ``labels`` are the strokes as drawn; its ``paint`` draws one without a mouse.
+
+    Examples
+    --------
+    >>> image = np.zeros((20, 20))
+    >>> image[5:15, 5:15] = 1
+    >>> explorer = annotation_explorer(image, predict=lambda labels: image > 0.5, truth=image > 0)
+    >>> explorer.paint([(10, 7), (10, 12)], label=2, radius=1)  # a stroke of 3 x 8 pixels
+    >>> explorer.paint([(1, 1)], label=1, radius=1)
+    >>> explorer.readout.value
+    'strokes: 24 foreground, 9 background pixels · prediction: 25.0 % foreground · Dice 1.000'
+    """
+    return _Annotator(image, labels, predict, truth)
+
+
+class _Annotator(Explorer):
+    def __init__(self, image, labels, predict, truth):
+        super().__init__(image, 2, (8.0, 4.2))
+        shape, self.predict, self.truth = self.image.shape, predict, truth
+        self.labels = np.zeros(shape, np.uint8) if labels is None else np.array(labels, np.uint8)
+        for name, array in (("labels", self.labels), ("truth", truth)):
+            if array is not None and np.shape(array) != shape:
+                raise ValueError(f"The {name}' shape {np.shape(array)} differs from {shape}.")
+        low, high = _value_range(self.image)
+        self.gray = (_downsample(self.image, self.size) - low) / np.float32(high - low)
+        self.version, self._last = 0, None
+        colours = ["black", OKABE_ITO["blue"], OKABE_ITO["orange"]]  # none, background, cell
+        self.colours = (mpl.colors.to_rgba_array(colours) * 255).round().astype(np.uint8)
+        self.colours[0, 3] = 0  # unlabelled: transparent
+        extent = (-0.5, shape[1] - 0.5, shape[0] - 0.5, -0.5)  # the image's own pixels
+        ax, ax_prediction = self.axes
+        with mpl.rc_context(STYLE):
+            _image_axes(ax, self.gray, "strokes: orange foreground, blue background", extent=extent)
+            self.strokes = ax.imshow(self._strokes(), interpolation="nearest", extent=extent)
+            title = "prediction (sky blue)"
+            self.prediction = _image_axes(ax_prediction, self.gray, title, extent=extent)
+        options = [("foreground", 2), ("background", 1), ("eraser", 0)]
+        mode = widgets.ToggleButtons(options=options, value=2, description="label")
+        brush = _slider("brush radius", 3, 1, 15, 1, True, kind=widgets.IntSlider)
+        for name in ("button_press_event", "motion_notify_event", "button_release_event"):
+            self.figure.canvas.mpl_connect(name, lambda event: self._react({"event": event}))
+        self._start({"label": mode, "brush": brush}, [self.strokes, self.prediction])
+
+    def _strokes(self) -> np.ndarray:
+        codes = np.zeros(self.gray.shape, np.uint8)
+        for label in (1, 2):  # a label shows where any pixel of a block has it
+            codes[_downsample(self.labels == label, self.size) > 0] = label
+        return self.colours.take(codes, axis=0)
+
+    def paint(self, points, label: int | None = None, radius: int | None = None) -> None:
+        """Paint a stroke through ``points`` ((row, column) pairs), then predict."""
+        with self.lock:
+            self._paint(points, label, radius)
+            self._refresh()
+
+    def _paint(self, points, label, radius) -> None:
+        label = self.controls["label"].value if label is None else label
+        radius = self.controls["brush"].value if radius is None else radius
+        points = np.asarray(points, float).reshape(-1, 2)[[0, *range(len(points))]]
+        for start, end in zip(points[:-1], points[1:], strict=True):  # each segment
+            steps = int(np.hypot(*(end - start)) / max(radius / 2, 0.5)) + 1
+            for centre in np.linspace(start, end, steps + 1):
+                where = ski.draw.disk(centre, radius + 0.5, shape=self.labels.shape)
+                self.labels[where] = label
+        self.version += 1
+        self.strokes.set_data(self._strokes())
+
+    def _on_change(self, change: dict) -> None:
+        event = change.get("event")
+        if event is None:  # a control: nothing to redraw until the next stroke
+            return
+        if event.name == "button_release_event" and self._last is not None:
+            self._last = None
+            return self._refresh()  # the stroke is finished: predict
+        drawing = event.name == "button_press_event" or self._last is not None
+        toolbar = self.figure.canvas.toolbar
+        if not drawing or event.inaxes is not self.axes[0] or (toolbar and toolbar.mode):
+            return
+        point = (event.ydata, event.xdata)
+        self._paint([self._last or point, point], None, None)
+        self._last = point
+        self.redraw()
+
+    def _state(self) -> tuple:
+        return (self.version,)
+
+    def _show(self, version: int) -> None:
+        self.strokes.set_data(self._strokes())
+        counts = [np.count_nonzero(self.labels == label) for label in (2, 1)]
+        text = f"strokes: {counts[0]} foreground, {counts[1]} background pixels"
+        if self.predict is not None and all(counts):
+            found = np.asarray(self.predict(self.labels))
+            found = found == 2 if found.dtype != bool else found
+            self.prediction.set_data(plotting.overlay(self.gray, _downsample(found, self.size)))
+            text += f" · prediction: {100 * np.count_nonzero(found) / found.size:.1f} % foreground"
+            if self.truth is not None:
+                both = 2 * np.count_nonzero(found & self.truth)
+                text += (
+                    f" · Dice {both / (np.count_nonzero(found) + np.count_nonzero(self.truth)):.3f}"
+                )
+        elif self.predict is not None:
+            text += " · draw both foreground and background to predict"
         self.readout.value = html.escape(text)
