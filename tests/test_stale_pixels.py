@@ -1,7 +1,7 @@
 """No stale pixels: what the browser shows after quick moves is the explorer's true state.
 
 In a real browser (private JupyterLab, headless chromium), the notebook
-tests/support/explorers.md shows the three explorers. For every explorer and every control,
+tests/support/explorers.md shows the four explorers. For every explorer and every control,
 the test makes a burst of quick moves (key presses without waiting, then a drag; for a menu
 or the > / < switch, quick changes of choice), waits until the canvas has settled, and reads
 the canvas's pixels. Then it asks the kernel, as a second client of the same kernel, to draw
@@ -108,7 +108,7 @@ def lab(tmp_path_factory):
 def page(lab):
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        open_and_run(page, lab.notebook_url("explorers.ipynb"), figures=3, timeout=240_000)
+        open_and_run(page, lab.notebook_url("explorers.ipynb"), figures=4, timeout=240_000)
         page.evaluate(RECORD_PAINTS)
         yield page
 
@@ -287,3 +287,70 @@ def test_canvas_after_quick_moves_is_a_full_redraw(page, kernel, index, name, co
         for title in truth["titles"]:
             for number in _percentages(title):
                 assert number in _percentages(readout), (title, readout)
+
+
+#: Runs in the kernel: where the annotation explorer's image pixels (row, column) are on its
+#: canvas, in CSS pixels from the canvas's top left, and how many strokes it holds.
+ANNOTATION = """
+import json as _json
+from helpers.widgets import Explorer as _Explorer
+_explorer = [value for _, value in sorted(Out.items()) if isinstance(value, _Explorer)][3]
+with _explorer.lock:
+    _ax, _figure = _explorer.axes[0], _explorer.figure
+    _points = [_ax.transData.transform((column, row)) for row, column in {points}]
+    _height = _figure.bbox.height
+    print(_json.dumps({{
+        "points": [[x, _height - y] for x, y in _points],
+        "size": [_figure.bbox.width, _height],
+        "foreground": int((_explorer.labels == 2).sum()),
+    }}))
+"""
+
+
+def _annotation(kernel, points) -> dict:
+    lines: list[str] = []
+    code = ANNOTATION.format(points=points)
+    reply = kernel.execute_interactive(
+        code, output_hook=lambda m: lines.append(m["content"].get("text", "")), timeout=60
+    )
+    assert reply["content"]["status"] == "ok", "".join(lines)
+    return json.loads("".join(lines))
+
+
+def test_annotation_strokes_drawn_with_the_mouse_train_and_redraw(page, kernel):
+    output = explorer_outputs(page).nth(3)
+    canvas = output.locator(".jupyter-matplotlib-figure canvas").last
+    canvas.scroll_into_view_if_needed()
+    before = _readout(output)
+    # a foreground stroke right across the image, through dark and bright pixels
+    path = [(200, column) for column in range(20, 581, 40)]
+    where = _annotation(kernel, path)
+    box = canvas.bounding_box()
+    scale = box["width"] / where["size"][0]
+    points = [(box["x"] + x * scale, box["y"] + y * scale) for x, y in where["points"]]
+    page.mouse.move(*points[0])
+    page.mouse.down()
+    for point in points[1:]:
+        page.mouse.move(*point, steps=3)
+    page.mouse.up()
+    page.mouse.move(0, 0)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(SETTLED_MS)
+        state = _kernel_state(kernel, 3, draw=False)
+        quiet = page.evaluate(
+            "(ms) => performance.now() - window.__paints[window.__paints.length - 1] > ms",
+            SETTLED_MS,
+        )
+        if quiet and _readout(output) == " ".join(state["readout"].split()) != before:
+            break
+    else:
+        pytest.fail(f"the explorer did not settle after the stroke: {_readout(output)}")
+    after = _readout(output)
+    strokes = [int(n) for n in re.findall(r"(\d+) foreground", before + " " + after)]
+    assert strokes[1] > strokes[0] + 400, (before, after)  # the stroke is in the labels
+    assert _annotation(kernel, [])["foreground"] == strokes[1]
+    assert _percentages(after)[0] != _percentages(before)[0], (before, after)  # re-predicted
+    shown = _canvas_pixels(output)
+    truth = _kernel_state(kernel, 3, draw=True)
+    assert not _differing(shown, truth["pixels"]).any(), "stale pixels after a stroke"
