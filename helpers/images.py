@@ -1,19 +1,20 @@
 """Images: the lesson's own (in ``data/``), scikit-image's samples (inside its wheel: nothing
-is downloaded), and files. Whatever it was stored as (RGB, RGBA, palette, 16-bit, float), an
-image comes out as float in [0, 1] or ``uint8``, colour (H, W, 3) or grayscale (H, W). Bad
-input gets an error that names the file and says what to do.
-"""
+is downloaded), and files. Whatever it was stored as (RGB, RGBA, CMYK, palette, 16-bit, float),
+an image comes out as float in [0, 1] or ``uint8``, colour (H, W, 3) or grayscale (H, W). Bad
+input gets an error that names the file and says what to do."""
 
-from __future__ import annotations
-
+import contextlib
 import json
 import os
+import threading
+from io import BytesIO
 from pathlib import Path
 from typing import Literal
 
 import imageio.v3 as iio
 import numpy as np
 import skimage as ski
+from PIL import Image
 
 #: scikit-image's sample images that ship inside its wheel (others need a download).
 SKIMAGE_SAMPLES = (
@@ -21,11 +22,14 @@ SKIMAGE_SAMPLES = (
     "colorwheel", "grass", "gravel", "hubble_deep_field", "immunohistochemistry", "logo",
     "microaneurysms", "moon", "page", "retina", "rocket", "text",
 )  # fmt: skip
-
 #: Image files the lesson and the root-mass command read (lower case).
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp")
 #: How a ground-truth mask is named: the image's name (without its suffix) and this.
 MASK_SUFFIX = "-mask.png"
+#: Files with more pixels are refused from their header, before decoding (4.8 GB as colour
+#: float64): the order of Pillow's own warning (89 million) and error (179), which it replaces.
+MAX_PIXELS = 200_000_000
+_PILLOW_LIMIT = threading.Lock()  # one thread at a time lifts Pillow's (global) limit
 
 
 class UnknownImageError(KeyError):
@@ -46,22 +50,9 @@ def data_dir() -> Path:
     >>> data_dir().name
     'data'
     """
-    override = os.environ.get("THRESHOLDING_DATA")
-    if override:
+    if override := os.environ.get("THRESHOLDING_DATA"):
         return Path(override).expanduser().resolve()
     return Path(__file__).resolve().parent.parent / "data"
-
-
-def _lesson_image_names() -> list[str]:
-    """Names of the image files in :func:`data_dir` that are not masks, sorted."""
-    folder = data_dir()
-    if not folder.is_dir():
-        return []
-    return sorted(
-        path.stem
-        for path in folder.iterdir()
-        if path.suffix.lower() in IMAGE_SUFFIXES and not path.name.endswith(MASK_SUFFIX)
-    )
 
 
 def bundled_names() -> list[str]:
@@ -72,14 +63,16 @@ def bundled_names() -> list[str]:
     >>> "coins" in bundled_names()
     True
     """
-    return _lesson_image_names() + list(SKIMAGE_SAMPLES)
+    return sorted(  # none if the folder is missing
+        path.stem
+        for path in data_dir().glob("*")
+        if path.suffix.lower() in IMAGE_SUFFIXES and not path.name.endswith(MASK_SUFFIX)
+    ) + list(SKIMAGE_SAMPLES)
 
 
 def _image_path(name: str) -> Path:
     """Path of one of the lesson's own images; an error that lists the names if none."""
-    folder = data_dir()
-    for suffix in IMAGE_SUFFIXES:
-        path = folder / f"{name}{suffix}"
+    for path in (data_dir() / f"{name}{suffix}" for suffix in IMAGE_SUFFIXES):
         if path.is_file():
             return path
     if name in SKIMAGE_SAMPLES:
@@ -105,8 +98,7 @@ def load_mask(name: str) -> np.ndarray:
     >>> load_mask("shapes-dark").dtype
     dtype('bool')
     """
-    _image_path(name)  # raises a helpful KeyError for unknown names
-    path = data_dir() / f"{name}{MASK_SUFFIX}"
+    path = _image_path(name).with_name(name + MASK_SUFFIX)  # KeyError for unknown names
     if not path.is_file():
         raise UnknownImageError(f"{name!r} has no ground-truth mask ({path} does not exist).")
     return load_image(path, gray=True) > 0.5
@@ -115,21 +107,16 @@ def load_mask(name: str) -> np.ndarray:
 def image_info(name: str) -> dict:
     """What ``data/manifest.json`` records about one of the lesson's images, as a dict.
 
-    Written by the generator that made the images: size, description, what the image
-    teaches, and facts known by construction, such as the true number of colonies.
-
-    Raises
-    ------
-    KeyError
-        If the image does not exist or the manifest does not describe it.
+    Written by the images' generator: size, description, what the image teaches, and facts
+    known by construction, such as the true number of colonies. KeyError if the image does
+    not exist or the manifest does not describe it.
 
     Examples
     --------
     >>> image_info("colonies")["colonies"]
     67
     """
-    _image_path(name)  # raises a helpful error for unknown names
-    manifest = data_dir() / "manifest.json"
+    manifest = _image_path(name).with_name("manifest.json")  # KeyError for unknown names
     if not manifest.is_file():
         raise UnknownImageError(f"{manifest} does not exist; regenerate the data with `make data`.")
     images = json.loads(manifest.read_text())["images"]
@@ -138,11 +125,30 @@ def image_info(name: str) -> dict:
     return images[name]
 
 
-def _looks_like_path(source: str | os.PathLike) -> bool:
-    return isinstance(source, os.PathLike) or "/" in source or os.sep in source or "." in source
+@contextlib.contextmanager
+def _without_pillow_limit():
+    """Pillow's own limit on pixels lifted, :data:`MAX_PIXELS` deciding instead."""
+    with _PILLOW_LIMIT:
+        limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+        try:
+            yield
+        finally:
+            Image.MAX_IMAGE_PIXELS = limit
 
 
-def _read_file(path: Path) -> np.ndarray:
+def _header(data: bytes, extension: str | None) -> tuple[int, int, str]:
+    """Width, height and Pillow's mode from the header (imageio's shape if Pillow fails)."""
+    try:
+        with _without_pillow_limit(), Image.open(BytesIO(data)) as image:
+            return image.width, image.height, image.mode
+    except Exception:
+        with contextlib.suppress(Exception):
+            height, width = iio.improps(data, extension=extension).shape[:2]
+            return width, height, ""
+    return 0, 0, ""
+
+
+def _read_file(path: Path, max_pixels: int | None) -> np.ndarray:
     """Read an image file, turning every failure into an error that names the file."""
     if not path.exists():
         raise FileNotFoundError(
@@ -153,21 +159,29 @@ def _read_file(path: Path) -> np.ndarray:
         raise IsADirectoryError(
             f"{path} is a folder, not an image. Give the path of an image file inside it."
         )
-    size = path.stat().st_size
-    if size == 0:
+    data, extension = path.read_bytes(), path.suffix.lower() or None  # no file left open
+    if not data:
         raise ValueError(f"{path} is not an image (0 bytes). Re-download or remove it.")
+    width, height, mode = _header(data, extension)
+    if max_pixels is not None and width * height > max_pixels:
+        raise ValueError(
+            f"{path} is {width} x {height} pixels ({width * height / 1e6:.3g} megapixels), over "
+            f"the limit of {max_pixels / 1e6:.3g} that keeps a file from filling the memory. To "
+            "read it anyway, raise it: load_image(..., max_pixels=...), the command's --max-pixels."
+        )
+    lift = width * height > (Image.MAX_IMAGE_PIXELS or 0)
     try:
-        # Reading the bytes ourselves means no file is left open when decoding fails.
-        return np.asarray(iio.imread(path.read_bytes(), extension=path.suffix.lower() or None))
+        with _without_pillow_limit() if lift else contextlib.nullcontext():
+            if mode == "CMYK":  # Pillow converts it; as stored, black would be alpha
+                return np.asarray(iio.imread(data, plugin="pillow", mode="RGB"))
+            return np.asarray(iio.imread(data, extension=extension))
     except Exception as error:  # imageio raises many kinds; all mean "cannot decode"
         detail = (str(error).splitlines() or [""])[0]
-        text = detail.lower()
-        if "truncated" in text or "premature" in text or "broken data stream" in text:
+        problem = "could not be read as an image (the file is not an image or is damaged)"
+        if any(word in detail.lower() for word in ("truncated", "premature", "broken data")):
             problem = "is truncated or damaged: only part of the image is there"
-        else:
-            problem = "could not be read as an image (the file is not an image or is damaged)"
         raise ValueError(
-            f"{path} {problem} ({size} bytes; {type(error).__name__}: {detail}). "
+            f"{path} {problem} ({len(data)} bytes; {type(error).__name__}: {detail}). "
             "Re-download or re-export it, or remove it from the folder."
         ) from error
 
@@ -179,7 +193,8 @@ def prepare_image(
     dtype: Literal["float", "uint8"] = "float",
     source: str = "the image",
 ) -> np.ndarray:
-    """Convert an image array to the lesson's standard form.
+    """Convert an image array to the lesson's standard form; ValueError for NaN, floats
+    outside [0, 1], negative integers, or not 2-D.
 
     Parameters
     ----------
@@ -188,8 +203,7 @@ def prepare_image(
         ``bool``, any unsigned integer type, or float in [0, 1].
     gray : bool, optional
         Grayscale (H, W), colour converted as ``ski.color.rgb2gray`` does; otherwise colour
-        (H, W, 3), a grayscale image repeated in the three channels (so that code written
-        for photographs works on it too).
+        (H, W, 3), gray repeated in the three channels (code for photographs works on it).
     dtype : {'float', 'uint8'}, optional
         ``'float'`` gives float64 in [0, 1]; ``'uint8'`` gives integers in [0, 255].
     source : str, optional
@@ -199,11 +213,6 @@ def prepare_image(
     -------
     ndarray
         (H, W) if ``gray``, else (H, W, 3). Transparent pixels are composited onto white.
-
-    Raises
-    ------
-    ValueError
-        For NaN, floats outside [0, 1], negative integers, or not 2-D.
 
     Examples
     --------
@@ -217,13 +226,14 @@ def prepare_image(
     if dtype not in ("float", "uint8"):
         raise ValueError(f"dtype must be 'float' or 'uint8', not {dtype!r}.")
     image = _checked_values(_checked_shape(np.asarray(image), source), source)
-    if image.ndim == 3 and image.shape[-1] in (2, 4):
-        image = _composite_on_white(image)
-    if dtype == "uint8" and image.dtype == np.uint8:
-        if gray and image.ndim == 3:
-            return ski.util.img_as_ubyte(ski.color.rgb2gray(image))
-        return image if gray or image.ndim == 3 else ski.color.gray2rgb(image)
-    image = ski.util.img_as_float64(image)
+    if image.ndim == 3 and image.shape[-1] in (2, 4):  # alpha: transparent shown as white
+        image = ski.util.img_as_float64(image)
+        colour, alpha = image[..., :-1], image[..., -1:]
+        image = np.clip(colour * alpha + (1.0 - alpha), 0.0, 1.0)
+    if image.ndim == 3 and image.shape[-1] == 1:  # one channel (as gray + alpha leaves): gray
+        image = image[..., 0]
+    if dtype == "float" or image.dtype != np.uint8:  # uint8 for uint8 needs no float copy
+        image = ski.util.img_as_float64(image)
     if gray and image.ndim == 3:
         image = ski.color.rgb2gray(image)
     if dtype == "uint8":
@@ -232,10 +242,8 @@ def prepare_image(
 
 
 def _checked_shape(image: np.ndarray, source: str) -> np.ndarray:
-    """A 2-D grayscale or colour image with pixels (one channel becomes grayscale)."""
-    if image.ndim == 3 and image.shape[-1] == 1:
-        image = image[..., 0]
-    if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[-1] not in (2, 3, 4)):
+    """A 2-D grayscale or colour image (1 to 4 channels) with pixels."""
+    if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[-1] not in (1, 2, 3, 4)):
         raise ValueError(
             f"{source} has shape {image.shape}, which is not a 2-D grayscale or colour image. "
             "The lesson expects (height, width) or (height, width, 3); for a stack or "
@@ -277,21 +285,17 @@ def _checked_values(image: np.ndarray, source: str) -> np.ndarray:
     return image
 
 
-def _composite_on_white(image: np.ndarray) -> np.ndarray:
-    """Drop the alpha channel, showing transparent pixels as white."""
-    image = ski.util.img_as_float64(image)
-    colour, alpha = image[..., :-1], image[..., -1:]
-    result = colour * alpha + (1.0 - alpha)
-    return np.clip(result[..., 0] if result.shape[-1] == 1 else result, 0.0, 1.0)
-
-
 def load_image(
     source: str | os.PathLike,
     *,
     gray: bool = False,
     dtype: Literal["float", "uint8"] = "float",
+    max_pixels: int | None = MAX_PIXELS,
 ) -> np.ndarray:
     """Load an image from a file, or a bundled image by name.
+
+    Bad input raises FileNotFoundError, IsADirectoryError, ValueError or KeyError, with a
+    message that names the file (or name) and says what to do.
 
     Parameters
     ----------
@@ -302,11 +306,8 @@ def load_image(
         Grayscale (H, W) instead of colour (H, W, 3), as :func:`prepare_image`.
     dtype : {'float', 'uint8'}, optional
         Floating point in [0, 1] (the default) or integers in [0, 255].
-
-    Raises
-    ------
-    FileNotFoundError, IsADirectoryError, ValueError, KeyError
-        With a message naming the file (or name) and what to do about it.
+    max_pixels : int or None, optional
+        A file with more pixels is refused, before decoding (None: no limit).
 
     Examples
     --------
@@ -317,12 +318,10 @@ def load_image(
     (303, 384, 3)
     """
     if isinstance(source, np.ndarray):
-        raise TypeError(
-            "load_image takes a path or a name; for an array already in memory use "
-            "helpers.prepare_image(array)."
-        )
-    if _looks_like_path(source) or source not in SKIMAGE_SAMPLES:
-        path = Path(source).expanduser() if _looks_like_path(source) else _image_path(source)
-        return prepare_image(_read_file(path), gray=gray, dtype=dtype, source=str(path))
-    image = getattr(ski.data, source)()
-    return prepare_image(image, gray=gray, dtype=dtype, source=f"scikit-image sample {source!r}")
+        raise TypeError("load_image takes a path or name; for an array use helpers.prepare_image.")
+    if source in SKIMAGE_SAMPLES:
+        image, name = getattr(ski.data, source)(), f"scikit-image sample {source!r}"
+        return prepare_image(image, gray=gray, dtype=dtype, source=name)
+    is_path = isinstance(source, os.PathLike) or any(char in source for char in "/." + os.sep)
+    path = Path(source).expanduser() if is_path else _image_path(source)
+    return prepare_image(_read_file(path, max_pixels), gray=gray, dtype=dtype, source=str(path))

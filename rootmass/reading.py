@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from helpers.images import load_image
+from helpers.images import MAX_PIXELS, _without_pillow_limit, load_image
 
 #: The weights of ``ski.color.rgb2gray`` (ITU-R BT.709 luminance) in OpenCV's channel
 #: order, blue first, divided by 255 so that 8-bit colour comes out in [0, 1].
@@ -25,35 +25,40 @@ _BGR_TO_GRAY = np.array([[0.0721, 0.7154, 0.2125]], np.float32) / np.float32(255
 #: How a complete file ends: JPEG's end-of-image marker, PNG's IEND chunk. OpenCV decodes
 #: a truncated JPEG with a gray bottom where Pillow (and so ``load_image``) says so.
 _ENDINGS = {"JPEG": b"\xff\xd9", "PNG": b"IEND\xaeB`\x82"}
+#: OpenCV's own limit on pixels (``CV_IO_MAX_IMAGE_PIXELS``), over which it raises.
+_OPENCV_MAX_PIXELS = 1 << 30
 #: Rows converted to grayscale at a time: the float32 copy of a whole 6-megapixel
 #: photograph (72 MB) costs more in fresh memory than the conversion (10 ms against 3 ms).
 _STRIP = 128
 
 
-def _opencv_reads_like_load_image(data: bytes) -> bool:
+def _opencv_reads_like_load_image(data: bytes, max_pixels: int | None) -> bool:
     """Whether OpenCV gives ``load_image``'s pixels for this file (Pillow reads its header).
 
     True for a complete single-frame 8-bit grayscale or RGB JPEG or PNG with no
-    transparency; False for anything else (alpha, palette, 16-bit, CMYK, TIFF, GIF, more
-    pixels than Pillow accepts, damaged files), to take the general route.
+    transparency and at most ``max_pixels``; False for anything else (alpha, palette,
+    16-bit, CMYK, TIFF, GIF, too many pixels, damaged files), to take the general route,
+    which says what is wrong.
     """
     try:
-        with Image.open(BytesIO(data)) as image:
+        with _without_pillow_limit(), Image.open(BytesIO(data)) as image:
+            pixels = image.width * image.height
             return (
                 image.format in _ENDINGS
                 and image.mode in ("L", "RGB")
                 and "transparency" not in image.info
                 and getattr(image, "n_frames", 1) == 1
-                and image.width * image.height <= Image.MAX_IMAGE_PIXELS
+                and pixels <= _OPENCV_MAX_PIXELS
+                and (max_pixels is None or pixels <= max_pixels)
                 and data.rstrip(b"\0\r\n").endswith(_ENDINGS[image.format])
             )
     except Exception:  # let the general route say what is wrong
         return False
 
 
-def _decode(data: bytes) -> np.ndarray | None:
+def _decode(data: bytes, max_pixels: int | None) -> np.ndarray | None:
     """Grayscale float32 in [0, 1] from an 8-bit JPEG or PNG, or None for any other file."""
-    if not _opencv_reads_like_load_image(data):
+    if not _opencv_reads_like_load_image(data, max_pixels):
         return None
     # IMREAD_UNCHANGED: the channels as stored, and no EXIF rotation (as load_image)
     pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
@@ -70,7 +75,9 @@ def _decode(data: bytes) -> np.ndarray | None:
     return gray
 
 
-def load_gray_float32(path: str | os.PathLike) -> np.ndarray:
+def load_gray_float32(
+    path: str | os.PathLike, *, max_pixels: int | None = MAX_PIXELS
+) -> np.ndarray:
     """Load an image file as grayscale float32 in [0, 1], quickly.
 
     The values of ``load_image(path, gray=True)`` (``ski.color.rgb2gray``), to float32
@@ -81,6 +88,9 @@ def load_gray_float32(path: str | os.PathLike) -> np.ndarray:
     ----------
     path : str or path
         An image file.
+    max_pixels : int or None, optional
+        A file with more pixels is refused, before decoding, as by ``load_image``
+        (None: no limit).
 
     Returns
     -------
@@ -103,9 +113,9 @@ def load_gray_float32(path: str | os.PathLike) -> np.ndarray:
     """
     path = Path(path).expanduser()
     try:
-        gray = _decode(path.read_bytes())
+        gray = _decode(path.read_bytes(), max_pixels)
     except OSError:  # missing, a folder, unreadable: load_image says which
         gray = None
     if gray is None:
-        return load_image(path, gray=True).astype(np.float32)
+        return load_image(path, gray=True, max_pixels=max_pixels).astype(np.float32)
     return gray

@@ -66,3 +66,8 @@ def test_image_info_reads_the_manifest(fake_data):
         images.image_info("plain")
     with pytest.raises(KeyError, match="no bundled image called 'nope'"):
         images.image_info("nope")
+
+
+def test_missing_data_folder_leaves_the_samples(tmp_path, monkeypatch):
+    monkeypatch.setenv("THRESHOLDING_DATA", str(tmp_path / "nothere"))
+    assert images.bundled_names() == list(images.SKIMAGE_SAMPLES)
