@@ -1084,6 +1084,112 @@ def make_colonies(out_dir):
 
 
 # ---------------------------------------------------------------------------
+# Granular cells: objects that differ from the background in texture only
+# ---------------------------------------------------------------------------
+
+CELLS_SHAPE = (512, 512)
+CELLS = {"granular-cells": 707, "granular-cells-2": 708}  # name: seed
+CELL_COUNT = 14
+CELL_GRAIN = 0.16  # standard deviation of the cells' granular texture
+BACKGROUND_GRAIN = 0.04  # and of the background's smooth, low texture
+CELLS_TILT = (0.25, 0.4)  # uneven light: brighter to the right and to the bottom
+STROKE_WIDTH = 3  # pixels, a thin brush
+STROKES_SEED = 7
+# A microscope's camera: brightly lit, low noise, and it does not sharpen.
+MICROSCOPE_CAMERA = {"full_well": 2000.0, "read_noise": 3.0, "sharpen": 0.0}
+
+
+def cell_layout(rng, shape, count, radius=(16, 40), margin=12, gap=10):
+    """``count`` ellipses that do not touch: (row, column, radius, ry, rx, angle) each."""
+    cells = []
+    while len(cells) < count:
+        ry, rx = rng.uniform(*radius, 2)
+        r = max(ry, rx)
+        cy = rng.uniform(margin + r, shape[0] - margin - r)
+        cx = rng.uniform(margin + r, shape[1] - margin - r)
+        if all(math.hypot(cy - c[0], cx - c[1]) > r + c[2] + gap for c in cells):
+            cells.append((cy, cx, r, ry, rx, rng.uniform(0, np.pi)))
+    return cells
+
+
+def granular_cells(seed, shape=CELLS_SHAPE, count=CELL_COUNT):
+    """Grainy cells on a smooth background of the same mean brightness, under uneven light.
+
+    Returns the image in [0, 1], the mask and the cells' layout.
+    """
+    rng = np.random.default_rng(seed)
+    cells = cell_layout(rng, shape, count)
+    outlines = [ellipse_polygon((c[0], c[1]), c[3], c[4], c[5]) for c in cells]
+    coverage = np.clip(np.sum(polygon_coverage(shape, outlines), axis=0), 0, 1)
+    background = 0.5 + BACKGROUND_GRAIN * smooth_noise(rng, shape, 4)
+    grain = 0.5 + CELL_GRAIN * smooth_noise(rng, shape, 1.0)
+    soft = ndi.gaussian_filter(coverage, 1.5)  # a cell's edge fades into the background
+    scene = background * (1 - soft) + grain * soft
+    scene *= lighting(shape, (0.5, 0.5), 0.0, tilt=CELLS_TILT)
+    image = camera(rng, scene, 0.5, **MICROSCOPE_CAMERA)
+    return image, coverage >= 0.5, cells
+
+
+def hand_stroke(rng, centre, angle, length, wobble=1.5, points=12):
+    """A short line as a hand draws it: (x, y) points along ``angle``, wobbling sideways."""
+    along = np.linspace(-length / 2, length / 2, points)
+    aside = noise1d(rng, points, 4)[:points] * wobble
+    c, s = math.cos(angle), math.sin(angle)
+    return [
+        (centre[1] + a * c - b * s, centre[0] + a * s + b * c)
+        for a, b in zip(along, aside, strict=True)
+    ]
+
+
+def stroke_pixels(shape, points, width):
+    """The pixels a brush ``width`` pixels wide covers along ``points`` (x, y)."""
+    layer = Image.new("L", (shape[1], shape[0]), 0)
+    ImageDraw.Draw(layer).line(points, fill=1, width=width, joint="curve")
+    return np.asarray(layer) > 0
+
+
+def training_strokes(rng, mask, cells, width=STROKE_WIDTH, regions=(2, 3)):
+    """Strokes as a careful person would draw them: 0 unlabelled, 1 background, 2 cell.
+
+    One stroke across the middle of a cell in each quarter of the image, and one
+    background stroke in each of ``regions`` (rows, columns) parts of it, at least a few
+    pixels from any cell: cells and background in the dim and in the bright light.
+    """
+    rows, cols = mask.shape
+    labels = np.zeros(mask.shape, np.uint8)
+    for bottom, right in itertools.product((False, True), repeat=2):
+        quarter = [c for c in cells if (c[0] >= rows / 2, c[1] >= cols / 2) == (bottom, right)]
+        cy, cx, _, ry, rx, _ = quarter[rng.integers(len(quarter))]
+        points = hand_stroke(rng, (cy, cx), rng.uniform(0, np.pi), 1.2 * min(ry, rx))
+        labels[stroke_pixels(mask.shape, points, width)] = 2
+    distance = ndi.distance_transform_edt(~mask)
+    height, length = rows / regions[0], cols / regions[1]
+    for row, col in itertools.product(range(regions[0]), range(regions[1])):
+        while True:
+            cy = rng.uniform(row * height + 20, (row + 1) * height - 20)
+            cx = rng.uniform(col * length + 20, (col + 1) * length - 20)
+            points = hand_stroke(rng, (cy, cx), rng.uniform(0, np.pi), rng.uniform(40, 70))
+            if distance[stroke_pixels(mask.shape, points, width + 6)].min() > 0:
+                labels[stroke_pixels(mask.shape, points, width)] = 1
+                break
+    return labels
+
+
+def make_granular_cells(out_dir, name):
+    """One of the two granular-cells images; the first also gets its training strokes."""
+    image, mask, cells = granular_cells(CELLS[name])
+    files = write_pair(out_dir, name, ".png", image, mask)
+    extra = {"cells": len(cells)}
+    if name == "granular-cells":
+        strokes = training_strokes(np.random.default_rng(STROKES_SEED), mask, cells)
+        path = Path(out_dir) / f"{name}-strokes.png"
+        Image.fromarray(strokes).save(path, optimize=False)
+        files.append(path)
+        extra["strokes"] = path.name
+    return files, extra
+
+
+# ---------------------------------------------------------------------------
 # Writing, manifest and README
 # ---------------------------------------------------------------------------
 
@@ -1189,6 +1295,36 @@ DESCRIPTIONS = {
         ),
     },
 }
+CELLS_MADE = (
+    f"{CELL_COUNT} ellipses that do not touch (cell_layout), filled with a fine granular "
+    f"texture (standard deviation {CELL_GRAIN}) whose mean is the background's, on a "
+    f"background with a smooth, faint texture (standard deviation {BACKGROUND_GRAIN}); the "
+    "edges blended with a blurred mask; uneven light, brighter to the right and the bottom; "
+    "lens blur, shot and read noise added in linear light (camera(), a microscope's camera "
+    "that does not sharpen); saved as 8-bit grayscale PNG, so that no JPEG smears the texture."
+)
+DESCRIPTIONS["granular-cells"] = {
+    "description": (
+        "Generated micrograph of grainy cells on a smooth background of the same mean "
+        "brightness, under uneven light (grayscale)."
+    ),
+    "teaches": (
+        "When thresholding is not enough: the cells differ from the background in texture, "
+        "not in brightness, so every global and every local threshold fails; a pixel "
+        "classifier trained from a few strokes (`granular-cells-strokes.png`) finds them."
+    ),
+    "function": 'make_granular_cells(out_dir, "granular-cells")',
+    "made": CELLS_MADE,
+}
+DESCRIPTIONS["granular-cells-2"] = {
+    "description": "Another micrograph like granular-cells, from another seed.",
+    "teaches": (
+        "Measuring a pixel classifier on an image it never saw: the classifier trained on "
+        "granular-cells' strokes is scored here."
+    ),
+    "function": 'make_granular_cells(out_dir, "granular-cells-2")',
+    "made": CELLS_MADE,
+}
 for _name in TRIALS:
     DESCRIPTIONS[_name] = {
         "description": (
@@ -1238,13 +1374,14 @@ def write_readme(out_dir, manifest):
         "Every image here is generated, not photographed: `generate.py` draws it, from",
         "fixed random seeds, to look like a photograph (paper texture, soft shadows, uneven",
         "light, a camera's shot and read noise added in linear light, sharpening, JPEG",
-        "compression for `.jpg`). None shows a real plant, dish or page. Generating them",
+        "compression for `.jpg`). None shows a real plant, dish, page or cell. Generating them",
         "gives an exact ground truth for every pixel, a free licence, and files that need",
         "no download. Real photographs differ: real roots, hairs and debris vary more, a",
         "camera's noise reduction and lens are more complex, and a hand-drawn ground truth",
         "is itself uncertain at the edges. Each image `<name>.<ext>` comes with its",
         "exact ground truth `<name>-mask.png`: a single-channel 8-bit PNG of the same",
-        "height and width, 0 = background and 255 = foreground.",
+        "height and width, 0 = background and 255 = foreground. `granular-cells` also",
+        "comes with the strokes that train a pixel classifier, `granular-cells-strokes.png`.",
         "",
         "Licence: CC-BY-4.0, made by the authors of this lesson. No third-party images,",
         "fonts or text are used (text is drawn with Pillow's own bundled default font).",
@@ -1276,11 +1413,12 @@ def write_readme(out_dir, manifest):
     total = sum(
         (out_dir / e[k]).stat().st_size
         for e in manifest["images"].values()
-        for k in ("file", "mask")
+        for k in ("file", "mask", "strokes")
+        if k in e
     )
     lines += [
         "",
-        f"Images and masks together: {total / 1e6:.1f} MB.",
+        f"Images, masks and strokes together: {total / 1e6:.1f} MB.",
         "",
         "## Images",
         "",
@@ -1307,6 +1445,15 @@ def write_readme(out_dir, manifest):
                 f"- True number of colonies: {e['colonies']} (the mask has "
                 f"{e['mask_components']} connected components, because some "
                 "colonies touch)"
+            )
+        if "cells" in e:
+            lines.append(f"- Number of cells (none touch): {e['cells']}")
+        if "strokes" in e:
+            size = (out_dir / e["strokes"]).stat().st_size
+            lines.append(
+                f"- Training strokes: `{e['strokes']}` ({size:,} bytes), drawn by "
+                "`training_strokes()` as a person would with a thin brush: an 8-bit PNG of "
+                "the same height and width, 0 = unlabelled, 1 = background, 2 = cell"
             )
         lines.append(f"- Licence: {LICENSE}, made by this project")
         lines.append("")
@@ -1345,6 +1492,9 @@ def generate_all(out_dir=HERE):
     add("uneven-text", make_uneven_text(out_dir))
     files, counts = make_colonies(out_dir)
     add("colonies", files, counts)
+    for name in CELLS:
+        files, extra = make_granular_cells(out_dir, name)
+        add(name, files, extra)
 
     manifest = {
         "license": LICENSE,

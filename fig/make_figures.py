@@ -83,11 +83,80 @@ def global_versus_local() -> Figure:
     )
 
 
+def unet() -> Figure:
+    """A U-Net's shape: the contracting and expanding paths, and the skip connections.
+
+    Each box is a stack of feature maps: its height is the maps' size (halved at each step
+    down), its width their number (doubled at each step down), as in Ronneberger et al.
+    (2015), with four levels instead of five.
+    """
+    colours = helpers.plotting.OKABE_ITO
+    arrow = {"arrowstyle": "-|>", "lw": 2}
+    heights = [3 / 2**level for level in range(4)]
+    widths = [0.3 * 2**level for level in range(4)]
+    centres = [3.5 - 1.3 * level for level in range(4)]
+    lefts = [0.5]
+    for width in widths[:-2]:
+        lefts.append(lefts[-1] + width + 0.9)
+    lefts.append(7 - widths[-1] / 2)  # the bottom level, in the middle
+    rights = [14 - left - width for left, width in zip(lefts, widths, strict=True)]
+    with mpl.rc_context(STYLE):
+        figure = Figure(figsize=(11, 5.6), layout="constrained")
+        ax = figure.subplots()
+        for level, (height, width, y) in enumerate(zip(heights, widths, centres, strict=True)):
+            for x in sorted({lefts[level], rights[level]}):
+                ax.add_patch(
+                    mpl.patches.Rectangle(
+                        (x, y - height / 2), width, height, fc=colours["sky blue"], ec="black"
+                    )
+                )
+            if level == 3:
+                continue
+            below, end = centres[level + 1] + heights[level + 1] / 4, lefts[level] + width
+            ax.annotate(
+                "",
+                (lefts[level + 1], below),
+                (end, y - height / 4),
+                arrowprops=arrow | {"color": colours["vermillion"]},
+            )
+            ax.annotate(
+                "",
+                (rights[level], y - height / 4),
+                (rights[level + 1] + widths[level + 1], below),
+                arrowprops=arrow | {"color": colours["bluish green"]},
+            )
+            ax.annotate(
+                "", (rights[level], y), (end, y), arrowprops=arrow | {"color": "0.5", "ls": "--"}
+            )
+        ax.text(0.5, 5.25, "image in")
+        ax.text(13.5, 5.25, "a class for every pixel out", ha="right")
+        ax.text(7, 3.65, "copy (skip connection)", color="0.35", ha="center")
+        ax.text(
+            0.3,
+            -1.0,
+            "contracting path: half the size,\ntwice the feature maps, each step",
+            color=colours["vermillion"],
+            va="top",
+        )
+        ax.text(
+            13.7,
+            -1.0,
+            "expanding path: back to full size,\njoined with the copied maps",
+            color=colours["bluish green"],
+            ha="right",
+            va="top",
+        )
+        ax.set(xlim=(0, 14), ylim=(-2.0, 5.6), aspect="equal")
+        ax.set_axis_off()
+    return figure
+
+
 #: File name in fig/ -> function that draws it.
 FIGURES: dict[str, Callable[[], Figure]] = {
     "overview.png": overview,
     "title.png": title_image,
     "global-versus-local.png": global_versus_local,
+    "unet.png": unet,
 }
 
 

@@ -318,7 +318,7 @@ def check_data(folder: str | Path | None = None) -> Result:
     files = [
         entry.get(key, "")
         for name, entry in images.items()
-        for key in ("file", "mask")
+        for key in ("file", "mask", "strokes")
         if key in entry or key == "file"
     ]
     missing = [name or "?" for name in files if not name or not _nonempty(folder / name)]

@@ -64,13 +64,17 @@ def entries(manifest):
     return list(manifest["images"].items())
 
 
+def files_of(entry):
+    """The files of one image: the image, its mask and, for granular-cells, its strokes."""
+    return [entry[key] for key in ("file", "mask", "strokes") if key in entry]
+
+
 @pytest.mark.slow  # regenerates data/ (the `regenerated` fixture)
 def test_generate_writes_every_file_of_the_manifest(regenerated, manifest):
     _, written = regenerated
     names = {Path(p).name for p in written}
     for _, entry in entries(manifest):
-        assert entry["file"] in names
-        assert entry["mask"] in names
+        assert set(files_of(entry)) <= names
     assert "manifest.json" in names
 
 
@@ -78,11 +82,11 @@ def test_generate_writes_every_file_of_the_manifest(regenerated, manifest):
 def test_regenerated_images_identical_to_committed(regenerated, manifest):
     out, _ = regenerated
     for name, entry in entries(manifest):
-        for key in ("file", "mask"):
-            committed = read(DATA / entry[key])
-            fresh = iio.imread(out / entry[key])
-            assert committed.shape == fresh.shape, f"{name}: {entry[key]}"
-            assert np.array_equal(committed, fresh), f"{name}: {entry[key]} differs"
+        for file in files_of(entry):
+            committed = read(DATA / file)
+            fresh = iio.imread(out / file)
+            assert committed.shape == fresh.shape, f"{name}: {file}"
+            assert np.array_equal(committed, fresh), f"{name}: {file} differs"
 
 
 @pytest.mark.slow
@@ -101,8 +105,9 @@ def test_file_names_follow_convention(manifest):
     for name, entry in entries(manifest):
         assert entry["file"] in (f"{name}.jpg", f"{name}.png")
         assert entry["mask"] == f"{name}-mask.png"
+        assert entry.get("strokes", f"{name}-strokes.png") == f"{name}-strokes.png"
     on_disk = {p.name for p in DATA.iterdir() if p.suffix in (".jpg", ".png")}
-    listed = {e[k] for _, e in entries(manifest) for k in ("file", "mask")}
+    listed = {file for _, e in entries(manifest) for file in files_of(e)}
     assert on_disk == listed
 
 
@@ -124,9 +129,9 @@ def test_data_folder_is_small_enough():
 def test_readme_file_sizes_are_correct(manifest):
     readme = (DATA / "README.md").read_text()
     for _, entry in entries(manifest):
-        for key in ("file", "mask"):
-            size = (DATA / entry[key]).stat().st_size
-            assert f"({size:,} bytes)" in readme, entry[key]
+        for file in files_of(entry):
+            size = (DATA / file).stat().st_size
+            assert f"({size:,} bytes)" in readme, file
 
 
 def test_trials_are_large_rgb_photographs(manifest):
@@ -164,6 +169,44 @@ def test_local_threshold_beats_every_global_one(report):
     assert set(scores) == {"otsu", "li", "yen", "triangle", "mean"}
     for method, score in scores.items():
         assert local >= score + DICE_MARGIN, method
+
+
+def test_granular_cells_differ_in_texture_not_in_brightness(manifest):
+    """Episode 7's premise: inside and outside the cells the mean is the same (no threshold
+    can split them), the spread from pixel to pixel is not."""
+    for name in ("granular-cells", "granular-cells-2"):
+        entry = manifest["images"][name]
+        image = read(DATA / entry["file"]) / 255
+        cells = read(DATA / entry["mask"]) > 0
+        assert image.ndim == 2 and image.dtype == np.float64, name  # 8-bit grayscale
+        assert abs(image[cells].mean() - image[~cells].mean()) < 0.02, name
+        assert image[cells].std() > 1.5 * image[~cells].std(), name
+        assert ndi.label(cells)[1] == entry["cells"], name
+
+
+def test_strokes_are_a_few_hand_drawn_lines_on_the_right_side_of_the_truth(manifest):
+    """0 unlabelled, 1 background, 2 cell; lines of many pixels each (not scattered
+    points), cell strokes inside cells and background strokes outside, both in every
+    quarter of the image's light: rows and columns, top and bottom, left and right."""
+    entry = manifest["images"]["granular-cells"]
+    strokes = read(DATA / entry["strokes"])
+    cells = read(DATA / entry["mask"]) > 0
+    assert strokes.dtype == np.uint8 and strokes.shape == cells.shape
+    assert set(np.unique(strokes)) == {0, 1, 2}
+    assert cells[strokes == 2].all() and not cells[strokes == 1].any()
+    assert 0.002 < np.mean(strokes > 0) < 0.01  # a few strokes, not a painted image
+    for label in (1, 2):
+        pieces, count = ndi.label(strokes == label)
+        assert 4 <= count <= 8, label
+        assert np.bincount(pieces.ravel())[1:].min() > 40, label
+    rows, cols = strokes.shape
+    for half in (
+        np.s_[: rows // 2],
+        np.s_[rows // 2 :],
+        np.s_[:, : cols // 2],
+        np.s_[:, cols // 2 :],
+    ):
+        assert {1, 2} <= set(np.unique(strokes[half])), half
 
 
 def test_colony_count_matches_colonies_drawn(generate, manifest):

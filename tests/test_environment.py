@@ -46,6 +46,7 @@ LESSON_STACK = {
     "jupytext",
     "tqdm",
     "opencv-python-headless",
+    "scikit-learn",
 }
 
 
