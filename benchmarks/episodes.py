@@ -1,10 +1,10 @@
 """How long the episodes take to execute, each from a fresh kernel, as `make expected` runs them.
 
-The lesson's target: all episodes together in under 30 s. Each episode is timed from the
-moment its kernel is asked to start to its last cell's reply (wall clock), and the kernel's
-own CPU time (user + system, with any programs it ran) is read in a last cell; on a busy
-machine the CPU time is the steadier figure. The baseline, measured in the same run, is an
-empty notebook: what starting a kernel costs. Run with ``make bench``.
+The lesson's target: all episodes together well under a minute (45 s). Each episode is
+timed from the moment its kernel is asked to start to its last cell's reply (wall clock),
+and the kernel's own CPU time (user + system, with any programs it ran) is read in a last
+cell; on a busy machine the CPU time is the steadier figure. The baseline, measured in the
+same run, is an empty notebook: what starting a kernel costs. Run with ``make bench``.
 """
 
 import time
@@ -13,7 +13,7 @@ import nbformat
 
 from tests.support.episode_notebooks import episode_paths, read_episode, run
 
-BUDGET = 30.0  # seconds, all episodes together
+BUDGET = 45.0  # seconds, all episodes together: "well under a minute"
 CPU_TIME = """\
 import resource
 print(sum(getattr(resource.getrusage(who), field)

@@ -39,3 +39,17 @@ def test_rootmass_benchmark_runs_and_the_command_agrees_with_the_episode():
     assert difference and float(difference.group(1)) <= 1e-4
     assert re.search(r"plain loop / command: +\d+\.\d +\(at least 6\)", output)
     assert re.search(r"command x jobs / decode \(\w[\w ]*\): +\d+\.\d\d +\(at most 1\.5\)", output)
+
+
+def test_annotation_benchmark_runs_and_states_its_target():
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.annotation"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"stroke to new prediction: median +\d+ ms", result.stdout)
+    assert re.search(r"target: within 1000 ms \((met|NOT met)\)", result.stdout)
