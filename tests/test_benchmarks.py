@@ -18,17 +18,18 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
-def test_rootmass_benchmark_runs_and_the_command_agrees_with_the_episode():
+def _run(benchmark: str, *arguments: str) -> str:
+    """What ``python -m benchmarks.<benchmark> ...`` prints; it must succeed."""
+    command = [sys.executable, "-m", f"benchmarks.{benchmark}", *arguments]
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.rootmass", "--photos", "3", "--size", "120x160"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+        command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
     )
     assert result.returncode == 0, result.stderr
-    output = result.stdout
+    return result.stdout
+
+
+def test_rootmass_benchmark_runs_and_the_command_agrees_with_the_episode():
+    output = _run("rootmass", "--photos", "3", "--size", "120x160")
     for decoder in ("Pillow", "imageio", "OpenCV"):
         assert re.search(rf"^  {decoder} +\d+\.\d\d s", output, re.MULTILINE), decoder
     for step in ("decode", "grayscale", "blur", "histogram", "root_mask", "measure_file"):
@@ -42,14 +43,6 @@ def test_rootmass_benchmark_runs_and_the_command_agrees_with_the_episode():
 
 
 def test_annotation_benchmark_runs_and_states_its_target():
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.annotation"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert re.search(r"stroke to new prediction: median +\d+ ms", result.stdout)
-    assert re.search(r"target: within 1000 ms \((met|NOT met)\)", result.stdout)
+    output = _run("annotation")
+    assert re.search(r"stroke to new prediction: median +\d+ ms", output)
+    assert re.search(r"target: within 1000 ms \((met|NOT met)\)", output)
