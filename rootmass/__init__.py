@@ -7,7 +7,7 @@ power users, beside the ``helpers`` package that the episodes call:
 
 - :mod:`rootmass.command`: the command line and the parallel, resumable run;
 - :mod:`rootmass.reading`: reading photographs quickly as grayscale float32;
-- :mod:`rootmass.results_csv`: the CSV's columns, resuming and sorting;
+- :mod:`rootmass.results_csv`: the CSV's columns, resuming, sorting and its lock;
 - :mod:`rootmass.montage`: the quality-control montage (``--qc``).
 
 The measurement itself is :func:`helpers.roots.root_mask`, which the episode's explorer

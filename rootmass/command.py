@@ -31,14 +31,17 @@ Files named ``*-mask.png`` are never measured as photographs.
 from __future__ import annotations
 
 import argparse
-import csv
+import asyncio
 import glob
 import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent import futures
-from contextlib import contextmanager
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,22 +50,35 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
-from helpers.images import IMAGE_SUFFIXES, MASK_SUFFIX, load_image
+from helpers.images import IMAGE_SUFFIXES, MASK_SUFFIX, MAX_PIXELS, load_image
 from helpers.roots import check_exclude_above, check_sigma, root_mask
 from rootmass.montage import montage, thumbnail
 from rootmass.reading import load_gray_float32
 from rootmass.results_csv import (
     COLUMNS,
+    TEXT_COLUMNS,
     UsageError,
+    csv_text,
     format_number,
     method,
+    one_writer,
     read_done,
     sort_csv,
     write_atomically,
+    write_rows,
 )
 
 #: Pixels in all thumbnails of a QC montage together, at most (keeps it a few hundred MB).
 _MONTAGE_PIXELS = 25_000_000
+#: The widest blur the command accepts, in pixels. The episode blurs by 1 to 3 pixels;
+#: the kernel is 8 sigma + 1 pixels wide, so at 100 it is 801 pixels, a third of a
+#: 2000-pixel photograph, and roots a few pixels wide are smoothed into the background
+#: long before. Far larger values only allocate (sigma 1e9: a kernel of 8e9 taps).
+MAX_SIGMA = 100.0
+#: Seconds to wait for a Dask scheduler to answer (``--scheduler``) before giving up.
+SCHEDULER_TIMEOUT = 10.0
+#: How often, in seconds, a worker process checks that the command still runs.
+_WATCHDOG_PERIOD = 0.2
 
 
 @dataclass
@@ -126,7 +142,8 @@ def find_images(patterns: Sequence[str]) -> list[str]:
     ----------
     patterns : sequence of str
         Glob patterns such as ``'photos/*.jpg'`` (``**`` reaches into sub-folders) or
-        file names.
+        file names. An existing file's exact name is that file, even if it holds glob
+        characters (``plant[1].jpg``).
 
     Returns
     -------
@@ -151,10 +168,10 @@ def find_images(patterns: Sequence[str]) -> list[str]:
     found: set[str] = set()
     for pattern in patterns:
         pattern = os.path.expanduser(os.fspath(pattern))
-        if _has_magic(pattern):
-            matches = glob.glob(pattern, recursive=True)
+        if os.path.lexists(pattern):  # a file's exact name, even with [ ] * ? in it
+            matches = [pattern]
         else:
-            matches = [pattern] if os.path.lexists(pattern) else []
+            matches = glob.glob(pattern, recursive=True) if _has_magic(pattern) else []
         if not matches:
             raise UsageError(_nothing_matches(pattern))
         found.update(
@@ -203,14 +220,16 @@ def _problem(error: Exception, path: Path) -> str:
     return f"{type(error).__name__}: {message}".replace("\n", " ")
 
 
-def _compare_with_truth(row: dict[str, Any], truth_file: Path, mask: np.ndarray) -> None:
+def _compare_with_truth(
+    row: dict[str, Any], truth_file: Path, mask: np.ndarray, max_pixels: int | None
+) -> None:
     """Fill in the ``truth`` and ``error`` columns from a ground-truth mask file.
 
     A mask that cannot be read, or has another size, is reported in the ``problem``
     column; the measurement is kept.
     """
     try:
-        truth = load_image(truth_file, gray=True, dtype="uint8") > 127
+        truth = load_image(truth_file, gray=True, dtype="uint8", max_pixels=max_pixels) > 127
         if truth.shape != mask.shape:
             raise ValueError(
                 f"{truth_file} is {truth.shape[1]}x{truth.shape[0]} pixels but the "
@@ -224,6 +243,28 @@ def _compare_with_truth(row: dict[str, Any], truth_file: Path, mask: np.ndarray)
     row.update(truth=format_number(truth_fraction), error=format_number(error))
 
 
+def _save_mask(saved: Path, mask: np.ndarray, replace: bool) -> str:
+    """Save a mask as PNG; a problem to report if that would replace a different file."""
+    data = _png_bytes(mask.astype(np.uint8) * 255)
+    if not replace and saved.exists():
+        if saved.is_file() and saved.read_bytes() == data:
+            return ""  # this very mask, saved by an earlier, interrupted run
+        return (
+            f"--masks: {saved} already exists and is another mask; it was kept and this "
+            "mask not saved. Move it away, or run again with --force to replace it."
+        )
+    write_atomically(saved, data)
+    return ""
+
+
+def _row(file: str, sigma: float, exclude_above: float | None) -> dict[str, Any]:
+    """A CSV row for ``file`` with the settings filled in and nothing measured yet."""
+    row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
+    row.update(file=file, sigma=format_number(sigma), exclude_above=format_number(exclude_above))
+    row["method"] = method(exclude_above)
+    return row
+
+
 def measure_file(
     file: str,
     sigma: float = 1.0,
@@ -231,7 +272,9 @@ def measure_file(
     *,
     read_path: str | None = None,
     masks_dir: str | None = None,
+    replace_masks: bool = True,
     thumbnail_size: int | None = None,
+    max_pixels: int | None = MAX_PIXELS,
 ) -> dict[str, Any]:
     """Measure one photograph: the CSV row, never an exception for a bad file.
 
@@ -246,8 +289,11 @@ def measure_file(
         workers with another working directory find it).
     masks_dir : str, optional
         Save the mask there as ``<name>-mask.png`` (0 background, 255 root).
-    thumbnail_size : int, optional
-        Also return a QC thumbnail with this longer side, under the key ``"thumbnail"``.
+    replace_masks : bool, optional
+        If False, keep an existing different mask file, and say so in ``problem``.
+    thumbnail_size, max_pixels : int, optional
+        Also return a QC thumbnail with this longer side, under the key ``"thumbnail"``;
+        refuse photographs with more pixels (a problem row; None for no limit).
 
     Returns
     -------
@@ -260,12 +306,10 @@ def measure_file(
     >>> row["root_fraction"], row["problem"][:45]
     ('', 'FileNotFoundError: no/such/photo.jpg does not')
     """
-    row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
-    row.update(file=file, sigma=format_number(sigma), exclude_above=format_number(exclude_above))
-    row["method"] = method(exclude_above)
+    row = _row(file, sigma, exclude_above)
     path = Path(read_path or file)
     try:
-        gray = load_gray_float32(path)
+        gray = load_gray_float32(path, max_pixels=max_pixels)
         row["height"], row["width"] = gray.shape
         mask, threshold = root_mask(gray, sigma, exclude_above)
     except Exception as error:  # any failure goes into the CSV, and the run goes on
@@ -274,39 +318,168 @@ def measure_file(
     fraction = np.count_nonzero(mask) / mask.size
     row.update(threshold=format_number(threshold), root_fraction=format_number(fraction))
     if truth_path(path).is_file():
-        _compare_with_truth(row, truth_path(path), mask)
+        _compare_with_truth(row, truth_path(path), mask, max_pixels)
     if masks_dir is not None:
         saved = Path(masks_dir) / (Path(file).stem + MASK_SUFFIX)
-        write_atomically(saved, _png_bytes(mask.astype(np.uint8) * 255))
+        row["problem"] = _save_mask(saved, mask, replace_masks) or row["problem"]
     if thumbnail_size:
         row["thumbnail"] = thumbnail(gray, mask, thumbnail_size)
     return row
 
 
+def _exit_when_orphaned(parent: int) -> None:
+    """Exit this worker process as soon as its parent (the command) has gone."""
+    while os.getppid() == parent:
+        time.sleep(_WATCHDOG_PERIOD)
+    os._exit(1)
+
+
 def _init_worker() -> None:
+    """Set up a worker process: signals are the command's to handle, and the worker does
+    not outlive the command (killed with SIGKILL, say), thanks to a watchdog thread."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited
+    watchdog = threading.Thread(
+        target=_exit_when_orphaned, args=(os.getppid(),), name="watchdog", daemon=True
+    )
+    watchdog.start()
 
 
-def _windowed(
+def _finished(
     submit: Callable[[dict[str, Any]], Any],
     wait_first: Callable[[set], tuple[set, set]],
+    tasks: Iterator[dict[str, Any]],
+    window: int,
+    stop: Callable[[], bool],
+) -> Iterator[tuple[dict[str, Any], Any]]:
+    """``(task, future)`` pairs as they finish, with at most ``window`` in flight; no
+    more tasks are taken from ``tasks`` once ``stop()`` is true."""
+    pending: dict[Any, dict[str, Any]] = {}
+
+    def fill() -> None:
+        while len(pending) < window and not stop():
+            task = next(tasks, None)
+            if task is None:
+                return
+            pending[submit(task)] = task
+
+    fill()
+    while pending:
+        done, _ = wait_first(set(pending))
+        for future in done:
+            yield pending.pop(future), future
+        fill()
+
+
+def _died(task: dict[str, Any], error: BaseException) -> dict[str, Any]:
+    """The row of a photograph whose worker died measuring it, even alone."""
+    row = _row(task["file"], task["sigma"], task["exclude_above"])
+    row["problem"] = (
+        f"WorkerDied: {task['file']}: the process measuring it stopped "
+        f"({type(error).__name__}), also when it was measured alone: it was killed, "
+        "perhaps for lack of memory. The other photographs were measured."
+    )
+    return row
+
+
+def _surviving(
+    open_workers: Callable[[bool], Any],
     tasks: Iterable[dict[str, Any]],
     window: int,
-) -> Iterator[Any]:
-    """Results of ``submit(task)`` as they finish, with at most ``window`` in flight."""
+    death: type[BaseException],
+) -> Iterator[dict[str, Any]]:
+    """The rows of ``tasks`` as they finish, one each, even when a worker dies.
+
+    ``open_workers(alone)`` is a context manager giving ``(submit, wait_first)``. When a
+    future fails with ``death`` (a worker died), no more tasks are started; those that
+    died with it are measured again one at a time (``alone``), so that the one that
+    kills its worker is found and gets a ``problem`` row; then the run goes on.
+    """
     tasks = iter(tasks)
-    pending: set = set()
-    for task in tasks:
-        pending.add(submit(task))
-        if len(pending) >= window:
-            break
-    while pending:
-        done, pending = wait_first(pending)
-        for future in done:
-            for task in tasks:
-                pending.add(submit(task))
-                break
-            yield future.result()
+    while True:
+        suspects: list[dict[str, Any]] = []
+        with open_workers(False) as (submit, wait_first):
+            for task, future in _finished(submit, wait_first, tasks, window, suspects.__len__):
+                if isinstance(future.exception(), death):
+                    suspects.append(task)
+                else:
+                    yield future.result()
+        if not suspects:
+            return
+        for task in suspects:
+            with open_workers(True) as (submit, wait_first):
+                future = submit(task)
+                wait_first({future})
+                error = future.exception()
+                yield _died(task, error) if isinstance(error, death) else future.result()
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[tuple[Callable, Callable]]:
+    """``(submit, wait_first)`` on a pool of ``workers`` processes, shut down on leaving
+    (the workers finish the photographs they have started; the others are cancelled)."""
+    pool = futures.ProcessPoolExecutor(workers, initializer=_init_worker)
+
+    def submit(task: dict[str, Any]) -> futures.Future:
+        try:
+            return pool.submit(measure_file, **task)
+        except BrokenProcessPool as error:  # a worker died since the last look
+            future: futures.Future = futures.Future()
+            future.set_exception(error)
+            return future
+
+    try:
+        yield submit, lambda pending: futures.wait(pending, return_when=futures.FIRST_COMPLETED)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _check_out(out: Path, inputs: set[Path]) -> None:
+    """Refuse a results file that would overwrite an image, is a folder, or cannot be made."""
+    if out.resolve() in inputs or out.suffix.lower() in IMAGE_SUFFIXES:
+        raise UsageError(
+            f"--out {out} would overwrite an image; give the results file a name ending in .csv."
+        )
+    if out.is_dir():
+        raise UsageError(f"--out {out} is a folder; give a file name such as results.csv.")
+    _check_folder("--out", out)
+
+
+def _check_folder(option: str, path: Path) -> None:
+    """Refuse an output file whose folder does not exist."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(
+            f"{option} {path}: the folder {folder} does not exist. Create it first "
+            f"(mkdir -p {folder}), or give a file in an existing folder."
+        )
+
+
+def _check_masks(files: Sequence[str], masks: Path, resume: bool, force: bool) -> None:
+    """Refuse a masks folder that holds photographs or would be overwritten."""
+    if masks.exists() and not masks.is_dir():
+        raise UsageError(f"--masks {masks} is a file; give a folder for the masks.")
+    if any(Path(file).resolve().parent == masks.resolve() for file in files):
+        raise UsageError(
+            f"--masks {masks} is a folder of the photographs; the masks would be taken "
+            "for ground truth (and could overwrite it). Give another folder, for "
+            "example --masks masks/."
+        )
+    names: dict[str, str] = {}
+    for file in files:
+        name = Path(file).stem + MASK_SUFFIX
+        if name in names:
+            raise UsageError(
+                f"{names[name]} and {file} would both save their mask as {masks / name}. "
+                "Measure the folders separately, each with its own --masks folder."
+            )
+        names[name] = file
+        # with --resume, measure_file keeps a mask that differs from the new one
+        if (masks / name).exists() and not (resume or force):
+            raise UsageError(
+                f"--masks: {masks / name} already exists. Run again with --force to "
+                "replace it, or choose another folder."
+            )
 
 
 def _check_outputs(
@@ -320,13 +493,7 @@ def _check_outputs(
     """Refuse, before anything is written, any output that would overwrite something."""
     inputs = {Path(file).resolve() for file in files}
     inputs |= {truth_path(file).resolve() for file in files if truth_path(file).exists()}
-    replace = "Run again with --force to replace it, or choose another name."
-    if out.resolve() in inputs or out.suffix.lower() in IMAGE_SUFFIXES:
-        raise UsageError(
-            f"--out {out} would overwrite an image; give the results file a name ending in .csv."
-        )
-    if out.is_dir():
-        raise UsageError(f"--out {out} is a folder; give a file name such as results.csv.")
+    _check_out(out, inputs)
     if out.exists() and not (resume or force):
         raise UsageError(
             f"{out} already exists. Run again with --resume to measure only the photographs "
@@ -339,47 +506,71 @@ def _check_outputs(
                 f"--qc {qc}: give a new file name ending in .png (it must not be one of "
                 "the images)."
             )
-        if qc.exists() and not (resume or force):
-            raise UsageError(f"--qc {qc} already exists. {replace}")
-    if masks is not None:
-        folder = masks.resolve()
-        if masks.exists() and not masks.is_dir():
-            raise UsageError(f"--masks {masks} is a file; give a folder for the masks.")
-        if any(Path(file).resolve().parent == folder for file in files):
+        if qc.exists() and not force:  # --resume too: the montage would be replaced
             raise UsageError(
-                f"--masks {masks} is a folder of the photographs; the masks would be taken "
-                "for ground truth (and could overwrite it). Give another folder, for "
-                "example --masks masks/."
+                f"--qc {qc} already exists. Run again with --force to replace it, or "
+                "choose another name."
             )
-        names: dict[str, str] = {}
-        for file in files:
-            name = Path(file).stem + MASK_SUFFIX
-            if name in names:
-                raise UsageError(
-                    f"{names[name]} and {file} would both save their mask as {masks / name}. "
-                    "Measure the folders separately, each with its own --masks folder."
-                )
-            names[name] = file
-            if (masks / name).exists() and not (resume or force):
-                raise UsageError(f"--masks: {masks / name} already exists. {replace}")
+        _check_folder("--qc", qc)
+    if masks is not None:
+        _check_masks(files, masks, resume, force)
+
+
+async def _handshake(connect: Callable, address: str, timeout: float) -> None:
+    """Connect to a Dask scheduler and close again; the whole within ``timeout``."""
+    comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)
+    await comm.close()
 
 
 def _dask_client(address: str) -> Any:
+    """A Dask client of the scheduler at ``address``, or a :class:`UsageError` within
+    about :data:`SCHEDULER_TIMEOUT` seconds (``Client(timeout=...)`` alone waits for ever
+    on a port that answers but is not a scheduler, such as the dashboard's)."""
+    timeout = SCHEDULER_TIMEOUT
     try:
-        from distributed import Client
+        from distributed import Client, comm
     except ImportError as error:
         raise UsageError(
             "--scheduler needs Dask, which is not installed. Install it with "
             "pip install 'dask==2026.8.0' 'distributed==2026.8.0' (or, in this repository, "
             "pip install -e '.[dask]'), or leave out --scheduler to use this computer's cores."
         ) from error
+    advice = (
+        "Give the scheduler's address, such as tcp://192.168.1.10:8786, and check that it "
+        "is running (the dashboard, http://...:8787, is another port)."
+    )
+    if address.lower().startswith(("http://", "https://")):
+        raise UsageError(f"--scheduler {address} is a web address, not a scheduler's. {advice}")
     try:
-        return Client(address, timeout=10)
-    except OSError as error:
+        with futures.ThreadPoolExecutor(1) as thread:  # its own event loop, wherever we are
+            thread.submit(asyncio.run, _handshake(comm.connect, address, timeout)).result()
+        return Client(address, timeout=timeout)
+    except Exception as error:
         raise UsageError(
-            f"Could not connect to the Dask scheduler at {address!r} ({error}). Check the "
-            "address (for example tcp://192.168.1.10:8786) and that the scheduler is running."
-        ) from error
+            f"No Dask scheduler answered at {address!r} within {timeout:g} s "
+            f"({type(error).__name__}: {error}). {advice}"
+        ) from None
+
+
+def cores() -> int:
+    """The number of cores of this computer: the most worker processes a run starts."""
+    return os.cpu_count() or 1
+
+
+def check_sigma_bound(sigma: float) -> float:
+    """:func:`helpers.roots.check_sigma`, and at most :data:`MAX_SIGMA` pixels.
+
+    >>> check_sigma_bound(1e9)
+    Traceback (most recent call last):
+    ValueError: sigma is the blur in pixels, at most 100: a blur of 1000000000.0 pixels ...
+    """
+    sigma = check_sigma(sigma)
+    if sigma > MAX_SIGMA:
+        raise ValueError(
+            f"sigma is the blur in pixels, at most {MAX_SIGMA:g}: a blur of {sigma} pixels "
+            "would smooth the roots away (the episode uses 1 to 3)."
+        )
+    return sigma
 
 
 def _check_settings(
@@ -390,7 +581,7 @@ def _check_settings(
     resume: bool,
     force: bool,
 ) -> tuple[float, float | None]:
-    """``sigma`` and ``exclude_above`` checked (:func:`helpers.roots.check_sigma`), or a
+    """``sigma`` and ``exclude_above`` checked (:func:`check_sigma_bound`), or a
     :class:`UsageError` for settings that cannot work."""
     if resume and force:
         raise UsageError("Give either --resume (keep the rows) or --force (replace them).")
@@ -399,32 +590,26 @@ def _check_settings(
     if not files:
         raise UsageError("There are no photographs to measure.")
     try:
-        return check_sigma(sigma), check_exclude_above(exclude_above)
+        return check_sigma_bound(sigma), check_exclude_above(exclude_above)
     except ValueError as error:
         raise UsageError(str(error)) from None
 
 
-def _tasks(
-    files: Sequence[str],
-    sigma: float,
-    exclude_above: float | None,
-    masks: Path | None,
-    qc: Path | None,
-) -> list[dict[str, Any]]:
-    """The keyword arguments of :func:`measure_file` for each photograph to measure."""
+def _tasks(files: Sequence[str], masks: Path | None, qc: Path | None, **settings: Any) -> list:
+    """The keyword arguments of :func:`measure_file` for each photograph to measure, with
+    the same ``settings`` (``sigma``, ``exclude_above``, ``replace_masks``, ``max_pixels``)."""
     size = None  # of the thumbnails: the more photographs, the smaller, within 48 to 160
     if qc is not None and files:
         size = int(max(48, min(160, (_MONTAGE_PIXELS / len(files)) ** 0.5)))
     masks_dir = None if masks is None else os.path.abspath(masks)
     return [
-        {
-            "file": file,
-            "sigma": sigma,
-            "exclude_above": exclude_above,
-            "read_path": os.path.abspath(file),
-            "masks_dir": masks_dir,
-            "thumbnail_size": size,
-        }
+        dict(
+            settings,
+            file=file,
+            read_path=os.path.abspath(file),
+            masks_dir=masks_dir,
+            thumbnail_size=size,
+        )
         for file in files
     ]
 
@@ -433,35 +618,29 @@ def _tasks(
 def _rows(tasks: list[dict[str, Any]], jobs: int | None, client: Any) -> Iterator[Iterator[dict]]:
     """The rows of :func:`measure_file` for ``tasks``, in the order they finish.
 
-    Measured on a Dask cluster (``client``), by ``jobs`` worker processes (a few tasks
-    ahead each, so that only about two photographs per worker are ever in memory), or in
-    this process for one job or one photograph. On the way out, the workers finish the
-    photographs they have started and the others are cancelled.
+    Measured on a Dask cluster (``client``), or by ``jobs`` worker processes (at most one
+    per core), a few tasks ahead each, so that only about two photographs per worker are
+    ever in memory. A worker that dies turns into a ``problem`` row for the photograph it
+    was measuring (:func:`_surviving`), and the run goes on.
     """
-    jobs = jobs or os.cpu_count() or 1
     if client is not None:
-        from distributed import wait  # optional, and slow to import: only when used
+        from distributed import KilledWorker, wait  # optional, and slow to import
 
-        yield _windowed(
+        workers = (
             lambda task: client.submit(measure_file, **task, pure=False),
             lambda pending: wait(pending, return_when="FIRST_COMPLETED"),
-            tasks,
-            window=2 * max(1, sum(client.nthreads().values())),
         )
-    elif jobs == 1 or len(tasks) <= 1:
-        yield (measure_file(**task) for task in tasks)
+        window = 2 * max(1, sum(client.nthreads().values()))
+        rows = _surviving(lambda alone: nullcontext(workers), tasks, window, KilledWorker)
     else:
-        workers = min(jobs, len(tasks))
-        pool = futures.ProcessPoolExecutor(workers, initializer=_init_worker)
-        try:
-            yield _windowed(
-                lambda task: pool.submit(measure_file, **task),
-                lambda pending: futures.wait(pending, return_when=futures.FIRST_COMPLETED),
-                tasks,
-                window=2 * workers,
-            )
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        count = max(1, min(jobs or cores(), cores(), len(tasks)))
+        rows = _surviving(
+            lambda alone: _pool(1 if alone else count), tasks, 2 * count, BrokenProcessPool
+        )
+    try:
+        yield rows
+    finally:
+        rows.close()  # shuts the pool down
 
 
 def _write_rows(
@@ -469,17 +648,17 @@ def _write_rows(
 ) -> tuple[int, list[tuple[str, np.ndarray]]]:
     """Write each row to the CSV as it comes, flushed at once: how many, and the thumbnails.
 
-    When resuming, the rows are added to those already in the CSV.
+    When resuming, the rows are added to those already in the CSV. Text that a
+    spreadsheet would run as a formula is neutralised (:func:`rootmass.results_csv.csv_text`).
     """
     measured, pictures = 0, []
     append = resume and out.exists() and out.stat().st_size > 0
     with bar, out.open("a" if append else "w", newline="", encoding="utf-8") as stream:
-        writer = csv.DictWriter(stream, COLUMNS, lineterminator="\n", extrasaction="ignore")
         if not append:
-            writer.writeheader()
+            write_rows(stream, [], header=True)
             stream.flush()
         for row in rows:
-            writer.writerow(row)
+            write_rows(stream, [row | {column: csv_text(row[column]) for column in TEXT_COLUMNS}])
             stream.flush()
             measured += 1
             bar.update()
@@ -509,6 +688,46 @@ def _write_montage(qc: Path, pictures: list[tuple[str, np.ndarray]]) -> None:
     write_atomically(qc, _png_bytes(page))
 
 
+def _unique(files: Iterable[str | os.PathLike]) -> list[str]:
+    """The files, each once however spelled (relative, absolute, through a symlink)."""
+    seen: set[str] = set()
+    kept = []
+    for file in map(os.fspath, files):
+        if os.path.realpath(file) not in seen:
+            seen.add(os.path.realpath(file))
+            kept.append(file)
+    return kept
+
+
+def _measure(
+    files: list[str],
+    out: Path,
+    masks: Path | None,
+    qc: Path | None,
+    run: dict[str, Any],
+    **settings: Any,
+) -> Summary:
+    """:func:`measure_files` once the settings are checked and ``out`` locked. ``run``
+    holds ``jobs``, ``client``, ``resume``, ``force`` and ``progress``."""
+    resume, force = run["resume"], run["force"]
+    _check_outputs(files, out, masks, qc, resume, force)
+    done = set()
+    if resume and out.exists():
+        done = read_done(out, settings["sigma"], settings["exclude_above"])
+    done = {os.path.realpath(file) for file in done}
+    todo = [file for file in files if os.path.realpath(file) not in done]
+    tasks = _tasks(todo, masks, qc, replace_masks=force, **settings)
+    if masks is not None:
+        masks.mkdir(parents=True, exist_ok=True)
+    bar = _bar(len(files), len(files) - len(todo), run["progress"])
+    with _rows(tasks, run["jobs"], run["client"]) as rows:
+        measured, pictures = _write_rows(out, resume, rows, bar)
+    problems = sort_csv(out)
+    if pictures:
+        _write_montage(qc, pictures)
+    return Summary(out, measured, already_done=len(files) - len(todo), problems=problems)
+
+
 def measure_files(
     files: Sequence[str | os.PathLike],
     out: str | os.PathLike,
@@ -522,18 +741,21 @@ def measure_files(
     masks: str | os.PathLike | None = None,
     qc: str | os.PathLike | None = None,
     progress: bool = True,
+    max_pixels: int | None = MAX_PIXELS,
 ) -> Summary:
     """Measure the root fraction of many photographs into a CSV (the command's engine).
 
     Parameters
     ----------
     files, out : sequence of str or path; str or path
-        The photographs (for example from :func:`find_images`); the CSV (:data:`COLUMNS`).
-    sigma, exclude_above : float
-        As :func:`helpers.roots.root_mask`.
+        The photographs (each once, however spelled); the CSV (:data:`COLUMNS`), which
+        only one run at a time may write (:func:`rootmass.results_csv.one_writer`).
+    sigma, exclude_above, max_pixels : float; float; int, optional
+        As :func:`helpers.roots.root_mask`; sigma at most :data:`MAX_SIGMA`. Photographs
+        with more than ``max_pixels`` pixels get a problem row (None: no limit).
     jobs, client : int; distributed.Client, optional
-        Worker processes (all cores by default; 1 measures in this process); or a Dask
-        cluster to measure on instead, whose workers see the files at the same paths.
+        Worker processes (all cores by default, and never more); or a Dask cluster to
+        measure on instead, whose workers see the files at the same paths.
     masks, qc : str or path, optional
         A folder to save every mask in (``<name>-mask.png``); a PNG file for a montage of
         the photographs measured, as thumbnails with their masks in sky blue.
@@ -555,20 +777,14 @@ def measure_files(
     >>> measure_files([folder / "plant.png"], folder / "results.csv", jobs=1, progress=False)
     Summary(out=..., measured=1, already_done=0, problems=0)
     """
-    files, out = [os.fspath(file) for file in files], Path(out)
+    files, out = _unique(files), Path(out)
     masks, qc = (None if path is None else Path(path) for path in (masks, qc))
     sigma, exclude_above = _check_settings(files, sigma, exclude_above, jobs, resume, force)
-    _check_outputs(files, out, masks, qc, resume, force)
-    done = read_done(out, sigma, exclude_above) if resume and out.exists() else set()
-    tasks = _tasks([file for file in files if file not in done], sigma, exclude_above, masks, qc)
-    if masks is not None:
-        masks.mkdir(parents=True, exist_ok=True)
-    with _rows(tasks, jobs, client) as rows:
-        measured, pictures = _write_rows(out, resume, rows, _bar(len(files), len(done), progress))
-    problems = sort_csv(out)
-    if pictures:
-        _write_montage(qc, pictures)
-    return Summary(out=out, measured=measured, already_done=len(done), problems=problems)
+    _check_folder("--out", out)  # where its lock file goes
+    run = {"jobs": jobs, "client": client, "resume": resume, "force": force, "progress": progress}
+    settings = {"sigma": sigma, "exclude_above": exclude_above, "max_pixels": max_pixels}
+    with one_writer(out):
+        return _measure(files, out, masks, qc, run, **settings)
 
 
 def _checked(check: Callable[[float], float | None]) -> Callable[[str], float | None]:
@@ -583,12 +799,27 @@ def _checked(check: Callable[[float], float | None]) -> Callable[[str], float | 
     return convert
 
 
+def _pixel_limit(text: str) -> int:
+    """An argparse ``type``: the most pixels a photograph may have, a whole number above 0."""
+    try:
+        limit = int(text)
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise argparse.ArgumentTypeError(
+            f"give the most pixels a photograph may have, a whole number above 0 such as "
+            f"300000000, not {text!r}."
+        )
+    return limit
+
+
 def _add_measuring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sigma",
-        type=_checked(check_sigma),
+        type=_checked(check_sigma_bound),
         default=1.0,
-        help="Gaussian blur, in pixels; 0 for none (default 1, as in episode 5)",
+        help=f"Gaussian blur, in pixels; 0 for none, at most {MAX_SIGMA:g} (default 1, as "
+        "in episode 5)",
     )
     parser.add_argument(
         "--exclude-above",
@@ -601,8 +832,16 @@ def _add_measuring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs",
         type=int,
-        default=os.cpu_count() or 1,
-        help=f"worker processes (default: all {os.cpu_count()} cores)",
+        default=cores(),
+        help=f"worker processes (default and most: all {cores()} cores)",
+    )
+    parser.add_argument(
+        "--max-pixels",
+        type=_pixel_limit,
+        default=MAX_PIXELS,
+        metavar="N",
+        help=f"refuse photographs of more than N pixels, which could exhaust the memory "
+        f"(default {MAX_PIXELS:_}; raise it for larger photographs)",
     )
     parser.add_argument(
         "--scheduler",
@@ -639,7 +878,8 @@ def _parser() -> argparse.ArgumentParser:
             "Measure the fraction of each photograph covered by roots (bright roots on a "
             "dark background), as the root-mass episode does, and write one CSV row per "
             "photograph. Exit status: 0 all measured, 1 some files had a problem (see the "
-            "'problem' column), 2 usage error, 130 interrupted (run again with --resume)."
+            "'problem' column), 2 usage error, 130 interrupted or 143 terminated (run "
+            "again with --resume)."
         ),
         epilog=(
             "example: python -m rootmass 'photos/*.jpg' --sigma 1 "
@@ -662,6 +902,12 @@ def _run(arguments: argparse.Namespace) -> Summary:
     """Find the photographs and measure them, on a Dask cluster if given one."""
     files = find_images(arguments.patterns)
     client = _dask_client(arguments.scheduler) if arguments.scheduler else None
+    if client is None and arguments.jobs > cores():
+        print(
+            f"python -m rootmass: --jobs {arguments.jobs} is more than the {cores()} cores "
+            f"of this computer; using {cores()} worker processes.",
+            file=sys.stderr,
+        )
     try:
         return measure_files(
             files,
@@ -675,10 +921,32 @@ def _run(arguments: argparse.Namespace) -> Summary:
             masks=arguments.masks,
             qc=arguments.qc,
             progress=not arguments.quiet,
+            max_pixels=arguments.max_pixels,
         )
     finally:
         if client is not None:
             client.close()
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread, so that the command stops as after Ctrl-C."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+@contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """Handle SIGTERM as Ctrl-C while inside (in the main thread; elsewhere nothing)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -692,7 +960,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 all measured, 1 some files had a problem, 2 usage error, 130 interrupted.
+        0 all measured, 1 some files had a problem, 2 usage error, 130 interrupted
+        (Ctrl-C), 143 terminated (SIGTERM).
 
     Examples
     --------
@@ -702,17 +971,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     arguments = parser.parse_args(argv)
     try:
-        summary = _run(arguments)
+        with _sigterm_stops():
+            summary = _run(arguments)
     except UsageError as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         print(
-            f"\nInterrupted. The rows measured so far are in {arguments.out}; run the same "
-            "command with --resume to measure the rest.",
+            f"\n{'Terminated' if isinstance(stop, Terminated) else 'Interrupted'}. The rows "
+            f"measured so far are in {arguments.out}; run the same command with --resume to "
+            "measure the rest.",
             file=sys.stderr,
         )
-        return 130
+        return 143 if isinstance(stop, Terminated) else 130
     if summary.problems:
         print(
             f"{summary.problems} of the files had a problem (see the 'problem' column of "
