@@ -13,9 +13,12 @@ import numpy as np
 
 from helpers.thresholds import between_class_variance
 
+#: The widest blur, in pixels: a kernel of 801 (a third of a photograph); the episode uses 1-3.
+MAX_SIGMA = 100.0
+
 
 def check_sigma(sigma: float) -> float:
-    """A blur's standard deviation in pixels as a float: 0 (no blur) or more, finite.
+    """A blur's standard deviation in pixels as a float: from 0 (no blur) to :data:`MAX_SIGMA`.
 
     Raises ValueError otherwise. The explorer, the command and :func:`root_mask` share it.
 
@@ -25,11 +28,12 @@ def check_sigma(sigma: float) -> float:
     (1.0, 0.0)
     >>> check_sigma(-1)
     Traceback (most recent call last):
-    ValueError: sigma is the blur in pixels, 0 (no blur) or more, not -1.0.
+    ValueError: sigma is the blur in pixels, at most 100 and 0 (no blur) or more, not -1.0.
     """
     sigma = float(sigma)
-    if not (math.isfinite(sigma) and sigma >= 0):
-        raise ValueError(f"sigma is the blur in pixels, 0 (no blur) or more, not {sigma}.")
+    if not (math.isfinite(sigma) and 0 <= sigma <= MAX_SIGMA):  # False for NaN too
+        text = f"at most {MAX_SIGMA:g} and 0 (no blur) or more, not {sigma}"
+        raise ValueError(f"sigma is the blur in pixels, {text}.")
     return sigma
 
 

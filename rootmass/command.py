@@ -51,7 +51,7 @@ import numpy as np
 from tqdm import tqdm
 
 from helpers.images import IMAGE_SUFFIXES, MASK_SUFFIX, MAX_PIXELS, load_image
-from helpers.roots import check_exclude_above, check_sigma, root_mask
+from helpers.roots import MAX_SIGMA, check_exclude_above, check_sigma, root_mask
 from rootmass.montage import montage, thumbnail
 from rootmass.reading import load_gray_float32
 from rootmass.results_csv import (
@@ -70,11 +70,6 @@ from rootmass.results_csv import (
 
 #: Pixels in all thumbnails of a QC montage together, at most (keeps it a few hundred MB).
 _MONTAGE_PIXELS = 25_000_000
-#: The widest blur the command accepts, in pixels. The episode blurs by 1 to 3 pixels;
-#: the kernel is 8 sigma + 1 pixels wide, so at 100 it is 801 pixels, a third of a
-#: 2000-pixel photograph, and roots a few pixels wide are smoothed into the background
-#: long before. Far larger values only allocate (sigma 1e9: a kernel of 8e9 taps).
-MAX_SIGMA = 100.0
 #: Seconds to wait for a Dask scheduler to answer (``--scheduler``) before giving up.
 SCHEDULER_TIMEOUT = 10.0
 #: How often, in seconds, a worker process checks that the command still runs.
@@ -557,22 +552,6 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
-def check_sigma_bound(sigma: float) -> float:
-    """:func:`helpers.roots.check_sigma`, and at most :data:`MAX_SIGMA` pixels.
-
-    >>> check_sigma_bound(1e9)
-    Traceback (most recent call last):
-    ValueError: sigma is the blur in pixels, at most 100: a blur of 1000000000.0 pixels ...
-    """
-    sigma = check_sigma(sigma)
-    if sigma > MAX_SIGMA:
-        raise ValueError(
-            f"sigma is the blur in pixels, at most {MAX_SIGMA:g}: a blur of {sigma} pixels "
-            "would smooth the roots away (the episode uses 1 to 3)."
-        )
-    return sigma
-
-
 def _check_settings(
     files: Sequence[str],
     sigma: float,
@@ -581,7 +560,7 @@ def _check_settings(
     resume: bool,
     force: bool,
 ) -> tuple[float, float | None]:
-    """``sigma`` and ``exclude_above`` checked (:func:`check_sigma_bound`), or a
+    """``sigma`` and ``exclude_above`` checked (:func:`check_sigma`), or a
     :class:`UsageError` for settings that cannot work."""
     if resume and force:
         raise UsageError("Give either --resume (keep the rows) or --force (replace them).")
@@ -590,7 +569,7 @@ def _check_settings(
     if not files:
         raise UsageError("There are no photographs to measure.")
     try:
-        return check_sigma_bound(sigma), check_exclude_above(exclude_above)
+        return check_sigma(sigma), check_exclude_above(exclude_above)
     except ValueError as error:
         raise UsageError(str(error)) from None
 
@@ -751,7 +730,7 @@ def measure_files(
         The photographs (each once, however spelled); the CSV (:data:`COLUMNS`), which
         only one run at a time may write (:func:`rootmass.results_csv.one_writer`).
     sigma, exclude_above, max_pixels : float; float; int, optional
-        As :func:`helpers.roots.root_mask`; sigma at most :data:`MAX_SIGMA`. Photographs
+        As :func:`helpers.roots.root_mask` (and its checks). Photographs
         with more than ``max_pixels`` pixels get a problem row (None: no limit).
     jobs, client : int; distributed.Client, optional
         Worker processes (all cores by default, and never more); or a Dask cluster to
@@ -816,7 +795,7 @@ def _pixel_limit(text: str) -> int:
 def _add_measuring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sigma",
-        type=_checked(check_sigma_bound),
+        type=_checked(check_sigma),
         default=1.0,
         help=f"Gaussian blur, in pixels; 0 for none, at most {MAX_SIGMA:g} (default 1, as "
         "in episode 5)",

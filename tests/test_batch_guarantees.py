@@ -388,7 +388,7 @@ def test_jobs_above_the_cores_are_capped_and_said_once(photos, tmp_path, capsys,
     "option, value, message",
     [
         ("--sigma", "inf", "0 (no blur) or more, not inf"),
-        ("--sigma", "1e9", "at most 100: a blur of 1000000000.0 pixels"),
+        ("--sigma", "1e9", "at most 100 and 0 (no blur) or more, not 1000000000.0"),
         ("--sigma", "100.5", "at most 100"),
         ("--sigma", "-1", "0 (no blur) or more, not -1.0"),
         ("--exclude-above", "0", "above 0 and at most 1, not 0.0"),
