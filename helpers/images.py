@@ -66,7 +66,7 @@ def bundled_names() -> list[str]:
     return sorted(  # none if the folder is missing
         path.stem
         for path in data_dir().glob("*")
-        if path.suffix.lower() in IMAGE_SUFFIXES and not path.name.endswith(MASK_SUFFIX)
+        if path.suffix.lower() in IMAGE_SUFFIXES and not path.stem.endswith(("-mask", "-strokes"))
     ) + list(SKIMAGE_SAMPLES)
 
 

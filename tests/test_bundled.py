@@ -14,6 +14,7 @@ def fake_data(tmp_path, monkeypatch):
     image[2:4, 2:6] = 200
     iio.imwrite(tmp_path / "square.png", image)
     iio.imwrite(tmp_path / "square-mask.png", (image[..., 0] > 0).astype(np.uint8) * 255)
+    iio.imwrite(tmp_path / "square-strokes.png", np.zeros((6, 8), np.uint8))  # training labels
     iio.imwrite(tmp_path / "plain.jpg", image)
     (tmp_path / "README.md").write_text("not an image")
     (tmp_path / "manifest.json").write_text('{"images": {"square": {"objects": 1}}}')
@@ -21,7 +22,7 @@ def fake_data(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_lesson_images_are_listed_without_masks(fake_data):
+def test_lesson_images_are_listed_without_masks_or_strokes(fake_data):
     assert images.bundled_names()[:3] == ["plain", "square", "astronaut"]
     assert "coins" in images.bundled_names()
 
