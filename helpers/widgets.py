@@ -229,6 +229,12 @@ def _shown(mask: np.ndarray, size: int) -> np.ndarray:
     return (_downsample(mask, size) >= 0.5).view(np.uint8)
 
 
+def _dice(mask: np.ndarray, truth: np.ndarray) -> float:
+    """2 |mask & truth| / (|mask| + |truth|), as the episodes compute it; 1 if both are empty."""
+    sizes = np.count_nonzero(mask) + np.count_nonzero(truth)
+    return 2 * np.count_nonzero(mask & truth) / sizes if sizes else 1.0
+
+
 def _decimals(step: float) -> int:
     """Decimals that show every multiple of ``step`` exactly (0.25 -> 2, 3.0 -> 0)."""
     return len(f"{step:.10f}".rstrip("0").split(".")[1])
@@ -510,10 +516,8 @@ class _RootMassExplorer(Explorer):
         text += f" (Otsu t = {threshold:.3f})"
         if self.truth is not None:
             found = self.shown_truth + 2 * found
-            sizes = np.count_nonzero(mask) + np.count_nonzero(self.truth)
-            dice = 2 * np.count_nonzero(mask & self.truth) / sizes if sizes else 1.0
             truth = np.count_nonzero(self.truth) / self.truth.size
-            text += f" · truth {100 * truth:.1f} % · Dice {dice:.3f}"
+            text += f" · truth {100 * truth:.1f} % · Dice {_dice(mask, self.truth):.3f}"
         self.comparison.set_data(self.colours.take(found, axis=0))
         self.readout.value = html.escape(text)
 
@@ -563,7 +567,8 @@ def annotation_explorer(
 class _Annotator(Explorer):
     def __init__(self, image, labels, predict, truth):
         super().__init__(image, 2, (8.0, 4.2))
-        shape, self.predict, self.truth = self.image.shape, predict, truth
+        shape, self.predict = self.image.shape, predict
+        self.truth = None if truth is None else np.asarray(truth, dtype=bool)
         self.labels = np.zeros(shape, np.uint8) if labels is None else np.array(labels, np.uint8)
         for name, array in (("labels", self.labels), ("truth", truth)):
             if array is not None and np.shape(array) != shape:
@@ -631,8 +636,7 @@ class _Annotator(Explorer):
     def _state(self) -> tuple:
         return (self.version,)
 
-    def _show(self, version: int) -> None:
-        self.strokes.set_data(self._strokes())
+    def _show(self, version: int) -> None:  # the strokes are drawn as they are painted
         counts = [np.count_nonzero(self.labels == label) for label in (2, 1)]
         text = f"strokes: {counts[0]} foreground, {counts[1]} background pixels"
         if self.predict is not None and all(counts):
@@ -641,10 +645,7 @@ class _Annotator(Explorer):
             self.prediction.set_data(plotting.overlay(self.gray, _downsample(found, self.size)))
             text += f" · prediction: {100 * np.count_nonzero(found) / found.size:.1f} % foreground"
             if self.truth is not None:
-                both = 2 * np.count_nonzero(found & self.truth)
-                text += (
-                    f" · Dice {both / (np.count_nonzero(found) + np.count_nonzero(self.truth)):.3f}"
-                )
+                text += f" · Dice {_dice(found, self.truth):.3f}"
         elif self.predict is not None:
             text += " · draw both foreground and background to predict"
         self.readout.value = html.escape(text)
