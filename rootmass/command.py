@@ -312,8 +312,8 @@ def measure_file(
         return row
     fraction = np.count_nonzero(mask) / mask.size
     row.update(threshold=format_number(threshold), root_fraction=format_number(fraction))
-    if truth_path(path).is_file():
-        _compare_with_truth(row, truth_path(path), mask, max_pixels)
+    if (truth_file := truth_path(path)).is_file():
+        _compare_with_truth(row, truth_file, mask, max_pixels)
     if masks_dir is not None:
         saved = Path(masks_dir) / (Path(file).stem + MASK_SUFFIX)
         row["problem"] = _save_mask(saved, mask, replace_masks) or row["problem"]
@@ -487,7 +487,7 @@ def _check_outputs(
 ) -> None:
     """Refuse, before anything is written, any output that would overwrite something."""
     inputs = {Path(file).resolve() for file in files}
-    inputs |= {truth_path(file).resolve() for file in files if truth_path(file).exists()}
+    inputs |= {truth.resolve() for truth in map(truth_path, files) if truth.exists()}
     _check_out(out, inputs)
     if out.exists() and not (resume or force):
         raise UsageError(
