@@ -3,9 +3,9 @@
 A private JupyterLab serves a copy of the episodes (so nothing they write lands in the
 repository). The tests check that a double-click on an episode opens it as a notebook,
 then open each episode that has an explorer, Run All, move every slider by keyboard and
-by drag, and check that the readout changes and that the figure's canvas is repainted
-(its pixels change). Screenshots go to _build/browser-screenshots/. Skips where
-/usr/bin/chromium or Playwright is missing.
+by drag (episode 7: draw a stroke with the mouse), and check that the readout changes and
+that the figure's canvas is repainted (its pixels change). Screenshots go to
+_build/browser-screenshots/. Skips where /usr/bin/chromium or Playwright is missing.
 """
 
 import shutil
@@ -157,3 +157,27 @@ def test_method_menu_moves_the_threshold(lab, page):
     sync_api.expect(readout).to_contain_text("(triangle)", timeout=30_000)
     after = _wait_for_change(output, before)
     (SCREENSHOTS / "03-global-fails-method-triangle.png").write_bytes(after[1])
+
+
+def test_episode_7_strokes_drawn_with_the_mouse_retrain_the_forest(lab, page):
+    episode = "07-learned-segmentation.md"
+    open_and_run(page, lab.notebook_url(f"episodes/{episode}"), figures=1, timeout=240_000)
+    page.screenshot(path=SCREENSHOTS / "07-learned-segmentation-after-run-all.png")
+    errors = page.locator(f"{NOTEBOOK} [data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, errors.first.inner_text()
+    output = explorer_outputs(page).first
+    canvas = output.locator(".jupyter-matplotlib-figure canvas").last
+    canvas.scroll_into_view_if_needed()
+    before = _state(output)
+    box = canvas.bounding_box()  # the strokes panel is the left half of the figure
+    y = box["y"] + 0.55 * box["height"]
+    page.mouse.move(box["x"] + 0.08 * box["width"], y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 0.42 * box["width"], y, steps=12)
+    page.mouse.up()
+    after = _wait_for_change(output, before, timeout=60)
+    (SCREENSHOTS / "07-learned-segmentation-stroke.png").write_bytes(after[1])
+    counts = [int(text.split(" foreground")[0].split()[-1]) for text in (before[0], after[0])]
+    assert counts[1] > counts[0], (before[0], after[0])  # the stroke is in the labels
+    predictions = [text.split("prediction:")[1] for text in (before[0], after[0])]
+    assert predictions[0] != predictions[1], predictions  # the forest, trained again
