@@ -11,11 +11,7 @@ root-mass command share (:mod:`~helpers.thresholds`, :mod:`~helpers.roots`).
 
 from helpers.images import bundled_names, data_dir, image_info, load_image, load_mask, prepare_image
 from helpers.plotting import overlay, plot_histogram, show_images
-from helpers.thresholds import (
-    between_class_variance,
-    image_histogram,
-    otsu_threshold,
-)
+from helpers.thresholds import between_class_variance, image_histogram, otsu_threshold
 
 __all__ = [
     "between_class_variance",

@@ -1,17 +1,19 @@
 """Figures for the episodes: images side by side, histograms with a threshold, overlays.
 
 Each function returns a :class:`matplotlib.figure.Figure` made without pyplot (it shows as a
-static image and leaves no pyplot figure open), or draws into ``ax=``.
-"""
+static image and leaves no pyplot figure open), or draws into ``ax=``. Each imports matplotlib
+itself: the root-mass command imports ``helpers``, and would spend a fifth of its time on it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import matplotlib as mpl
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 #: Readable defaults for projected slides and for learners' screens.
 STYLE = {
@@ -25,7 +27,7 @@ OKABE_ITO = {
     "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7",
 }  # fmt: skip
 #: The same colours as RGB triples, for ``ski.color.label2rgb(labels, colors=LABEL_COLOURS)``.
-LABEL_COLOURS = [mpl.colors.to_rgb(colour) for colour in OKABE_ITO.values()]
+LABEL_COLOURS = [tuple(int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)) for c in OKABE_ITO.values()]
 THRESHOLD_COLOUR = OKABE_ITO["vermillion"]
 OVERLAY_COLOUR = OKABE_ITO["sky blue"]
 
@@ -39,6 +41,9 @@ def _value_range(image: np.ndarray) -> tuple[float, float]:
 
 
 def _new_figure(ncols: int = 1, nrows: int = 1, size: float = 4.0) -> tuple[Figure, np.ndarray]:
+    import matplotlib as mpl  # late: see the module's docstring
+    from matplotlib.figure import Figure
+
     with mpl.rc_context(STYLE):
         figure = Figure(figsize=(size * ncols, size * nrows * 0.85), layout="constrained")
         axes = figure.subplots(nrows, ncols, squeeze=False)
@@ -131,6 +136,8 @@ def plot_histogram(
     >>> figure.axes[0].get_xlabel()
     'pixel value'
     """
+    import matplotlib as mpl  # late: see the module's docstring
+
     image = np.asarray(image)
     if image.ndim != 2:
         raise ValueError(
@@ -155,10 +162,7 @@ def plot_histogram(
 def overlay(
     image: np.ndarray, mask: np.ndarray, colour: str = OVERLAY_COLOUR, alpha: float = 0.5
 ) -> np.ndarray:
-    """Blend a colour into an image where a mask is True.
-
-    The lesson's one overlay: the figures, the explorers and the root-mass command's
-    quality-control montage all call it.
+    """Blend a colour into an image where a mask is True (the explorers and the montage too).
 
     Parameters
     ----------
@@ -182,13 +186,13 @@ def overlay(
     >>> overlay(np.zeros((1, 1)), np.array([[0.5]]), "white", 1.0).tolist()
     [[[0.5, 0.5, 0.5]]]
     """
+    from matplotlib.colors import to_rgb  # late: see the module's docstring
+
     image = np.asarray(image)
     image = image / np.float32(255) if image.dtype == np.uint8 else image.astype(np.float32)
     mask = np.asarray(mask)
     if image.shape[:2] != mask.shape:
-        raise ValueError(
-            f"The mask's shape {mask.shape} differs from the image's {image.shape[:2]}."
-        )
+        raise ValueError(f"The mask's shape {mask.shape} is not the image's {image.shape[:2]}.")
     rgb = np.repeat(image[..., None], 3, axis=-1) if image.ndim == 2 else image[..., :3]
     cover = (mask.astype(np.float32) * np.float32(alpha))[..., None]
-    return rgb * (1 - cover) + np.asarray(mpl.colors.to_rgb(colour), np.float32) * cover
+    return rgb * (1 - cover) + np.asarray(to_rgb(colour), np.float32) * cover

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import glob
 import os
 import signal
@@ -74,6 +75,10 @@ _MONTAGE_PIXELS = 25_000_000
 SCHEDULER_TIMEOUT = 10.0
 #: How often, in seconds, a worker process checks that the command still runs.
 _WATCHDOG_PERIOD = 0.2
+#: glibc's ``mallopt`` parameters (``man 3 mallopt``), and the values a worker sets: arrays
+#: up to 32 MB (glibc's largest) from the heap, and up to 1 GB of freed heap kept.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_KEEP = {_M_MMAP_THRESHOLD: 32 << 20, _M_TRIM_THRESHOLD: 1 << 30}
 
 
 @dataclass
@@ -329,6 +334,28 @@ def _exit_when_orphaned(parent: int) -> None:
     os._exit(1)
 
 
+def keep_freed_memory() -> bool:
+    """Let this process keep the memory one photograph frees for the next (glibc only).
+
+    A photograph needs about 100 MB of arrays. By default glibc hands them back to the
+    kernel, and the next photograph faults them in again page by page: 265,000 page faults
+    and 0.5 s of CPU for 40 photographs of 2000 x 3000 (``python -m benchmarks.rootmass``),
+    against 31,000 with this. True if glibc took the settings; False elsewhere.
+
+    Examples
+    --------
+    >>> isinstance(keep_freed_memory(), bool)
+    True
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # a C library without mallopt
+        return False
+    return all(mallopt(parameter, value) == 1 for parameter, value in _KEEP.items())
+
+
 def _init_worker() -> None:
     """Set up a worker process: signals are the command's to handle, and the worker does
     not outlive the command (killed with SIGKILL, say), thanks to a watchdog thread."""
@@ -338,6 +365,7 @@ def _init_worker() -> None:
         target=_exit_when_orphaned, args=(os.getppid(),), name="watchdog", daemon=True
     )
     watchdog.start()
+    keep_freed_memory()
 
 
 def _finished(

@@ -435,3 +435,35 @@ def test_python_m_helpers_rootmass_is_the_command(photos, tmp_path):
     )
     assert "--exclude-above" in result.stdout and "--resume" in result.stdout
     assert os.cpu_count() is not None
+
+
+FAULTS = """
+import resource, sys
+from rootmass.command import keep_freed_memory, measure_file
+kept = keep_freed_memory() if sys.argv[2] == "keep" else None
+faults = []
+for _ in range(4):
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    measure_file(sys.argv[1], 1.5, 0.95)
+    faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+print(kept, min(faults[1:]))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_workers_keep_freed_memory_for_the_next_photograph(tmp_path):
+    photograph, _ = root_photograph(3, width=2000, height=3000)
+    iio.imwrite(tmp_path / "plant.jpg", photograph, quality=90)
+
+    def faults(how: str) -> tuple[str, int]:
+        command = [sys.executable, "-c", FAULTS, str(tmp_path / "plant.jpg"), how]
+        kept, count = subprocess.run(
+            command, capture_output=True, text=True, check=True
+        ).stdout.split()
+        return kept, int(count)
+
+    kept, with_keep = faults("keep")
+    _, without = faults("default")
+    assert kept == "True"
+    # a photograph's arrays (about 100 MB) are faulted in again, page by page, unless kept
+    assert without > 1_000 and with_keep < 100, (without, with_keep)

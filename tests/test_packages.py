@@ -20,6 +20,11 @@ PACKAGES = ("helpers", "lessonsetup", "rootmass")
 LATE_IMPORTS = {
     # importing ipympl's backend makes it matplotlib's backend: only when a widget is made
     ("helpers.widgets", "ipympl.backend_nbagg"),
+    # figures import matplotlib when they draw: the root-mass command imports helpers (for
+    # root_mask), and matplotlib would be a fifth of its time (test below)
+    ("helpers.plotting", "matplotlib"),
+    ("helpers.plotting", "matplotlib.figure"),
+    ("helpers.plotting", "matplotlib.colors"),
     # Dask is an optional extra (pip install -e '.[dask]'); without it --scheduler explains
     ("rootmass.command", "distributed"),
     # the set-up check must run, and say what is missing, when jupyterlab is not installed
@@ -121,6 +126,17 @@ def test_helpers_shows_its_plotting_functions_from_the_start():
         "assert helpers.plotting.show_images is helpers.show_images; "
         "assert {'show_images', 'plot_histogram', 'overlay'} <= set(dir(helpers)); "
         "assert all(hasattr(helpers, name) for name in helpers.__all__)"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_the_root_mass_command_starts_without_matplotlib():
+    code = (
+        "import sys, rootmass.command, helpers; "
+        "drawing = sorted(name for name in sys.modules if name.split('.')[0] == 'matplotlib'); "
+        "assert not drawing, drawing; "
+        "helpers.show_images([helpers.overlay([[0.0]], [[True]])]); "  # and figures still draw
+        "assert 'matplotlib.figure' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
