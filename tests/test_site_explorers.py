@@ -174,10 +174,9 @@ def test_the_page_computes_what_the_python_explorer_does(browser, base, name):
         state = element.evaluate(STATE)
         python_text = _set(explorer, state)
         problems = _differences(state["readout"], python_text, bin_width)
-        rows.append((f"{label} {key}", state["readout"], python_text, problems))
-    print(
-        name, *(f"{move}\n  page:   {ours}\n  Python: {theirs}" for move, ours, theirs, _ in rows)
-    )
+        rows.append((label and f"{key} on {label!r}", state["readout"], python_text, problems))
+    for move, ours, theirs, _ in rows:  # with pytest -s: the numbers side by side
+        print(f"{name}, {move or 'at the start'}:\n  page:   {ours}\n  Python: {theirs}")
     assert not [row for row in rows if row[3]], rows
     assert len({row[1] for row in rows}) > 2, "the controls did not change the readout"
     assert not page.messages
