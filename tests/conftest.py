@@ -1,4 +1,5 @@
-"""Markers for what cannot carry its own: the executed episodes that nbval re-runs.
+"""Markers for what cannot carry its own: the executed episodes that nbval re-runs. And the
+website, built once for the session's site tests (tests/test_site*.py).
 
 Re-executing every episode and comparing every printed number takes about half a minute,
 so `make test-quick` leaves the notebooks out (they are `slow`); `make test` runs them.
@@ -6,9 +7,12 @@ tests/test_episodes.py, which is quick, still fails when an episode no longer ma
 executed copy in tests/expected/.
 """
 
+import os
 from pathlib import Path
 
 import pytest
+
+from tests.support.site import build_site
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
 
@@ -17,3 +21,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.suffix == ".ipynb" and item.path.parent == EXPECTED:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The site, built once for this session; LESSON_SITE=_build/site reuses a `make site` build."""
+    prebuilt = os.environ.get("LESSON_SITE")
+    if prebuilt:
+        return Path(prebuilt).resolve()
+    return build_site(tmp_path_factory.mktemp("site") / "html")

@@ -11,11 +11,8 @@ Playwright. LESSON_SITE=_build/site checks an existing build instead of building
 
 import functools
 import http.server
-import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,16 +33,6 @@ pytestmark = pytest.mark.site
 
 if missing_browser():
     pytest.skip(missing_browser(), allow_module_level=True)
-
-
-def build_site(out: Path) -> Path:
-    """Build the site as `make site` does, into ``out``; fail with Sphinx's own messages."""
-    command = [sys.executable, "-m", "sphinx", "-j", "auto", "-W", "--keep-going", "-q",
-               "-c", "website", "-b", "html", ".", str(out)]  # fmt: skip
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=540)
-    errors = [line for line in result.stderr.splitlines() if "[IPKernelApp]" not in line]
-    assert result.returncode == 0, "sphinx-build failed:\n" + "\n".join(errors[-60:])
-    return out
 
 
 @dataclass
@@ -106,15 +93,6 @@ def _visit(browser, url: str, screenshot: Path | None) -> Visit:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The site, built for this session; LESSON_SITE=_build/site reuses a `make site` build."""
-    prebuilt = os.environ.get("LESSON_SITE")
-    if prebuilt:
-        return Path(prebuilt).resolve()
-    return build_site(tmp_path_factory.mktemp("site") / "html")
 
 
 @pytest.fixture(scope="module")

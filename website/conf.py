@@ -7,6 +7,7 @@ episode is executed at build time; nothing is fetched from the network, at build
 when a page is opened.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -47,12 +48,16 @@ nb_execution_timeout = 300
 # ipympl's PNG fallback to the live widget view.
 nb_ipywidgets_js = {}
 nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
+# ...except the explorers, which the page rebuilds from their pixels and runs itself: the
+# kernels that execute the episodes run kernel_startup.py first (see live_explorers.py).
+os.environ["PYTHONSTARTUP"] = str(HERE / "kernel_startup.py")
 
 # HTML ---------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "Image thresholding"
 html_static_path = ["static"]
 html_css_files = ["lesson.css"]
+html_js_files = ["explorers.js"]
 html_extra_path = ["extra"]  # index.html at the top of the site, pointing to the home page
 html_last_updated_fmt = None
 html_theme_options = {

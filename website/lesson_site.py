@@ -6,6 +6,10 @@
 - On the episode pages, the first use of each glossary term links to the glossary, so the
   Markdown episodes need no Sphinx-only syntax and still render in JupyterLab. A term in
   bold (where the episode introduces it) is preferred to an earlier plain use.
+- The threshold, adaptive and root-mass explorers run in the page (``live_explorers.py``
+  and ``static/explorers.js``); the annotation explorer, which retrains a random forest
+  after every stroke, stays a picture, and a note under it says that painting needs the
+  notebook.
 - A solution's code cells (tagged ``solution`` and ``hide-input``) fold away with their
   outputs, behind "Show the solution": a folded code cell whose figure or numbers show
   would give the answer away.
@@ -123,6 +127,26 @@ class FoldSolutions(SphinxPostTransform):
                 node["prompt_hide"] = f"Hide {label}"
 
 
+#: Under an explorer that stays a picture on the website: where it runs.
+NOTEBOOK_ONLY = {
+    "annotation_explorer(": "On this website the annotation explorer is a still picture: to "
+    "paint strokes and see the forest retrained, open the episode as a notebook in "
+    "JupyterLab (make lab).",
+}
+
+
+def note_notebook_only_explorers(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Say under a picture of an explorer that only the notebook runs it."""
+    for node in list(doctree.findall(nodes.container)):
+        if node.get("nb_element") != "cell_code":
+            continue
+        source = "".join(child.astext() for child in node.findall(nodes.literal_block))
+        for call, text in NOTEBOOK_ONLY.items():
+            if call in source:
+                note = nodes.paragraph("", "", nodes.emphasis("", text), classes=["site-note"])
+                node.parent.insert(node.parent.index(node) + 1, note)
+
+
 def refuse_math(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Stop the build on a page with equations: MathJax would have to come from a CDN."""
     if context.get("has_maths_elements"):
@@ -137,4 +161,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", refuse_math)
     app.connect("doctree-resolved", add_alt_text)
     app.connect("doctree-resolved", link_glossary_terms)
+    app.connect("doctree-resolved", note_notebook_only_explorers)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
