@@ -56,7 +56,10 @@ html_css_files = ["lesson.css"]
 html_extra_path = ["extra"]  # index.html at the top of the site, pointing to the home page
 html_last_updated_fmt = None
 html_theme_options = {
-    "home_page_in_toc": True,
+    # The site's title above the navigation already links to the home page.
+    "home_page_in_toc": False,
+    # The site's title above the navigation (lesson_site.title_once relies on this).
+    "logo": {"text": project},
     # No top bar: pydata-sphinx-theme 0.20 puts a search field there unless this is set,
     # a second one next to sphinx-book-theme's in the sidebar (the article header keeps
     # a search button for narrow screens, where the sidebar is folded away).

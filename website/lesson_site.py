@@ -9,6 +9,7 @@
 - A solution's code cells (tagged ``solution`` and ``hide-input``) fold away with their
   outputs, behind "Show the solution": a folded code cell whose figure or numbers show
   would give the answer away.
+- The home page's title is the site's title, not "Image thresholding — Image thresholding".
 """
 
 from __future__ import annotations
@@ -132,9 +133,20 @@ def refuse_math(app: Sphinx, pagename: str, templatename: str, context: dict, do
         )
 
 
+def title_once(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Leave the site's title off the browser title of a page that has the same title.
+
+    Sphinx's layout appends `` — {docstitle}`` to every page's ``<title>``; the theme shows
+    the site's title from its ``logo.text`` option (website/conf.py), not from docstitle.
+    """
+    if context.get("title") == context.get("docstitle"):
+        context["docstitle"] = ""
+
+
 def setup(app: Sphinx) -> dict:
     app.add_post_transform(FoldSolutions)
     app.connect("html-page-context", refuse_math)
+    app.connect("html-page-context", title_once)
     app.connect("doctree-resolved", add_alt_text)
     app.connect("doctree-resolved", link_glossary_terms)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
