@@ -8,7 +8,9 @@
   bold (where the episode introduces it) is preferred to an earlier plain use.
 - A solution's code cells (tagged ``solution`` and ``hide-input``) fold away with their
   outputs, behind "Show the solution": a folded code cell whose figure or numbers show
-  would give the answer away.
+  would give the answer away. Each fold names the solution once: the bold "Solution"
+  line that labels a hidden code cell in the notebook is left off the page, and code
+  that follows a folded explanation ("Show the solution: ...") shows as its code.
 - The home page's title is the site's title, not "Image thresholding — Image thresholding".
 """
 
@@ -102,6 +104,20 @@ def link_glossary_terms(app: Sphinx, doctree: nodes.document, docname: str) -> N
             parent.replace(text, pieces)
 
 
+def _is_solution_label(node: nodes.Node) -> bool:
+    """Whether ``node`` is a paragraph that says only **Solution**."""
+    if not isinstance(node, nodes.paragraph) or node.astext().strip() != "Solution":
+        return False
+    return [type(child) for child in node.children if child.astext().strip()] == [nodes.strong]
+
+
+def _follows_folded_text(node: nodes.Element) -> bool:
+    """Whether ``node`` comes right after a ``</details>`` written in Markdown."""
+    index = node.parent.index(node) if node.parent is not None else 0
+    before = node.parent[index - 1] if index > 0 else None
+    return isinstance(before, nodes.raw) and before.astext().strip().endswith("</details>")
+
+
 class FoldSolutions(SphinxPostTransform):
     """Fold a solution's code cell with its outputs (myst-nb folds its code only)."""
 
@@ -109,7 +125,9 @@ class FoldSolutions(SphinxPostTransform):
     formats = ("html",)
 
     def run(self, **kwargs) -> None:
-        previous, part = None, 1
+        for label in list(self.document.findall(_is_solution_label)):
+            label.parent.remove(label)  # each fold below says "solution" itself
+        previous, part, name = None, 1, "the solution"
         for node in self.document.findall(nodes.container):
             tags = node.get("cell_metadata", {}).get("tags", [])
             if node.get("nb_element") != "cell_code" or "solution" not in tags:
@@ -117,8 +135,10 @@ class FoldSolutions(SphinxPostTransform):
             index = node.get("cell_index")
             part = part + 1 if previous is not None and index == previous + 1 else 1
             previous = index
+            if part == 1:
+                name = "the solution's code" if _follows_folded_text(node) else "the solution"
             if node.children:
-                label = "the solution" if part == 1 else f"the solution, part {part}"
+                label = name if part == 1 else f"{name}, part {part}"
                 node["hide_mode"] = "all"
                 node["prompt_show"] = f"Show {label}"
                 node["prompt_hide"] = f"Hide {label}"
