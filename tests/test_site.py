@@ -4,9 +4,11 @@ Builds the site once (as `make site` does, every episode executed), serves it fr
 127.0.0.1 and also opens it from disk (file://), visits every page in headless chromium,
 and checks that no image is broken or lacks alt text, that every link inside the site leads
 to a page and anchor that exist, that no request leaves the machine (any such request is
-blocked and reported), that widget figures show as pictures and solutions are folded.
-Screenshots of every page go to _build/site-screenshots/. Skips without chromium or
-Playwright. LESSON_SITE=_build/site checks an existing build instead of building one.
+blocked and reported), that widget figures show as pictures and solutions are folded, and
+that no page logs an error or warning; pages are visited at a desktop width (1280 pixels)
+and a phone width (390). Screenshots of every page go to _build/site-screenshots/ (the
+phone's end in -phone.png). Skips without chromium or Playwright. LESSON_SITE=_build/site
+checks an existing build instead of building one.
 """
 
 import functools
@@ -27,6 +29,9 @@ from tests.support.episode_notebooks import ROOT, episode_paths, expected_path, 
 SCREENSHOTS = ROOT / "_build" / "site-screenshots"
 #: What a widget shows when it has no picture to fall back on.
 WIDGET_PLACEHOLDERS = ("Canvas(", "VBox(", "HBox(", "interactive(", "Loading widget")
+#: The window sizes pages are visited at: a desktop screen and a phone.
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 #: Builds the whole site, then a browser visits it: minutes; `make test-quick` leaves it out.
 pytestmark = pytest.mark.site
@@ -43,12 +48,14 @@ class Visit:
     requests: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)  # errors and warnings logged
     images: list[dict] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     text: str = ""
     folded: int = 0
     unfolded: int = 0
+    layout: dict = field(default_factory=dict)  # LAYOUT_FACTS
 
 
 PAGE_FACTS = """() => ({
@@ -63,9 +70,9 @@ PAGE_FACTS = """() => ({
 })"""
 
 
-def _visit(browser, url: str, screenshot: Path | None) -> Visit:
+def _visit(browser, url: str, screenshot: Path | None, viewport: dict = DESKTOP) -> Visit:
     visit = Visit(url)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport=viewport)
 
     def route(route):
         if is_local(route.request.url):
@@ -77,6 +84,8 @@ def _visit(browser, url: str, screenshot: Path | None) -> Visit:
     page.route("**/*", route)
     page.on("request", lambda request: visit.requests.append(request.url))
     page.on("pageerror", lambda error: visit.errors.append(str(error)))
+    page.on("console", lambda message: message.type in ("error", "warning")
+            and visit.console.append(f"{message.type}: {message.text}"))  # fmt: skip
     page.goto(url, wait_until="load")
     page.evaluate("() => Promise.all(Array.from(document.images).map(i => i.decode?.()"
                   ".catch(() => null)))")  # fmt: skip
@@ -86,6 +95,7 @@ def _visit(browser, url: str, screenshot: Path | None) -> Visit:
     visit.folded, visit.unfolded = facts["folded"], facts["unfolded"]
     if screenshot is not None:
         page.screenshot(path=screenshot, full_page=True)
+    visit.layout = page.evaluate(LAYOUT_FACTS, TITLE)  # opens every fold: after the screenshot
     page.close()
     return visit
 
@@ -147,9 +157,12 @@ def from_disk(browser, site, pages):
     return {name: _visit(browser, (site / name).as_uri(), None) for name in pages}
 
 
-@pytest.fixture(scope="module", params=["http", "file"])
+@pytest.fixture(scope="module", params=["http", "file", "http-phone", "file-phone"])
 def visits(request):
-    return request.getfixturevalue("served" if request.param == "http" else "from_disk")
+    """Every page over http and from disk, at a desktop width and at a phone width."""
+    fixtures = {"http": "served", "file": "from_disk", "http-phone": "served_phone",
+                "file-phone": "from_disk_phone"}  # fmt: skip
+    return request.getfixturevalue(fixtures[request.param])
 
 
 def _site_file(site: Path, url: str, base: str) -> tuple[Path, str] | None:
@@ -208,8 +221,10 @@ def test_every_image_has_alt_text(visits):
 
 
 def test_no_javascript_errors(visits):
+    """No page throws, and none logs an error or warning in the browser's console."""
     for name, visit in visits.items():
         assert not visit.errors, f"{name}: {visit.errors}"
+        assert not visit.console, f"{name} logged {visit.console}"
 
 
 def test_every_link_inside_the_site_leads_somewhere(site, served, server):
@@ -355,3 +370,92 @@ def test_without_helpers_sheet_agrees_with_the_helpers(served):
     lines = [line.strip() for line in served["website/without-helpers.html"].text.splitlines()]
     assert lines.count("True") >= 9, lines
     assert "False" not in lines
+
+
+# Polish (issue 15): one title, one search box, one "Solution" label per fold, no code line
+# wider than its box, no console messages (test_no_javascript_errors), at both widths.
+
+#: The site's title, as website/conf.py sets it.
+TITLE = "Image thresholding"
+
+LAYOUT_FACTS = """title => {
+  const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden'
+    && !e.closest('dialog:not([open])');
+  const article = document.querySelector('article.bd-article');
+  const outside = e => !(article && article.contains(e));
+  const text = e => (e.innerText || '').trim();
+  const chrome = Array.from(document.querySelectorAll(
+    '#pst-primary-sidebar *, .bd-header *, .bd-header-article *')).filter(shown);
+  const facts = {
+    title: document.title,
+    titles_in_header: chrome.filter(e => text(e) === title
+      && !Array.from(e.children).some(c => text(c) === text(e))).length,
+    search: Array.from(document.querySelectorAll(
+      '.search-button__button, .search-button-field, input[type=search], input[name=q]'))
+      .filter(e => shown(e) && outside(e) && !e.closest('.bd-search-container'))  // search.html
+      .map(e => e.outerHTML.slice(0, 120)),
+    folds: article ? Array.from(article.querySelectorAll('details'))
+      .map(d => text(d.querySelector(':scope > summary'))) : [],
+    labels: article ? Array.from(article.querySelectorAll('p, h1, h2, h3, h4, h5, h6, dt'))
+      .filter(e => !e.closest('details') && /^solution:?$/i.test(text(e))).length : 0,
+  };
+  document.querySelectorAll('details').forEach(d => { d.open = true; });  // folds count too
+  facts.overflowing = Array.from(document.querySelectorAll('pre')).filter(shown)
+    .filter(p => p.scrollWidth > p.clientWidth + 1)
+    .map(p => `${p.scrollWidth} > ${p.clientWidth} px: `
+      + text(p).split('\\n').reduce((a, b) => (b.length > a.length ? b : a), ''));
+  facts.page_overflow = document.documentElement.scrollWidth - window.innerWidth;
+  return facts;
+}"""
+
+
+@pytest.fixture(scope="module")
+def served_phone(browser, server, pages, served):
+    """Every page over http at a phone's width (after `served`, which clears screenshots)."""
+    return {
+        name: _visit(browser, server + name, SCREENSHOTS / name.replace("/", "--").replace(
+            ".html", "-phone.png"), PHONE)
+        for name in pages
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def from_disk_phone(browser, site, pages):
+    """Every page from disk at a phone's width."""
+    return {name: _visit(browser, (site / name).as_uri(), None, PHONE) for name in pages}
+
+
+def test_the_site_title_shows_once(visits):
+    """The home page is "Image thresholding", not "Image thresholding — Image thresholding"."""
+    for name, visit in visits.items():
+        assert visit.layout["title"].count(TITLE) == 1, f"{name}: {visit.layout['title']!r}"
+    home = visits["website/index.html"]
+    assert home.layout["title"] == TITLE
+    assert home.layout["titles_in_header"] <= 1, "the site's title is twice in the header"
+
+
+def test_the_site_title_is_above_the_navigation_on_a_desktop(served):
+    assert served["website/index.html"].layout["titles_in_header"] == 1
+
+
+def test_one_search_box(visits):
+    """One search box or button, whatever the width (the search page's own form aside)."""
+    for name, visit in visits.items():
+        assert len(visit.layout["search"]) == 1, f"{name}: {visit.layout['search']}"
+
+
+def test_each_fold_says_solution_once(served):
+    """Every fold on an episode page is a solution, labelled once, with no heading above it."""
+    for episode in episode_paths():
+        layout = served[f"episodes/{episode.stem}.html"].layout
+        assert layout["folds"], f"{episode.name} has no folded solution"
+        for label in layout["folds"]:
+            assert len(re.findall("solution", label, re.I)) == 1, f"{episode.name}: {label!r}"
+        assert layout["labels"] == 0, f"{episode.name}: a separate 'Solution' heading"
+
+
+def test_no_code_line_is_wider_than_the_page(visits):
+    """Code and printed output wrap: no box scrolls sideways, solutions unfolded or not."""
+    for name, visit in visits.items():
+        assert not visit.layout["overflowing"], f"{name}: {visit.layout['overflowing']}"
+        assert visit.layout["page_overflow"] <= 0, f"{name} is wider than the window"

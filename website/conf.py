@@ -61,11 +61,21 @@ html_js_files = ["explorers.js"]
 html_extra_path = ["extra"]  # index.html at the top of the site, pointing to the home page
 html_last_updated_fmt = None
 html_theme_options = {
-    "home_page_in_toc": True,
+    # The site's title above the navigation already links to the home page.
+    "home_page_in_toc": False,
+    # The site's title above the navigation (lesson_site.title_once relies on this).
+    "logo": {"text": project},
+    # No top bar: pydata-sphinx-theme 0.20 puts a search field there unless this is set,
+    # a second one next to sphinx-book-theme's in the sidebar (the article header keeps
+    # a search button for narrow screens, where the sidebar is folded away).
+    "navbar_persistent": [],
     "show_toc_level": 2,
     "use_download_button": False,
     "use_fullscreen_button": False,
 }
+# Follow the reader's system setting. Without a default the theme starts from an empty
+# mode and logs "Got invalid theme mode" on every page.
+html_context = {"default_mode": "auto"}
 html_show_sourcelink = False
 # No MathJax: the lesson has no equations, and MathJax would come from a CDN. This local
 # name is never loaded: lesson_site fails the build on a page with math (Sphinx would add

@@ -12,7 +12,10 @@
   notebook.
 - A solution's code cells (tagged ``solution`` and ``hide-input``) fold away with their
   outputs, behind "Show the solution": a folded code cell whose figure or numbers show
-  would give the answer away.
+  would give the answer away. Each fold names the solution once: the bold "Solution"
+  line that labels a hidden code cell in the notebook is left off the page, and code
+  that follows a folded explanation ("Show the solution: ...") shows as its code.
+- The home page's title is the site's title, not "Image thresholding — Image thresholding".
 """
 
 from __future__ import annotations
@@ -105,6 +108,20 @@ def link_glossary_terms(app: Sphinx, doctree: nodes.document, docname: str) -> N
             parent.replace(text, pieces)
 
 
+def _is_solution_label(node: nodes.Node) -> bool:
+    """Whether ``node`` is a paragraph that says only **Solution**."""
+    if not isinstance(node, nodes.paragraph) or node.astext().strip() != "Solution":
+        return False
+    return [type(child) for child in node.children if child.astext().strip()] == [nodes.strong]
+
+
+def _follows_folded_text(node: nodes.Element) -> bool:
+    """Whether ``node`` comes right after a ``</details>`` written in Markdown."""
+    index = node.parent.index(node) if node.parent is not None else 0
+    before = node.parent[index - 1] if index > 0 else None
+    return isinstance(before, nodes.raw) and before.astext().strip().endswith("</details>")
+
+
 class FoldSolutions(SphinxPostTransform):
     """Fold a solution's code cell with its outputs (myst-nb folds its code only)."""
 
@@ -112,7 +129,9 @@ class FoldSolutions(SphinxPostTransform):
     formats = ("html",)
 
     def run(self, **kwargs) -> None:
-        previous, part = None, 1
+        for label in list(self.document.findall(_is_solution_label)):
+            label.parent.remove(label)  # each fold below says "solution" itself
+        previous, part, name = None, 1, "the solution"
         for node in self.document.findall(nodes.container):
             tags = node.get("cell_metadata", {}).get("tags", [])
             if node.get("nb_element") != "cell_code" or "solution" not in tags:
@@ -120,8 +139,10 @@ class FoldSolutions(SphinxPostTransform):
             index = node.get("cell_index")
             part = part + 1 if previous is not None and index == previous + 1 else 1
             previous = index
+            if part == 1:
+                name = "the solution's code" if _follows_folded_text(node) else "the solution"
             if node.children:
-                label = "the solution" if part == 1 else f"the solution, part {part}"
+                label = name if part == 1 else f"{name}, part {part}"
                 node["hide_mode"] = "all"
                 node["prompt_show"] = f"Show {label}"
                 node["prompt_hide"] = f"Hide {label}"
@@ -156,9 +177,20 @@ def refuse_math(app: Sphinx, pagename: str, templatename: str, context: dict, do
         )
 
 
+def title_once(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Leave the site's title off the browser title of a page that has the same title.
+
+    Sphinx's layout appends `` — {docstitle}`` to every page's ``<title>``; the theme shows
+    the site's title from its ``logo.text`` option (website/conf.py), not from docstitle.
+    """
+    if context.get("title") == context.get("docstitle"):
+        context["docstitle"] = ""
+
+
 def setup(app: Sphinx) -> dict:
     app.add_post_transform(FoldSolutions)
     app.connect("html-page-context", refuse_math)
+    app.connect("html-page-context", title_once)
     app.connect("doctree-resolved", add_alt_text)
     app.connect("doctree-resolved", link_glossary_terms)
     app.connect("doctree-resolved", note_notebook_only_explorers)
