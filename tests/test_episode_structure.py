@@ -72,6 +72,16 @@ def test_a_multiple_choice_question_that_explains_every_choice(episode):
 
 
 @pytest.mark.parametrize("episode", EPISODES, ids=IDS)
+def test_no_solution_text_shows_before_it_is_unfolded(episode):
+    # a solution's words are folded in <details>, or label the folded code cell below them
+    for cell in read_episode(episode).cells:
+        if cell.cell_type == "markdown" and "solution" in _tags(cell):
+            text = cell.source.strip()
+            folded = re.fullmatch(r"<details>\n<summary>.+?</summary>\n.*</details>", text, re.S)
+            assert folded or text == "**Solution**", f"{episode.name}, shown unfolded:\n{text}"
+
+
+@pytest.mark.parametrize("episode", EPISODES, ids=IDS)
 def test_at_most_20_code_cells_to_type(episode):
     cells = read_episode(episode).cells
     taught = [c for c in cells if c.cell_type == "code" and "solution" not in _tags(c)]
