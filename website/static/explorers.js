@@ -1,7 +1,7 @@
 /* Live explorers: the episodes' threshold, adaptive and root-mass explorers, computed in the
  * page (no kernel, no network). Each <div class="live-explorer"> holds the still picture
  * (shown when scripts are off) and a JSON payload written by website/live_explorers.py: the
- * controls as the notebook has them and every pixel of the image, 16-bit, zlib, base64. The
+ * controls as the notebook has them and every pixel of the image (see pixels()). The
  * arithmetic mirrors helpers/widgets.py, helpers/thresholds.py, helpers/roots.py and the
  * scikit-image functions they call; each function below says which one. Plain JavaScript. */
 "use strict";
@@ -23,14 +23,35 @@
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
 
-  /** The image's values from its 16-bit steps; whole numbers again for a uint8 image. */
+  /** The image's values (website/live_explorers.py): codes sent as residuals from a
+   *  prediction by the pixels before them, 16-bit ones as high bytes then low bytes; whole
+   *  numbers of 255ths (or whole numbers) exactly, as Python has them, else 16-bit steps from the least value to
+   *  the largest (whole numbers again for a uint8 image). */
   async function pixels(data) {
     const bytes = await inflate(data.pixels);
-    const steps = new DataView(bytes.buffer);
+    const [width, height] = [data.width, data.height];
+    const size = width * height;
+    const [codes, range] = data.bits === 8 ? [new Uint8Array(bytes.buffer, 0, size), 0xff] : [new Uint16Array(size), 0xffff];
+    if (data.bits !== 8) for (let i = 0; i < size; i++) codes[i] = (bytes[i] << 8) | bytes[size + i];
+    const predictor = data.predictor;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0, i = y * width; x < width; x++, i++) {
+        let predicted = 0;
+        if (predictor === "left" || (predictor === "gradient" && y === 0)) predicted = x > 0 ? codes[i - 1] : 0;
+        else if (predictor === "up" || (predictor === "gradient" && x === 0)) predicted = y > 0 ? codes[i - width] : 0;
+        else if (predictor === "gradient") predicted = codes[i - 1] + codes[i - width] - codes[i - width - 1];
+        codes[i] = (codes[i] + predicted) & range;
+      }
+    }
+    const values = new Float64Array(size);
+    if (data.bits === 8) {
+      if (data.divisor) for (let i = 0; i < size; i++) values[i] = codes[i] / data.divisor;
+      else for (let i = 0; i < size; i++) values[i] = codes[i] * data.scale;
+      return values;
+    }
     const scale = (data.high - data.low) / data.steps;
-    const values = new Float64Array(data.width * data.height);
-    for (let i = 0; i < values.length; i++) {
-      const value = data.low + steps.getUint16(2 * i, true) * scale;
+    for (let i = 0; i < size; i++) {
+      const value = data.low + codes[i] * scale;
       values[i] = data.dtype === "uint8" ? Math.round(value) : value;
     }
     return values;
