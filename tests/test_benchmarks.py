@@ -5,6 +5,7 @@ them. This only keeps the script working, so that the figures in the closing not
 measured again.
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -18,11 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
-def _run(benchmark: str, *arguments: str) -> str:
+def _run(benchmark: str, *arguments: str, env: dict[str, str] | None = None) -> str:
     """What ``python -m benchmarks.<benchmark> ...`` prints; it must succeed."""
     command = [sys.executable, "-m", f"benchmarks.{benchmark}", *arguments]
     result = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+        command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False, env=env
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -46,3 +47,8 @@ def test_annotation_benchmark_runs_and_states_its_target():
     output = _run("annotation")
     assert re.search(r"stroke to new prediction: median +\d+ ms", output)
     assert re.search(r"target: within 1000 ms \((met|NOT met)\)", output)
+
+
+def test_site_latency_benchmark_says_how_to_build_a_missing_site(tmp_path):
+    output = _run("site_latency", env={**os.environ, "LESSON_SITE": str(tmp_path / "none")})
+    assert "site latency: skipped, no site in" in output and "make site" in output

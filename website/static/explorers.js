@@ -1,7 +1,7 @@
 /* Live explorers: the episodes' threshold, adaptive and root-mass explorers, computed in the
  * page (no kernel, no network). Each <div class="live-explorer"> holds the still picture
  * (shown when scripts are off) and a JSON payload written by website/live_explorers.py: the
- * controls as the notebook has them and every pixel of the image, 16-bit, zlib, base64. The
+ * controls as the notebook has them and every pixel of the image (see pixels()). The
  * arithmetic mirrors helpers/widgets.py, helpers/thresholds.py, helpers/roots.py and the
  * scikit-image functions they call; each function below says which one. Plain JavaScript. */
 "use strict";
@@ -23,14 +23,35 @@
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
 
-  /** The image's values from its 16-bit steps; whole numbers again for a uint8 image. */
+  /** The image's values (website/live_explorers.py): codes sent as residuals from a
+   *  prediction by the pixels before them, 16-bit ones as high bytes then low bytes; whole
+   *  numbers of 255ths (or whole numbers) exactly, as Python has them, else 16-bit steps from the least value to
+   *  the largest (whole numbers again for a uint8 image). */
   async function pixels(data) {
     const bytes = await inflate(data.pixels);
-    const steps = new DataView(bytes.buffer);
+    const [width, height] = [data.width, data.height];
+    const size = width * height;
+    const [codes, range] = data.bits === 8 ? [new Uint8Array(bytes.buffer, 0, size), 0xff] : [new Uint16Array(size), 0xffff];
+    if (data.bits !== 8) for (let i = 0; i < size; i++) codes[i] = (bytes[i] << 8) | bytes[size + i];
+    const predictor = data.predictor;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0, i = y * width; x < width; x++, i++) {
+        let predicted = 0;
+        if (predictor === "left" || (predictor === "gradient" && y === 0)) predicted = x > 0 ? codes[i - 1] : 0;
+        else if (predictor === "up" || (predictor === "gradient" && x === 0)) predicted = y > 0 ? codes[i - width] : 0;
+        else if (predictor === "gradient") predicted = codes[i - 1] + codes[i - width] - codes[i - width - 1];
+        codes[i] = (codes[i] + predicted) & range;
+      }
+    }
+    const values = new Float64Array(size);
+    if (data.bits === 8) {
+      if (data.divisor) for (let i = 0; i < size; i++) values[i] = codes[i] / data.divisor;
+      else for (let i = 0; i < size; i++) values[i] = codes[i] * data.scale;
+      return values;
+    }
     const scale = (data.high - data.low) / data.steps;
-    const values = new Float64Array(data.width * data.height);
-    for (let i = 0; i < values.length; i++) {
-      const value = data.low + steps.getUint16(2 * i, true) * scale;
+    for (let i = 0; i < size; i++) {
+      const value = data.low + codes[i] * scale;
       values[i] = data.dtype === "uint8" ? Math.round(value) : value;
     }
     return values;
@@ -45,14 +66,18 @@
   }
 
   // ---- computing -------------------------------------------------------------------------
+  // Typed arrays and plain loops throughout, with buffers kept between updates: a slider
+  // update on the 3008 x 2000 photograph walks 6 M pixels several times.
 
-  function minMax(values, inside) {
+  const NO_CUT = Infinity; // every finite value is below it: the band is every pixel
+
+  function minMax(values) {
     let low = Infinity;
     let high = -Infinity;
     for (let i = 0; i < values.length; i++) {
-      if (inside && !inside[i]) continue;
-      if (values[i] < low) low = values[i];
-      if (values[i] > high) high = values[i];
+      const value = values[i];
+      if (value < low) low = value;
+      if (value > high) high = value;
     }
     return [low, high];
   }
@@ -64,20 +89,24 @@
     if (integer) {
       const counts = new Float64Array(high - low + 1);
       const centers = counts.map((_, i) => low + i);
-      for (const value of values) counts[value - low]++;
+      for (let i = 0; i < values.length; i++) counts[values[i] - low]++;
       return [counts, centers];
     }
     return equalBins(values, low, high, 256);
   }
 
-  /** np.histogram(values, bins, range=(low, high)): counts and bin centres. */
-  function equalBins(values, low, high, bins, inside) {
+  /** np.histogram(values, bins, range=(low, high)) of the values below ``cut``: counts and
+   *  bin centres. */
+  function equalBins(values, low, high, bins, cut = NO_CUT) {
     const counts = new Float64Array(bins);
     const centers = new Float64Array(bins);
     const scale = bins / (high - low);
+    const last = bins - 1;
     for (let i = 0; i < values.length; i++) {
-      if ((inside && !inside[i]) || values[i] < low || values[i] > high) continue;
-      counts[Math.min(bins - 1, Math.floor((values[i] - low) * scale))]++;
+      const value = values[i];
+      if (!(value < cut) || value < low || value > high) continue;
+      const bin = Math.floor((value - low) * scale);
+      counts[bin < last ? bin : last]++;
     }
     for (let i = 0; i < bins; i++) centers[i] = low + ((i + 0.5) * (high - low)) / bins;
     return [counts, centers];
@@ -108,22 +137,33 @@
   /** ski.filters.threshold_li (float images: the means of the pixels themselves). */
   function thresholdLi(values, integer) {
     const [low] = minMax(values);
-    const shifted = values.map((value) => value - low);
+    const shifted = new Float64Array(values.length);
+    let total = 0;
+    for (let i = 0; i < values.length; i++) total += shifted[i] = values[i] - low;
     let tolerance = 0.5;
-    if (!integer) {
-      const unique = Float64Array.from(new Set(shifted)).sort();
+    if (!integer) {  // half the smallest gap between two distinct values
+      const sorted = shifted.slice().sort();
       tolerance = Infinity;
-      for (let i = 1; i < unique.length; i++) tolerance = Math.min(tolerance, unique[i] - unique[i - 1]);
+      for (let i = 1; i < sorted.length; i++) {
+        const gap = sorted[i] - sorted[i - 1];
+        if (gap > 0 && gap < tolerance) tolerance = gap;
+      }
       tolerance /= 2;
     }
-    let next = shifted.reduce((a, b) => a + b, 0) / shifted.length;
+    let next = total / shifted.length;
     let current = -2 * tolerance;
     while (Math.abs(next - current) > tolerance) {
       current = next;
       let [fore, nFore, back, nBack] = [0, 0, 0, 0];
-      for (const value of shifted) {
-        if (value > current) [fore, nFore] = [fore + value, nFore + 1];
-        else [back, nBack] = [back + value, nBack + 1];
+      for (let i = 0; i < shifted.length; i++) {
+        const value = shifted[i];
+        if (value > current) {
+          fore += value;
+          nFore++;
+        } else {
+          back += value;
+          nBack++;
+        }
       }
       const [meanFore, meanBack] = [fore / nFore, back / nBack];
       if (meanBack === 0) break;
@@ -131,8 +171,6 @@
     }
     return next + low;
   }
-
-  /** ski.filters.threshold_yen (float32 sums, as scikit-image). */
   function thresholdYen(counts, centers) {
     const total = counts.reduce((a, b) => a + b, 0);
     const pmf = counts.map((count) => count / total);
@@ -178,97 +216,86 @@
     return thresholdTriangle(counts, centers);
   }
 
+
   /** cv2.getGaussianKernel(size, sigma): the fixed kernels for size <= 7 without a sigma. */
   function gaussianKernel(size, sigma) {
     const fixed = {1: [1], 3: [0.25, 0.5, 0.25], 5: [0.0625, 0.25, 0.375, 0.25, 0.0625],
       7: [0.03125, 0.109375, 0.21875, 0.28125, 0.21875, 0.109375, 0.03125]};
-    if (sigma <= 0 && fixed[size]) return fixed[size];
+    if (sigma <= 0 && fixed[size]) return Float64Array.from(fixed[size]);
     if (sigma <= 0) sigma = 0.3 * ((size - 1) * 0.5 - 1) + 0.8;
-    const weights = Array.from({length: size}, (_, i) => Math.exp(-((i - (size - 1) / 2) ** 2) / (2 * sigma * sigma)));
+    const weights = Float64Array.from({length: size}, (_, i) => Math.exp(-((i - (size - 1) / 2) ** 2) / (2 * sigma * sigma)));
     const sum = weights.reduce((a, b) => a + b, 0);
     return weights.map((weight) => weight / sum);
   }
 
-  /** Correlate with ``kernel`` along rows, then columns; edge pixels repeated
-   *  (cv2.sepFilter2D / cv2.GaussianBlur with BORDER_REPLICATE; cv2.blur with equal weights). */
-  function separable(values, width, height, kernel, Type) {
-    const radius = (kernel.length - 1) / 2;
-    const across = new Type(values.length);
-    const out = new Type(values.length);
+  /** A line of ``length`` values from ``source`` (``first``, then every ``stride``-th), with
+   *  its ends repeated ``radius`` times on each side, into ``line``. */
+  function padded(line, source, first, stride, length, radius) {
+    for (let i = 0; i < radius; i++) line[i] = source[first];
+    for (let i = 0, at = first; i < length; i++, at += stride) line[radius + i] = source[at];
+    const end = source[first + (length - 1) * stride];
+    for (let i = radius + length; i < line.length; i++) line[i] = end;
+  }
+
+  /** Correlate with ``kernel`` along rows, then columns, into ``out``; edge pixels repeated
+   *  (cv2.sepFilter2D / cv2.GaussianBlur with BORDER_REPLICATE). Each sum runs over the
+   *  kernel in order, in double precision, stored in ``across`` and ``out``'s type. */
+  function separable(values, width, height, kernel, across, out) {
+    const taps = kernel.length;
+    const radius = (taps - 1) / 2;
+    const line = new Float64Array(width + 2 * radius);
     for (let y = 0; y < height; y++) {
       const row = y * width;
+      padded(line, values, row, 1, width, radius);
       for (let x = 0; x < width; x++) {
         let sum = 0;
-        for (let k = -radius; k <= radius; k++) sum += kernel[k + radius] * values[row + Math.min(width - 1, Math.max(0, x + k))];
+        for (let k = 0; k < taps; k++) sum += kernel[k] * line[x + k];
         across[row + x] = sum;
       }
     }
+    const sums = new Float64Array(width); // a row of sums, the kernel's rows added in order
     for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        let sum = 0;
-        for (let k = -radius; k <= radius; k++) sum += kernel[k + radius] * across[Math.min(height - 1, Math.max(0, y + k)) * width + x];
-        out[y * width + x] = sum;
+      sums.fill(0);
+      for (let k = 0; k < taps; k++) {
+        const weight = kernel[k];
+        const source = Math.min(height - 1, Math.max(0, y + k - radius)) * width;
+        for (let x = 0; x < width; x++) sums[x] += weight * across[source + x];
       }
+      out.set(sums, y * width);
     }
     return out;
   }
 
-  /** A window's plain mean, by running sums (cv2.blur, BORDER_REPLICATE). */
-  function boxMean(values, width, height, size) {
+  /** A window's plain mean, by running sums (cv2.blur, BORDER_REPLICATE), into ``out``. */
+  function boxMean(values, width, height, size, out) {
     const radius = (size - 1) / 2;
-    const pass = (source, length, count, index) => {
-      const out = new Float64Array(source.length);
-      for (let line = 0; line < count; line++) {
-        const at = (i) => source[index(line, Math.min(length - 1, Math.max(0, i)))];
-        let sum = 0;
-        for (let i = -radius; i <= radius; i++) sum += at(i);
-        for (let i = 0; i < length; i++) {
-          out[index(line, i)] = sum;
-          sum += at(i + radius + 1) - at(i - radius);
-        }
+    const rows = new Float64Array(values.length);
+    const line = new Float64Array(width + 2 * radius + 1);
+    for (let y = 0; y < height; y++) {
+      const row = y * width;
+      padded(line, values, row, 1, width, radius);
+      let sum = 0;
+      for (let i = 0; i < size; i++) sum += line[i];
+      for (let x = 0; x < width; x++) {
+        rows[row + x] = sum;
+        sum += line[x + size] - line[x];
       }
-      return out;
-    };
-    const rows = pass(values, width, height, (y, x) => y * width + x);
-    const sums = pass(rows, height, width, (x, y) => y * width + x);
-    return sums.map((sum) => sum / (size * size));
-  }
-
-  /** helpers.thresholds.local_threshold: the window's mean minus the offset (for uint8,
-   *  the mean rounded and the offset rounded up, as OpenCV). */
-  function localThreshold(values, width, height, size, offset, kind, integer) {
-    const mean = kind === "mean" ? boxMean(values, width, height, size)
-      : separable(values, width, height, gaussianKernel(size, 0), Float64Array);
-    return mean.map((m) => (integer ? Math.round(m) - Math.ceil(offset) : m - offset));
-  }
-
-  /** helpers.roots.root_mask: blur, leave out the bright band, Otsu of the rest, mask. */
-  function rootMask(values, width, height, sigma, cut) {
-    const size = 2 * Math.floor(4 * sigma + 0.5) + 1;
-    const blurred = size === 1 ? Float32Array.from(values)
-      : separable(values, width, height, gaussianKernel(size, sigma), Float32Array);
-    const band = blurred.map((value) => (cut === null || value < cut ? 1 : 0));
-    const [low, high] = minMax(blurred, band);
-    if (!(high > low) || high - low <= 8 * 1.1920929e-7 * Math.abs(high)) {
-      throw new Error("The blurred image is constant, so there are no roots to separate from the background.");
     }
-    const [counts, centers] = equalBins(blurred, low, high, 256, band);
-    const threshold = otsuOfHistogram(counts, centers);
-    return [blurred.map((value, i) => (value > threshold && band[i] ? 1 : 0)), threshold];
-  }
-
-  function count(mask) {
-    let n = 0;
-    for (const value of mask) n += value ? 1 : 0;
-    return n;
-  }
-
-  /** helpers.widgets._dice: 2 |mask & truth| / (|mask| + |truth|); 1 if both are empty. */
-  function dice(mask, truth) {
-    let both = 0;
-    for (let i = 0; i < mask.length; i++) both += mask[i] && truth[i] ? 1 : 0;
-    const sizes = count(mask) + count(truth);
-    return sizes ? (2 * both) / sizes : 1;
+    // down the columns, a row at a time: each column's sum as the pass along a column makes it
+    const sums = new Float64Array(width);
+    const clamp = (y) => Math.min(height - 1, Math.max(0, y)) * width;
+    for (let i = -radius; i <= radius; i++) {
+      const source = clamp(i);
+      for (let x = 0; x < width; x++) sums[x] += rows[source + x];
+    }
+    const area = size * size;
+    for (let y = 0; y < height; y++) {
+      const row = y * width;
+      for (let x = 0; x < width; x++) out[row + x] = sums[x] / area;
+      const [add, remove] = [clamp(y + radius + 1), clamp(y - radius)];
+      for (let x = 0; x < width; x++) sums[x] += rows[add + x] - rows[remove + x];
+    }
+    return out;
   }
 
   /** helpers.widgets._decimals: the decimals that show every multiple of ``step``. */
@@ -281,32 +308,62 @@
 
   // ---- showing ---------------------------------------------------------------------------
 
-  /** helpers.widgets._downsample: block means, the longest side at most DISPLAY_SIZE. */
-  function downsample(values, width, height) {
+  /** helpers.widgets._downsample's blocks: ``factor`` x ``factor`` pixels per shown pixel,
+   *  the longest side at most DISPLAY_SIZE; the shown pixel of each pixel (-1: cropped). */
+  function blocks(width, height) {
     const factor = Math.ceil(Math.max(width, height) / DISPLAY_SIZE);
     const [w, h] = [Math.floor(width / factor), Math.floor(height / factor)];
-    const out = new Float64Array(w * h);
-    for (let y = 0; y < h * factor; y++) {
-      for (let x = 0; x < w * factor; x++) out[Math.floor(y / factor) * w + Math.floor(x / factor)] += values[y * width + x];
-    }
-    return {values: out.map((sum) => sum / (factor * factor)), width: w, height: h};
+    const column = new Int32Array(width).fill(-1);
+    for (let x = 0; x < w * factor; x++) column[x] = Math.floor(x / factor);
+    return {factor, width: w, height: h, column, area: factor * factor};
   }
 
-  function paint(canvas, width, height, colour) {
-    canvas.width = width;
-    canvas.height = height;
+  /** Block means (helpers.widgets._downsample). */
+  function downsample(values, width, height) {
+    const shown = blocks(width, height);
+    const out = new Float64Array(shown.width * shown.height);
+    for (let y = 0; y < shown.height * shown.factor; y++) {
+      const [row, at] = [y * width, Math.floor(y / shown.factor) * shown.width];
+      for (let x = 0; x < shown.width * shown.factor; x++) out[at + shown.column[x]] += values[row + x];
+    }
+    for (let i = 0; i < out.length; i++) out[i] /= shown.area;
+    return {values: out, width: shown.width, height: shown.height};
+  }
+
+  /** A mask at display resolution (helpers.widgets._shown): a block is set where most of
+   *  it is, from the count of its pixels that are set. */
+  function majority(counts, area) {
+    const shown = new Uint8Array(counts.length);
+    for (let i = 0; i < counts.length; i++) shown[i] = 2 * counts[i] >= area ? 1 : 0;
+    return shown;
+  }
+
+  /** Paint ``width`` x ``height`` pixels: ``write(rgba)`` fills the RGBA bytes, alpha set. */
+  function paint(canvas, width, height, write) {
+    if (canvas.width !== width) canvas.width = width;
+    if (canvas.height !== height) canvas.height = height;
     const context = canvas.getContext("2d");
     const picture = context.createImageData(width, height);
-    for (let i = 0; i < width * height; i++) {
-      const [r, g, b] = colour(i);
-      picture.data.set([r, g, b, 255], 4 * i);
-    }
+    picture.data.fill(255);
+    write(picture.data);
     context.putImageData(picture, 0, 0);
   }
 
-  function grayLevel(value, low, high) {
-    const level = Math.round((255 * (value - low)) / (high - low));
-    return Math.min(255, Math.max(0, level));
+  /** Gray levels of shown values, ``low`` black and ``high`` white. */
+  function grayLevels(values, low, high) {
+    const levels = new Uint8Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const level = Math.round((255 * (values[i] - low)) / (high - low));
+      levels[i] = Math.min(255, Math.max(0, level));
+    }
+    return levels;
+  }
+
+  /** Paint one gray level (0-255) per pixel. */
+  function paintGray(canvas, width, height, levels) {
+    paint(canvas, width, height, (rgba) => {
+      for (let i = 0, j = 0; i < levels.length; i++, j += 4) rgba[j] = rgba[j + 1] = rgba[j + 2] = levels[i];
+    });
   }
 
   /** A histogram with the foreground's bars in sky blue and the threshold as a line. */
@@ -338,11 +395,6 @@
     context.moveTo(x(t), 0);
     context.lineTo(x(t), height - bottom);
     context.stroke();
-  }
-
-  /** A mask at display resolution (helpers.widgets._shown): a block is set where most of it is. */
-  function shownMask(mask, width, height) {
-    return downsample(mask, width, height).values.map((v) => (v >= 0.5 ? 1 : 0));
   }
 
   // ---- controls --------------------------------------------------------------------------
@@ -408,16 +460,21 @@
       canvas(parts.figures, "histogram of the pixel values, the foreground's bars in blue, the threshold as a red line"),
       canvas(parts.figures, "the mask"),
     ];
-    paint(image, shown.width, shown.height, (i) => Array(3).fill(grayLevel(shown.values[i], low, high)));
+    paintGray(image, shown.width, shown.height, grayLevels(shown.values, low, high));
+    const picture = new Uint8Array(shown.values.length);
     const methods = {};
     const methodValue = (name) => (methods[name] ??= method(name, values, integer));
     let t = controls.method.value === "manual" ? Number(controls.threshold.value) : methodValue(controls.method.value);
     const refresh = () => {
       const brighter = direction.value === ">";
       let found = 0;
-      for (const value of values) found += (brighter ? value > t : value < t) ? 1 : 0;
-      const picture = shown.values.map((value) => (brighter ? value > t : value < t) ? 255 : 0);
-      paint(mask, shown.width, shown.height, (i) => [picture[i], picture[i], picture[i]]);
+      if (brighter) for (let i = 0; i < values.length; i++) found += values[i] > t ? 1 : 0;
+      else for (let i = 0; i < values.length; i++) found += values[i] < t ? 1 : 0;
+      for (let i = 0; i < picture.length; i++) {
+        const value = shown.values[i];
+        picture[i] = (brighter ? value > t : value < t) ? 255 : 0;
+      }
+      paintGray(mask, shown.width, shown.height, picture);
       mask.setAttribute("aria-label", `the mask: ${percent(found, values.length)} % foreground`);
       drawHistogram(histogram, counts, edges, t, brighter);
       const digits = decimals(step) + (Math.abs(t / step - Math.round(t / step)) > 1e-6 ? 1 : 0);
@@ -440,6 +497,25 @@
     refresh();
   }
 
+  /** Count a mask's pixels as it is made, and the set pixels of each shown block:
+   *  ``isSet(i)`` for every pixel; returns the number set. */
+  function countMask(width, height, shown, blockCounts, isSet) {
+    blockCounts.fill(0);
+    let found = 0;
+    const rows = shown.height * shown.factor;
+    for (let y = 0; y < height; y++) {
+      const row = y * width;
+      const at = y < rows ? Math.floor(y / shown.factor) * shown.width : -1;
+      for (let x = 0; x < width; x++) {
+        if (!isSet(row + x)) continue;
+        found++;
+        const column = shown.column[x];
+        if (at >= 0 && column >= 0) blockCounts[at + column]++;
+      }
+    }
+    return found;
+  }
+
   /** helpers.widgets.adaptive_explorer. */
   function adaptiveExplorer(data, values, parts) {
     const [width, height, integer] = [data.width, data.height, data.dtype === "uint8"];
@@ -449,30 +525,36 @@
     const [block, offset, kind] = ["block_size", "offset", "method"].map((name) => control(controls[name], parts.controls));
     const [counts, centers] = skimageHistogram(values, integer);
     const otsu = otsuOfHistogram(counts, centers);
-    const masked = (threshold) => values.map((value, i) => {
-      const t = typeof threshold === "number" ? threshold : threshold[i];
-      return (brighter ? value > t : value < t) ? 1 : 0;
-    });
-    const global = masked(otsu);
-    const globalPercent = percent(count(global), values.length);
-    const shown = downsample(values, width, height);
+    const shown = blocks(width, height);
+    const blockCounts = new Int32Array(shown.width * shown.height);
+    const globalFound = countMask(width, height, shown, blockCounts, brighter ? (i) => values[i] > otsu : (i) => values[i] < otsu);
+    const globalPercent = percent(globalFound, values.length);
     let [low, high] = minMax(values);
     if (integer) [low, high] = [0, 255];
     else if (low >= 0 && high <= 1) [low, high] = [0, 1];
     const image = canvas(parts.figures, "the image");
     const globalCanvas = canvas(parts.figures, `the mask from Otsu's global threshold: ${globalPercent} %`);
     const local = canvas(parts.figures, "the mask from the local threshold");
-    paint(image, shown.width, shown.height, (i) => Array(3).fill(grayLevel(shown.values[i], low, high)));
-    const drawMask = (target, mask) => {
-      const picture = shownMask(mask, width, height);
-      paint(target, shown.width, shown.height, (i) => Array(3).fill(255 * picture[i]));
-    };
-    drawMask(globalCanvas, global);
+    paintGray(image, shown.width, shown.height, grayLevels(downsample(values, width, height).values, low, high));
+    const drawMask = (target) => paintGray(target, shown.width, shown.height, majority(blockCounts, shown.area).map((v) => 255 * v));
+    drawMask(globalCanvas);
+    // the local mean of the last block size and kind, kept while only the offset moves
+    const [across, mean] = [new Float64Array(values.length), new Float64Array(values.length)];
+    let meanOf = "";
     const refresh = () => {
       const [size, shift] = [Number(block.value), Number(offset.value)];
-      const mask = masked(localThreshold(values, width, height, size, shift, kind.value, integer));
-      drawMask(local, mask);
-      const found = percent(count(mask), values.length);
+      if (meanOf !== `${kind.value} ${size}`) {
+        if (kind.value === "mean") boxMean(values, width, height, size, mean);
+        else separable(values, width, height, gaussianKernel(size, 0), across, mean);
+        meanOf = `${kind.value} ${size}`;
+      }
+      // helpers.thresholds.local_threshold: the window's mean minus the offset (for uint8,
+      // the mean rounded and the offset rounded up, as OpenCV)
+      const isSet = integer
+        ? (brighter ? (i) => values[i] > Math.round(mean[i]) - Math.ceil(shift) : (i) => values[i] < Math.round(mean[i]) - Math.ceil(shift))
+        : (brighter ? (i) => values[i] > mean[i] - shift : (i) => values[i] < mean[i] - shift);
+      const found = percent(countMask(width, height, shown, blockCounts, isSet), values.length);
+      drawMask(local);
       local.setAttribute("aria-label", `the mask from the local threshold (block ${size}): ${found} %`);
       parts.readout.textContent = `mask = image ${data.foreground} local ${kind.value} of a ${size} x ${size} window minus ${shift.toFixed(decimals(controls.offset.step))}: ${found} % of the pixels (global Otsu: ${globalPercent} %)`;
     };
@@ -481,30 +563,78 @@
     refresh();
   }
 
-  /** helpers.widgets.root_mass_explorer. */
+  /** helpers.widgets.root_mass_explorer, with helpers.roots.root_mask: blur, leave out the
+   *  bright band, Otsu of the rest, mask. The blurred photograph is kept while only the
+   *  cut-off moves. */
   async function rootMassExplorer(data, values, parts) {
-    const [width, height] = [data.width, data.height];
-    const truth = data.truth ? await unpackMask(data.truth, values.length) : null;
+    const [width, height, size] = [data.width, data.height, values.length];
+    const truth = data.truth ? await unpackMask(data.truth, size) : null;
     const gray = Float32Array.from(values); // root_mask computes in float32
-    const event = values.length <= LARGE_IMAGE ? "input" : "change";
+    const event = size <= LARGE_IMAGE ? "input" : "change";
     const [sigma, cut] = ["sigma", "exclude_above"].map((name) => control(data.controls[name], parts.controls));
-    const photo = downsample(values, width, height);
-    const shownTruth = truth ? shownMask(truth, width, height) : null;
+    const shown = blocks(width, height);
+    const photo = grayLevels(downsample(values, width, height).values, 0, 1);
+    const blockCounts = new Int32Array(shown.width * shown.height);
+    let truthCount = 0;
+    let shownTruth = null;
+    if (truth) {
+      truthCount = countMask(width, height, shown, blockCounts, (i) => truth[i] === 1);
+      shownTruth = majority(blockCounts, shown.area);
+    }
     const found = canvas(parts.figures, "the photograph with the roots found in blue");
     const comparison = canvas(parts.figures, truth ? "roots found in white, missed in orange, wrongly added in blue" : "the mask");
     const colours = truth ? [[0, 0, 0], ORANGE, SKY_BLUE, [255, 255, 255]] : [[0, 0, 0], [255, 255, 255]];
+    const [across, blurred] = [new Float32Array(size), new Float32Array(size)];
+    let blurredWith = null; // the sigma of ``blurred``
+    const blur = (sd) => {
+      const taps = 2 * Math.floor(4 * sd + 0.5) + 1; // as ski.filters.gaussian; 1: no blur
+      if (taps === 1) blurred.set(gray);
+      else separable(gray, width, height, gaussianKernel(taps, sd), across, blurred);
+      blurredWith = sd;
+    };
     const refresh = () => {
       try {
-        const limit = Number(cut.value) >= 1 ? null : Number(cut.value);
-        const [mask, threshold] = rootMask(gray, width, height, Number(sigma.value), limit);
-        const shown = shownMask(mask, width, height);
-        paint(found, photo.width, photo.height, (i) => {
-          const level = grayLevel(photo.values[i], 0, 1);
-          return SKY_BLUE.map((c) => Math.round(level * (1 - 0.5 * shown[i]) + c * 0.5 * shown[i]));
+        const sd = Number(sigma.value);
+        const limit = Number(cut.value) >= 1 ? NO_CUT : Number(cut.value);
+        if (blurredWith !== sd) blur(sd);
+        let [low, high] = [Infinity, -Infinity]; // of the band, blurred < limit
+        for (let i = 0; i < size; i++) {
+          const value = blurred[i];
+          if (!(value < limit)) continue;
+          if (value < low) low = value;
+          if (value > high) high = value;
+        }
+        if (!(high > low) || high - low <= 8 * 1.1920929e-7 * Math.abs(high)) {
+          throw new Error("The blurred image is constant, so there are no roots to separate from the background.");
+        }
+        const threshold = otsuOfHistogram(...equalBins(blurred, low, high, 256, limit));
+        let both = 0; // pixels in the mask and the truth
+        const isSet = (i) => {
+          const value = blurred[i];
+          return value > threshold && value < limit;
+        };
+        const count = countMask(width, height, shown, blockCounts, truth ? (i) => {
+          if (!isSet(i)) return false;
+          both += truth[i];
+          return true;
+        } : isSet);
+        const mask = majority(blockCounts, shown.area);
+        paint(found, shown.width, shown.height, (rgba) => {
+          for (let i = 0, j = 0; i < mask.length; i++, j += 4) {
+            const level = photo[i];
+            if (mask[i]) for (let c = 0; c < 3; c++) rgba[j + c] = Math.round(level * 0.5 + SKY_BLUE[c] * 0.5);
+            else rgba[j] = rgba[j + 1] = rgba[j + 2] = level;
+          }
         });
-        paint(comparison, photo.width, photo.height, (i) => colours[(shownTruth ? shownTruth[i] : 0) + (truth ? 2 : 1) * shown[i]]);
-        let text = `root fraction ${percent(count(mask), mask.length)} % (Otsu t = ${threshold.toFixed(3)})`;
-        if (truth) text += ` · truth ${percent(count(truth), truth.length)} % · Dice ${dice(mask, truth).toFixed(3)}`;
+        paint(comparison, shown.width, shown.height, (rgba) => {
+          for (let i = 0, j = 0; i < mask.length; i++, j += 4) rgba.set(colours[(shownTruth ? shownTruth[i] : 0) + (truth ? 2 : 1) * mask[i]], j);
+        });
+        let text = `root fraction ${percent(count, size)} % (Otsu t = ${threshold.toFixed(3)})`;
+        if (truth) {
+          const sizes = count + truthCount; // helpers.widgets._dice; 1 if both are empty
+          const dice = sizes ? (2 * both) / sizes : 1;
+          text += ` · truth ${percent(truthCount, size)} % · Dice ${dice.toFixed(3)}`;
+        }
         parts.readout.textContent = text;
       } catch (error) {
         parts.readout.textContent = `Could not update: ${error.message}`;
