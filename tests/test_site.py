@@ -11,11 +11,8 @@ phone's end in -phone.png). Skips without chromium or Playwright. LESSON_SITE=_b
 checks an existing build instead of building one.
 """
 
-import functools
-import http.server
 import re
 import shutil
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -25,6 +22,7 @@ import pytest
 
 from tests.support.browser_tools import chromium, is_local, missing_browser
 from tests.support.episode_notebooks import ROOT, episode_paths, expected_path, read_episode
+from tests.support.site import serving
 
 SCREENSHOTS = ROOT / "_build" / "site-screenshots"
 #: What a widget shows when it has no picture to fall back on.
@@ -100,11 +98,6 @@ def _visit(browser, url: str, screenshot: Path | None, viewport: dict = DESKTOP)
     return visit
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def pages(site):
     """Every HTML page of the site, relative to its root.
@@ -121,13 +114,8 @@ def pages(site):
 
 @pytest.fixture(scope="module")
 def server(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(site) as address:
+        yield address
 
 
 # Module scope, like every fixture here: a browser still open after this module would stop the

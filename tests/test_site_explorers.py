@@ -10,10 +10,7 @@ controls have accessible names, and that with JavaScript off the still picture a
 text remain. Uses the session's site build (tests/conftest.py; LESSON_SITE reuses one).
 """
 
-import functools
-import http.server
 import re
-import threading
 
 import imageio.v3 as iio
 import pytest
@@ -22,6 +19,7 @@ import skimage as ski
 import helpers
 from helpers.widgets import adaptive_explorer, root_mass_explorer, threshold_explorer
 from tests.support.browser_tools import chromium, missing_browser
+from tests.support.site import serving
 
 pytestmark = pytest.mark.site
 
@@ -74,19 +72,10 @@ STATE = """element => ({
 })"""
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(site) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

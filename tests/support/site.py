@@ -1,7 +1,12 @@
 """Building the lesson's website for the tests, once per test session (tests/conftest.py)."""
 
+import contextlib
+import functools
+import http.server
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from tests.support.episode_notebooks import ROOT
@@ -15,3 +20,21 @@ def build_site(out: Path) -> Path:
     errors = [line for line in result.stderr.splitlines() if "[IPKernelApp]" not in line]
     assert result.returncode == 0, "sphinx-build failed:\n" + "\n".join(errors[-60:])
     return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` over http from 127.0.0.1 on a free port; yield its address."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
