@@ -1,8 +1,9 @@
 """The batch benchmark runs, and its command agrees with the episode (on small photographs).
 
 The timings themselves are not tested (they depend on the machine): ``make bench`` prints
-them. This only keeps the script working, so that the figures in the closing notes can be
-measured again.
+them. This only keeps the scripts working, so that the figures in the closing notes can be
+measured again; the browser benchmark (``make lab`` and headless chromium, two key presses
+per slider here) prints a median, a worst case and the target for every explorer slider.
 """
 
 import re
@@ -46,3 +47,19 @@ def test_annotation_benchmark_runs_and_states_its_target():
     output = _run("annotation")
     assert re.search(r"stroke to new prediction: median +\d+ ms", output)
     assert re.search(r"target: within 1000 ms \((met|NOT met)\)", output)
+
+
+@pytest.mark.browser
+def test_browser_latency_benchmark_times_every_slider_against_its_target():
+    output = _run("browser_latency", "--presses", "2")
+    if "skipped" in output:
+        pytest.skip(output.strip())
+    assert "started by `make lab`" in output
+    sliders = ["threshold t", "block size", "offset", "blur sigma", "leave out brighter than"]
+    for slider in sliders:
+        line = re.search(
+            rf"^  .*{slider} +median +\d+\.\d ms, worst +\d+\.\d ms(.*)$", output, re.M
+        )
+        assert line, (slider, output)
+        assert re.search(r"target: median <= 100 ms \((met|NOT met)\)", line.group(1)), line
+    assert "brush radius slider repaints nothing" in output
