@@ -30,8 +30,6 @@ METHODS = {name: f"threshold_{name.lower()}" for name in ("Otsu", "Li", "Yen", "
 
 #: Longest side, in pixels, of the images shown; the computing uses every pixel.
 DISPLAY_SIZE = 500
-#: Above this many pixels, the adaptive and root-mass sliders update on release only.
-LARGE_IMAGE = 1_000_000
 #: Not opaque, so that matplotlib's web backend sends whole frames, never differences: ipympl
 #: shows the last frame to arrive, and a lost difference would leave stale pixels.
 _BACKGROUND_ALPHA = 254 / 255
@@ -62,15 +60,16 @@ class OddIntSlider(widgets.IntSlider):
         return value
 
 
-def _slider(description, value, low, high, step, continuous, kind=widgets.FloatSlider):
-    """A wide slider; a float one has its ends on its steps and the digits they need."""
+def _slider(description, value, low, high, step, kind=widgets.FloatSlider):
+    """A wide slider; a float one has its ends on its steps and the digits they need. It
+    sends values while dragged: ipywidgets sends the latest once the last one is handled."""
     look = {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="600px")}
     if kind is widgets.FloatSlider:  # so that the readout shows every value exactly
         look["readout_format"] = f".{(digits := _decimals(step))}f"
         low = round(float(np.floor(low / step + 1e-9)) * step, digits)
         high = round(float(np.ceil(high / step - 1e-9)) * step, digits)
     limits = {"value": value, "min": low, "max": high, "step": step}
-    return kind(description=description, continuous_update=continuous, **limits, **look)
+    return kind(description=description, **limits, **look)
 
 
 @functools.cache
@@ -117,7 +116,6 @@ class Explorer(widgets.VBox):
         if self.image.min() == self.image.max():  # refused before the figure is built
             value = self.image.flat[0]
             raise ValueError(f"The image is constant ({value:g}): check it is the right one.")
-        self.continuous = self.image.size <= LARGE_IMAGE
         canvas_class, manager_class = _ipympl()
         with mpl.rc_context(STYLE):
             self.figure = Figure(figsize=figsize, dpi=_FIGURE_DPI, layout="constrained")
@@ -145,8 +143,7 @@ class Explorer(widgets.VBox):
         self.message.value = self._notes
         # a full draw (the browser asks for one) re-sends the readout, which may arrive late
         self.figure.canvas.mpl_connect("draw_event", lambda _: self.readout.send_state("value"))
-        with self.lock:
-            self._refresh()
+        self._refresh()  # no browser shows it yet: nothing else can call it
         for control in controls.values():
             control.observe(self._react, names="value")
 
@@ -168,17 +165,13 @@ class Explorer(widgets.VBox):
             self.message.value = self._notes
 
     def _refresh(self) -> None:
-        state = self._state()
-        if state != self._shown:  # not a slider's front end echoing the value it was given
+        if (state := self._state()) != self._shown:  # not a slider echoing the value it got
             self._show(*state)
             self.redraw()
             self._shown = state
 
     def redraw(self) -> None:
-        """Draw the changing artists over the kept background; send the whole frame now.
-
-        At once, not ``draw_idle`` (a round trip): the front end sends no next value before.
-        """
+        """Blit the changing artists over the kept background; send the whole frame at once."""
         with self.lock:
             self.draws += 1
             canvas = self.figure.canvas
@@ -215,13 +208,11 @@ class Explorer(widgets.VBox):
 
 
 def _downsample(image: np.ndarray, size: int) -> np.ndarray:
-    """Block means, the longest side at most ``size`` pixels; float32."""
+    """Block means, the longest side at most ``size`` pixels; float32 (rows summed first)."""
     factor = -(-max(image.shape[:2]) // size)
-    height, width = (image.shape[0] // factor) * factor, (image.shape[1] // factor) * factor
-    blocks = image[:height, :width].reshape(
-        height // factor, factor, width // factor, factor, *image.shape[2:]
-    )
-    return blocks.mean(axis=(1, 3), dtype=np.float32)
+    height, width = image.shape[0] // factor, image.shape[1] // factor
+    rows = image[: height * factor, : width * factor].reshape(height, factor, -1).sum(1, np.float32)
+    return rows.reshape(height, width, factor, *image.shape[2:]).sum(2) / np.float32(factor**2)
 
 
 def _shown(mask: np.ndarray, size: int) -> np.ndarray:
@@ -293,13 +284,10 @@ class _ThresholdExplorer(Explorer):
         start = self._method("Otsu") if threshold is None else float(threshold)
         first = "Otsu" if threshold is None else "manual"
         method = widgets.Dropdown(options=["manual", *METHODS], value=first, description="method")
-        direction = widgets.ToggleButtons(
-            options=[("image > t", ">"), ("image < t", "<")],
-            value=foreground,
-            description="foreground",
-            tooltips=["foreground brighter than t", "foreground darker than t"],
-        )
-        slider = _slider("threshold t", start, low, high, self.step, True)
+        sides = [("image > t", ">"), ("image < t", "<")]
+        direction = widgets.ToggleButtons(options=sides, value=foreground, description="foreground")
+        direction.tooltips = [f"foreground {side} than t" for side in ("brighter", "darker")]
+        slider = _slider("threshold t", start, low, high, self.step)
         ax_image, hist, ax_mask = self.axes
         with mpl.rc_context(STYLE):
             _image_axes(ax_image, self.shown, "image", low, high)
@@ -311,8 +299,7 @@ class _ThresholdExplorer(Explorer):
             hist.set(xlim=(edges[0], edges[-1]), xlabel="pixel value", ylabel="number of pixels")
             # the legend above the axes, where no bar can hide under it
             hist.legend(loc="lower center", bbox_to_anchor=(0.5, 1), ncols=2, frameon=False)
-            picture = _BLACK_WHITE.take((self.shown > start).view(np.uint8), axis=0)
-            self.mask_image = _image_axes(ax_mask, picture, "mask")
+            self.mask_image = _image_axes(ax_mask, self.shown, "mask")  # _show colours it
         controls = {"method": method, "foreground": direction, "threshold": slider}
         self._start(controls, [self.mask_image, self.bars, self.line, ax_mask.title])
 
@@ -398,18 +385,18 @@ def adaptive_explorer(
 class _AdaptiveExplorer(Explorer):
     def __init__(self, image, block_size, offset, method, foreground):
         super().__init__(image, 3, (9.0, 3.0))
-        image, continuous, self.foreground = self.image, self.continuous, foreground
+        image, self.foreground = self.image, foreground
         low, high = _value_range(image)
         integer = image.dtype == np.uint8
         otsu = float(ski.filters.threshold_otsu(image))
-        shown = self._picture(global_mask := self._mask(otsu))
+        shown = _BLACK_WHITE.take(_shown(global_mask := self._mask(otsu), self.size), axis=0)
         self.global_fraction = np.count_nonzero(global_mask) / image.size
         largest = max(3, min(255, min(image.shape) - (1 - min(image.shape) % 2)))
         block = min(max(3, block_size), largest)
-        block = _slider("block size", block, 3, largest, 2, continuous, kind=OddIntSlider)
+        block = _slider("block size", block, 3, largest, 2, kind=OddIntSlider)
         step = 1.0 if integer else float(f"{(high - low) / 1000:.1g}")
         span = 30.0 if integer else (high - low) * 0.12
-        shift = _slider("offset", offset, -span, span, step, continuous)
+        shift = _slider("offset", offset, -span, span, step)
         kinds = ["mean", "gaussian"]
         kind = widgets.Dropdown(options=kinds, value=method, description="local mean")
         ax_image, ax_global, ax_local = self.axes
@@ -424,12 +411,9 @@ class _AdaptiveExplorer(Explorer):
     def _mask(self, threshold) -> np.ndarray:
         return self.image > threshold if self.foreground == ">" else self.image < threshold
 
-    def _picture(self, mask: np.ndarray) -> np.ndarray:
-        return _BLACK_WHITE.take(_shown(mask, self.size), axis=0)
-
     def _show(self, block: int, offset: float, kind: str) -> None:
         mask = self._mask(local_threshold(self.image, block, offset, kind))
-        self.local.set_data(self._picture(mask))
+        self.local.set_data(_BLACK_WHITE.take(_shown(mask, self.size), axis=0))
         fraction = np.count_nonzero(mask) / mask.size
         self.axes[2].set_title(f"local (block {block}): {100 * fraction:.1f} %")
         offset_text = f"{offset:.{_decimals(self.controls['offset'].step)}f}"
@@ -490,19 +474,18 @@ def root_mass_explorer(
 class _RootMassExplorer(Explorer):
     def __init__(self, photo, truth, sigma, cut, notes):
         super().__init__(photo, 2, (8.0, 3.6), notes)
-        continuous, self.photo = self.continuous, _downsample(photo, self.size)
+        self.photo, self.image = _downsample(photo, self.size), self.image.astype(np.float32)
         self.truth = None if truth is None else np.asarray(truth, dtype=bool)
         if truth is not None and self.truth.shape != self.image.shape:
             raise ValueError(f"The truth mask's shape {self.truth.shape} differs from the image's.")
-        sigma = _slider("blur sigma", sigma, 0.0, 5.0, 0.25, continuous)
-        cut = _slider("leave out brighter than (1 = none)", cut, 0.3, 1.0, 0.01, continuous)
-        colours, title = _BLACK_WHITE, "mask"
+        sigma = _slider("blur sigma", sigma, 0.0, 5.0, 0.25)
+        cut = _slider("leave out brighter than (1 = none)", cut, 0.3, 1.0, 0.01)
+        self.colours, title = _BLACK_WHITE, "mask"
         if self.truth is not None:  # codes: 1 truth only, 2 found only, 3 both
             colours = ["black", OKABE_ITO["orange"], OVERLAY_COLOUR, "white"]
-            colours = (mpl.colors.to_rgba_array(colours) * 255).round().astype(np.uint8)
+            self.colours = (mpl.colors.to_rgba_array(colours) * 255).round().astype(np.uint8)
             title = "found (white), missed (orange), extra (blue)"
             self.shown_truth = _shown(self.truth, self.size)
-        self.colours = colours
         with mpl.rc_context(STYLE):
             self.found = _image_axes(self.axes[0], self.photo, "photograph and roots found")
             self.comparison = _image_axes(self.axes[1], self.photo, title)
@@ -510,8 +493,7 @@ class _RootMassExplorer(Explorer):
 
     def _show(self, sigma: float, cut: float) -> None:
         mask, threshold = root_mask(self.image, sigma, None if cut >= 1.0 else cut)
-        found = _shown(mask, self.size)
-        self.found.set_data(plotting.overlay(self.photo, found))
+        self.found.set_data(plotting.overlay(self.photo, found := _shown(mask, self.size)))
         text = f"root fraction {100 * np.count_nonzero(mask) / mask.size:.1f} %"
         text += f" (Otsu t = {threshold:.3f})"
         if self.truth is not None:
@@ -576,9 +558,8 @@ class _Annotator(Explorer):
         low, high = _value_range(self.image)
         self.gray = (_downsample(self.image, self.size) - low) / np.float32(high - low)
         self.version, self._last = 0, None
-        colours = ["black", OKABE_ITO["blue"], OKABE_ITO["orange"]]  # none, background, cell
+        colours = ["none", OKABE_ITO["blue"], OKABE_ITO["orange"]]  # none, background, cell
         self.colours = (mpl.colors.to_rgba_array(colours) * 255).round().astype(np.uint8)
-        self.colours[0, 3] = 0  # unlabelled: transparent
         extent = (-0.5, shape[1] - 0.5, shape[0] - 0.5, -0.5)  # the image's own pixels
         ax, ax_prediction = self.axes
         with mpl.rc_context(STYLE):
@@ -588,7 +569,7 @@ class _Annotator(Explorer):
             self.prediction = _image_axes(ax_prediction, self.gray, title, extent=extent)
         options = [("foreground", 2), ("background", 1), ("eraser", 0)]
         mode = widgets.ToggleButtons(options=options, value=2, description="label")
-        brush = _slider("brush radius", 3, 1, 15, 1, True, kind=widgets.IntSlider)
+        brush = _slider("brush radius", 3, 1, 15, 1, kind=widgets.IntSlider)
         for name in ("button_press_event", "motion_notify_event", "button_release_event"):
             self.figure.canvas.mpl_connect(name, lambda event: self._react({"event": event}))
         self._start({"label": mode, "brush": brush}, [self.strokes, self.prediction])
@@ -618,8 +599,7 @@ class _Annotator(Explorer):
         self.strokes.set_data(self._strokes())
 
     def _on_change(self, change: dict) -> None:
-        event = change.get("event")
-        if event is None:  # a control: nothing to redraw until the next stroke
+        if (event := change.get("event")) is None:  # a control: nothing to draw until a stroke
             return
         if event.name == "button_release_event" and self._last is not None:
             self._last = None

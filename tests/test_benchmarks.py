@@ -1,8 +1,9 @@
 """The batch benchmark runs, and its command agrees with the episode (on small photographs).
 
 The timings themselves are not tested (they depend on the machine): ``make bench`` prints
-them. This only keeps the script working, so that the figures in the closing notes can be
-measured again.
+them. This only keeps the scripts working, so that the figures in the closing notes can be
+measured again; the browser benchmark (``make lab`` and headless chromium, two key presses
+per slider here) prints a median, a worst case and the target for every explorer slider.
 """
 
 import os
@@ -52,3 +53,19 @@ def test_annotation_benchmark_runs_and_states_its_target():
 def test_site_latency_benchmark_says_how_to_build_a_missing_site(tmp_path):
     output = _run("site_latency", env={**os.environ, "LESSON_SITE": str(tmp_path / "none")})
     assert "site latency: skipped, no site in" in output and "make site" in output
+
+
+@pytest.mark.browser
+def test_browser_latency_benchmark_times_every_slider_against_its_target():
+    output = _run("browser_latency", "--presses", "2")
+    if "skipped" in output:
+        pytest.skip(output.strip())
+    assert "started by `make lab`" in output
+    sliders = ["threshold t", "block size", "offset", "blur sigma", "leave out brighter than"]
+    for slider in sliders:
+        line = re.search(
+            rf"^  .*{slider} +median +\d+\.\d ms, worst +\d+\.\d ms(.*)$", output, re.M
+        )
+        assert line, (slider, output)
+        assert re.search(r"target: median <= 100 ms \((met|NOT met)\)", line.group(1)), line
+    assert "brush radius slider repaints nothing" in output

@@ -22,9 +22,6 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import secrets
-import shlex
-import shutil
 import subprocess
 import time
 import urllib.request
@@ -38,20 +35,16 @@ from tests.support.browser_tools import missing_browser
 from tests.support.lab import (
     NOTEBOOK,
     Lab,
-    free_port,
     is_listening,
-    lab_environment,
-    lab_options,
+    make_lab_missing,
     running_lab,
-    serving,
+    running_make_lab,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 EPISODES = sorted((ROOT / "episodes").glob("[0-9]*.md"))
 #: The warning every unencrypted kernel prints at start (ipykernel 7.4).
 TCP_WARNING = "Kernel is running over TCP without encryption"
-#: Variables a `make test` run passes to its children; the inner make must not see them.
-MAKE_VARIABLES = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES", "MAKE_TERMOUT")
 
 #: A real browser (and JupyterLab): minutes; `make test-quick` leaves it out.
 pytestmark = pytest.mark.browser
@@ -100,29 +93,13 @@ class MakeLab:
 
 @pytest.fixture(scope="module")
 def make_lab(tmp_path_factory):
-    if shutil.which("make") is None or shutil.which("git") is None:
-        pytest.skip("make and git are needed to run `make lab` in the checkout.")
+    if reason := make_lab_missing(ROOT):
+        pytest.skip(reason)
     scratch = tmp_path_factory.mktemp("make-lab")
-    environment = lab_environment(scratch)
-    for name in MAKE_VARIABLES:
-        environment.pop(name, None)
-    question = subprocess.run(["make", "-q", ".venv/.installed"], cwd=ROOT, env=environment)
-    if question.returncode != 0:
-        pytest.skip("the learner environment is missing or out of date: run `make lab` once.")
-    # No autosave: a notebook that JupyterLab marks as changed is never written to the checkout.
-    docmanager = scratch / "settings" / "@jupyterlab" / "docmanager-extension"
-    docmanager.mkdir(parents=True)
-    (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
-    port, token = free_port(), secrets.token_hex(16)
-    # JupyterLab keeps a checkpoint of every file it opens: here, not in the checkout
-    checkpoints = f"--FileCheckpoints.checkpoint_dir={scratch / 'checkpoints'}"
-    lab_args = shlex.join([*lab_options(port, token, scratch), checkpoints])
     status = _git_status()
     stack = contextlib.ExitStack()
-    command = ["make", "lab", f"LAB_ARGS={lab_args}"]  # the README's `make lab LAB_ARGS="..."`
-    lab = stack.enter_context(
-        serving(command, port, token, scratch, cwd=ROOT, environment=environment, timeout=120)
-    )
+    lab = stack.enter_context(running_make_lab(ROOT, scratch))
+    port = int(lab.url.rsplit(":", 1)[1])
     running = MakeLab(lab, port, scratch, stack, status)
     try:
         yield running

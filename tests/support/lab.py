@@ -3,7 +3,8 @@
 The server listens on 127.0.0.1 on a free port with a fresh token, and keeps its settings,
 workspaces, runtime and config files in folders of its own, so it neither reads nor changes
 the user's. It is started either directly (:func:`running_lab`) or by any other command
-given those options (:func:`serving`; ``tests/test_make_lab.py`` runs ``make lab``).
+given those options (:func:`serving`), such as the README's ``make lab``
+(:func:`running_make_lab`, used by ``tests/test_make_lab.py`` and the browser benchmark).
 The browser is the system's chromium (``/usr/bin/chromium``), driven by Playwright; nothing
 is downloaded.
 """
@@ -14,6 +15,8 @@ import contextlib
 import json
 import os
 import secrets
+import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -206,6 +209,47 @@ def running_lab(root_dir: Path, scratch: Path, timeout: float = 90) -> Iterator[
     command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root_dir}"]
     command += lab_options(port, token, scratch)
     with serving(command, port, token, scratch, timeout=timeout) as lab:
+        yield lab
+
+
+#: Variables a `make test` run passes to its children; the inner make must not see them.
+MAKE_VARIABLES = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES", "MAKE_TERMOUT")
+
+
+def make_lab_missing(root: Path) -> str:
+    """Why :func:`running_make_lab` cannot run in the checkout ``root`` without installing
+    anything, or an empty string when it can."""
+    if shutil.which("make") is None or shutil.which("git") is None:
+        return "make and git are needed to run `make lab` in the checkout."
+    environment = {k: v for k, v in os.environ.items() if k not in MAKE_VARIABLES}
+    if subprocess.run(["make", "-q", ".venv/.installed"], cwd=root, env=environment).returncode:
+        return "the learner environment is missing or out of date: run `make lab` once."
+    return ""
+
+
+@contextlib.contextmanager
+def running_make_lab(root: Path, scratch: Path, timeout: float = 120) -> Iterator[Lab]:
+    """Run the README's ``make lab LAB_ARGS="..."`` in the checkout ``root`` until the block
+    ends, then stop make's whole process group.
+
+    LAB_ARGS give the port, the token, no browser (``--allow-root`` as root), the server's
+    settings, workspaces, runtime, config and IPython folders and JupyterLab's checkpoints in
+    ``scratch``, and no autosave: a notebook JupyterLab marks as changed is never written.
+    Check :func:`make_lab_missing` first (make must not install anything).
+    """
+    environment = lab_environment(scratch)
+    for name in MAKE_VARIABLES:
+        environment.pop(name, None)
+    docmanager = scratch / "settings" / "@jupyterlab" / "docmanager-extension"
+    docmanager.mkdir(parents=True, exist_ok=True)
+    (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+    port, token = free_port(), secrets.token_hex(16)
+    checkpoints = f"--FileCheckpoints.checkpoint_dir={scratch / 'checkpoints'}"
+    lab_args = shlex.join([*lab_options(port, token, scratch), checkpoints])
+    command = ["make", "lab", f"LAB_ARGS={lab_args}"]  # the README's `make lab LAB_ARGS="..."`
+    with serving(
+        command, port, token, scratch, cwd=root, environment=environment, timeout=timeout
+    ) as lab:
         yield lab
 
 
