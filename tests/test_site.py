@@ -300,7 +300,11 @@ def test_search_finds_the_episodes(browser, server):
                else route.abort())  # fmt: skip
     page.goto(server + "search.html?q=threshold")
     results = page.locator("#search-results li")
-    results.first.wait_for(timeout=20_000)
+    # results arrive one by one; Sphinx writes its summary once the search has finished
+    page.wait_for_function(
+        "() => document.querySelector('#search-results .search-summary')?.innerText.trim()",
+        timeout=20_000,
+    )
     hrefs = [results.nth(i).locator("a").first.get_attribute("href")
              for i in range(results.count())]  # fmt: skip
     page.close()

@@ -206,3 +206,48 @@ def test_the_annotation_explorer_says_painting_needs_the_notebook(browser, site)
     note = page.locator("p.site-note").inner_text()
     assert "still picture" in note and "JupyterLab (make lab)" in note
     page.context.close()
+
+
+#: A drag, as the page sees one: many values in one go, then the release; how often the
+#: readout was rewritten meanwhile.
+DRAG = """([element, label, values]) => new Promise((done) => {
+  const row = Array.from(element.querySelectorAll('.live-explorer-control'))
+    .find((row) => row.querySelector('label').textContent === label);
+  const input = row.querySelector('input');
+  const readout = element.querySelector('.live-explorer-readout');
+  let rewrites = 0;
+  new MutationObserver(() => { rewrites += 1; }).observe(
+    readout, {childList: true, characterData: true});
+  for (const value of values) {
+    input.value = value;
+    input.dispatchEvent(new Event('input'));
+  }
+  requestAnimationFrame(() => setTimeout(() => {
+    const dragged = [rewrites, readout.textContent];  // still held
+    input.dispatchEvent(new Event('change'));  // the release
+    requestAnimationFrame(() => setTimeout(() => done([...dragged, rewrites]), 0));
+  }, 0));
+})"""
+
+
+@pytest.mark.parametrize(
+    ("name", "label", "values"),
+    [("episodes/05-root-mass.html", "blur sigma", ["1.25", "1.5", "2", "2.5", "3", "0.5"]),
+     ("episodes/04-adaptive.html", "block size", ["27", "31", "35", "41", "45", "21"])],
+)  # fmt: skip
+def test_a_drag_follows_with_the_latest_value_and_ends_on_the_last(
+    browser, site, name, label, values
+):
+    make, _ = PAGES[name]
+    page = _open(browser, (site / name).as_uri())
+    element = page.locator(".live-explorer").first
+    element.evaluate(STATE)  # built
+    held, readout, rewrites = page.evaluate(DRAG, [element.element_handle(), label, values])
+    state = element.evaluate(STATE)
+    assert state["controls"][label] == values[-1] and state["readout"] == readout
+    assert not _differences(readout, _set(make(), state), 1 / 256)
+    # six values sent while the page was busy: one update, for the newest, before the release
+    # (the mask follows the drag, as episode 5 says); none for the others, none on release
+    assert held == rewrites == 1, (held, rewrites)
+    assert not page.messages
+    page.context.close()

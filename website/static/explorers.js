@@ -8,7 +8,6 @@
 
 (function () {
   const DISPLAY_SIZE = 500; // helpers.widgets.DISPLAY_SIZE: longest side of a shown image
-  const LARGE_IMAGE = 1000000; // helpers.widgets.LARGE_IMAGE: larger updates on release only
   const GRAY = [140, 140, 140]; // the histogram's background bars (matplotlib "0.55")
   const SKY_BLUE = [0x56, 0xb4, 0xe9]; // Okabe-Ito, as helpers.plotting.OVERLAY_COLOUR
   const ORANGE = [0xe6, 0x9f, 0x00]; // Okabe-Ito orange: roots missed
@@ -516,12 +515,38 @@
     return found;
   }
 
+  /** Update as a slider is dragged, the latest value winning (helpers.widgets' explorers with
+   *  ipywidgets: one update at a time, then the newest value): values that arrive while an
+   *  update runs become one update in the next frame. A key press or a release ("change")
+   *  updates at once; nothing is computed twice for the same values. */
+  function latestWins(controls, refresh) {
+    let shown = null;
+    let queued = false;
+    const now = () => {
+      queued = false;
+      const state = controls.map((input) => input.value).join(" ");
+      if (state !== shown) {
+        shown = state;
+        refresh();
+      }
+    };
+    for (const input of controls) {
+      input.addEventListener("input", () => {
+        if (!queued) {
+          queued = true;
+          requestAnimationFrame(now);
+        }
+      });
+      input.addEventListener("change", now);
+    }
+    now();
+  }
+
   /** helpers.widgets.adaptive_explorer. */
   function adaptiveExplorer(data, values, parts) {
     const [width, height, integer] = [data.width, data.height, data.dtype === "uint8"];
     const brighter = data.foreground === ">";
     const controls = data.controls;
-    const event = values.length <= LARGE_IMAGE ? "input" : "change";
     const [block, offset, kind] = ["block_size", "offset", "method"].map((name) => control(controls[name], parts.controls));
     const [counts, centers] = skimageHistogram(values, integer);
     const otsu = otsuOfHistogram(counts, centers);
@@ -558,9 +583,7 @@
       local.setAttribute("aria-label", `the mask from the local threshold (block ${size}): ${found} %`);
       parts.readout.textContent = `mask = image ${data.foreground} local ${kind.value} of a ${size} x ${size} window minus ${shift.toFixed(decimals(controls.offset.step))}: ${found} % of the pixels (global Otsu: ${globalPercent} %)`;
     };
-    for (const input of [block, offset]) input.addEventListener(event, refresh);
-    kind.addEventListener("change", refresh);
-    refresh();
+    latestWins([block, offset, kind], refresh);
   }
 
   /** helpers.widgets.root_mass_explorer, with helpers.roots.root_mask: blur, leave out the
@@ -570,7 +593,6 @@
     const [width, height, size] = [data.width, data.height, values.length];
     const truth = data.truth ? await unpackMask(data.truth, size) : null;
     const gray = Float32Array.from(values); // root_mask computes in float32
-    const event = size <= LARGE_IMAGE ? "input" : "change";
     const [sigma, cut] = ["sigma", "exclude_above"].map((name) => control(data.controls[name], parts.controls));
     const shown = blocks(width, height);
     const photo = grayLevels(downsample(values, width, height).values, 0, 1);
@@ -640,8 +662,7 @@
         parts.readout.textContent = `Could not update: ${error.message}`;
       }
     };
-    for (const input of [sigma, cut]) input.addEventListener(event, refresh);
-    refresh();
+    latestWins([sigma, cut], refresh);
   }
 
   const BUILDERS = {threshold: thresholdExplorer, adaptive: adaptiveExplorer, "root mass": rootMassExplorer};
