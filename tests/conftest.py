@@ -8,11 +8,12 @@ executed copy in tests/expected/.
 """
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.site import build_site
+from tests.support.site import build_site, serving
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
 
@@ -30,3 +31,10 @@ def site(tmp_path_factory) -> Path:
     if prebuilt:
         return Path(prebuilt).resolve()
     return build_site(tmp_path_factory.mktemp("site") / "html")
+
+
+@pytest.fixture(scope="session")
+def server(site) -> Iterator[str]:
+    """The site served over http from 127.0.0.1: its address, ending in a slash."""
+    with serving(site) as address:
+        yield address

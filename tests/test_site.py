@@ -22,7 +22,6 @@ import pytest
 
 from tests.support.browser_tools import chromium, is_local, missing_browser
 from tests.support.episode_notebooks import ROOT, episode_paths, expected_path, read_episode
-from tests.support.site import serving
 
 SCREENSHOTS = ROOT / "_build" / "site-screenshots"
 #: What a widget shows when it has no picture to fall back on.
@@ -110,12 +109,6 @@ def pages(site):
         for name in (path.relative_to(site).as_posix() for path in site.rglob("*.html"))
         if not name.startswith("_") and name != "index.html"
     )
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    with serving(site) as address:
-        yield address
 
 
 # Module scope, like every fixture here: a browser still open after this module would stop the

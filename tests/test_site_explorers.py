@@ -19,7 +19,6 @@ import skimage as ski
 import helpers
 from helpers.widgets import adaptive_explorer, root_mass_explorer, threshold_explorer
 from tests.support.browser_tools import chromium, missing_browser
-from tests.support.site import serving
 
 pytestmark = pytest.mark.site
 
@@ -70,12 +69,6 @@ STATE = """element => ({
   controls: Object.fromEntries(Array.from(element.querySelectorAll('.live-explorer-control'),
     row => [row.querySelector('label').textContent, row.querySelector('input, select').value])),
 })"""
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    with serving(site) as address:
-        yield address
 
 
 @pytest.fixture(scope="module")
