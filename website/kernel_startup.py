@@ -2,6 +2,9 @@
 ``PYTHONSTARTUP`` to this file): the explorers also show as live explorers on the page."""
 
 import live_explorers  # beside this file: IPython puts its folder on sys.path while it runs
+from IPython import get_ipython
 
-live_explorers.register(get_ipython())  # noqa: F821 (IPython defines it for startup files)
-del live_explorers
+shell = get_ipython()
+if shell is not None:  # None when imported outside IPython (pytest's doctest collection)
+    live_explorers.register(shell)
+del live_explorers, shell  # the episode's namespace stays its own
