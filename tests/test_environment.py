@@ -118,6 +118,8 @@ def test_every_import_of_the_tests_benchmarks_and_website_is_declared(folder):
     for module, path in _top_level_imports(ROOT / folder).items():
         if module in sys.stdlib_module_names or (ROOT / module).is_dir():
             continue  # the standard library, or this repository's tests, benchmarks, helpers
+        if (path.parent / f"{module}.py").is_file():
+            continue  # a module beside it (website/'s, which Sphinx finds through conf.py)
         names = {_normalized(name) for name in distributions.get(module, [])}
         if not names & declared:
             undeclared.append(f"{module} ({path.relative_to(ROOT)}; from {names or 'nowhere'})")

@@ -2,24 +2,20 @@
 
 import ast
 import builtins
-import importlib.util
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from tests.support.episode_notebooks import ROOT, episode_paths, read_episode
+from tests.support.episode_notebooks import episode_paths, read_episode
+from tests.support.site import website_module
 
 EPISODES = episode_paths()
 IDS = [path.stem for path in EPISODES]
 
 
 def _learner_module():
-    path = ROOT / "website" / "learner_notebooks.py"
-    spec = importlib.util.spec_from_file_location("learner_notebooks", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return website_module("learner_notebooks")
 
 
 def _tags(cell):

@@ -6,15 +6,14 @@ the page itself, against a built site).
 """
 
 import base64
-import sys
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "website"))
-import live_explorers  # noqa: E402
+from tests.support.site import website_module
+
+live_explorers = website_module("live_explorers")
 
 
 def _decoded(data: dict) -> np.ndarray:

@@ -2,9 +2,10 @@
 ``PYTHONSTARTUP`` to this file): the explorers also show as live explorers on the page."""
 
 import live_explorers  # beside this file: IPython puts its folder on sys.path while it runs
-from IPython import get_ipython
 
-shell = get_ipython()
-if shell is not None:  # None when imported outside IPython (pytest's doctest collection)
+# IPython defines get_ipython in the namespace it runs this file in (pytest, collecting
+# website/, does not)
+shell = globals().get("get_ipython", lambda: None)()
+if shell is not None:
     live_explorers.register(shell)
 del live_explorers, shell  # the episode's namespace stays its own

@@ -3,11 +3,13 @@
 import contextlib
 import functools
 import http.server
+import importlib.util
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 from tests.support.episode_notebooks import ROOT
 
@@ -38,3 +40,11 @@ def serving(folder: Path) -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def website_module(name: str) -> ModuleType:
+    """A module of website/ (not a package: Sphinx finds them through conf.py's path)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "website" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
