@@ -389,7 +389,7 @@ class _AdaptiveExplorer(Explorer):
         low, high = _value_range(image)
         integer = image.dtype == np.uint8
         otsu = float(ski.filters.threshold_otsu(image))
-        shown = _BLACK_WHITE.take(_shown(global_mask := self._mask(otsu), self.size), axis=0)
+        shown = self._picture(global_mask := self._mask(otsu))
         self.global_fraction = np.count_nonzero(global_mask) / image.size
         largest = max(3, min(255, min(image.shape) - (1 - min(image.shape) % 2)))
         block = min(max(3, block_size), largest)
@@ -411,9 +411,12 @@ class _AdaptiveExplorer(Explorer):
     def _mask(self, threshold) -> np.ndarray:
         return self.image > threshold if self.foreground == ">" else self.image < threshold
 
+    def _picture(self, mask: np.ndarray) -> np.ndarray:
+        return _BLACK_WHITE.take(_shown(mask, self.size), axis=0)
+
     def _show(self, block: int, offset: float, kind: str) -> None:
         mask = self._mask(local_threshold(self.image, block, offset, kind))
-        self.local.set_data(_BLACK_WHITE.take(_shown(mask, self.size), axis=0))
+        self.local.set_data(self._picture(mask))
         fraction = np.count_nonzero(mask) / mask.size
         self.axes[2].set_title(f"local (block {block}): {100 * fraction:.1f} %")
         offset_text = f"{offset:.{_decimals(self.controls['offset'].step)}f}"
