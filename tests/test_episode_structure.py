@@ -11,9 +11,11 @@ are not part of a solution.
 
 import re
 
+import jupytext
 import pytest
 
-from tests.support.episode_notebooks import episode_paths, read_episode
+from tests.support.episode_notebooks import EPISODES as EPISODES_DIR
+from tests.support.episode_notebooks import ROOT, episode_paths, read_episode
 
 EPISODES = episode_paths()
 IDS = [path.stem for path in EPISODES]
@@ -86,3 +88,201 @@ def test_at_most_20_code_cells_to_type(episode):
     cells = read_episode(episode).cells
     taught = [c for c in cells if c.cell_type == "code" and "solution" not in _tags(c)]
     assert len(taught) <= MAX_CODE_CELLS, f"{episode.name} has {len(taught)} code cells"
+
+
+# Pace, the core day and the optional episodes (issue 23) ----------------------------------
+
+#: The core day, fixed by the episode plan; every other episode is optional.
+CORE = [
+    "00-images-as-arrays",
+    "01-fixed-thresholding",
+    "02-otsu",
+    "03-global-fails",
+    "04-adaptive",
+    "05-root-mass",
+    "06-cleaning-and-counting",
+]
+CORE_EPISODES = [path for path in EPISODES if path.stem in CORE]
+OPTIONAL_EPISODES = [path for path in EPISODES if path.stem not in CORE]
+MAX_TYPED_PER_MINUTE = 1.5
+MAX_CORE_MINUTES = 330
+OPTIONAL_HEADER = re.compile(r"\A# .+\n\n> \*\*Optional episode\.\*\* Builds on \S.+")
+
+
+def _minutes(episode):
+    """(teaching, exercises) from the episode's header line."""
+    first = read_episode(episode).cells[0].source
+    match = re.search(r"\*\*Teaching:\*\* (\d+) min · \*\*Exercises:\*\* (\d+) min", first)
+    assert match, f"{episode.name} needs the header `> **Teaching:** N min · **Exercises:** M min`"
+    return int(match.group(1)), int(match.group(2))
+
+
+def typed_lines(notebook):
+    """Lines a learner types: code outside solutions, without blank, comment or %magic lines."""
+    return sum(
+        1
+        for cell in notebook.cells
+        if cell.cell_type == "code" and "solution" not in _tags(cell)
+        for line in cell.source.splitlines()
+        if line.strip() and not line.strip().startswith(("#", "%"))
+    )
+
+
+def test_typed_lines_are_counted_as_the_plan_says():
+    notebook = jupytext.reads(
+        "```{code-cell} ipython3\n%matplotlib widget\nimport numpy as np\n\n# a comment\n"
+        "x = 1  # counted\n```\n\n"
+        "```{code-cell} ipython3\n---\ntags: [solution]\n---\ny = 2\n```\n",
+        "md:myst",
+    )
+    assert typed_lines(notebook) == 2
+
+
+def test_the_core_day_is_the_plans_episodes():
+    assert [path.stem for path in CORE_EPISODES] == CORE
+
+
+@pytest.mark.parametrize("episode", CORE_EPISODES, ids=[p.stem for p in CORE_EPISODES])
+def test_a_core_episode_can_be_typed_along_in_its_teaching_time(episode):
+    teaching, _ = _minutes(episode)
+    lines = typed_lines(read_episode(episode))
+    assert lines <= MAX_TYPED_PER_MINUTE * teaching, (
+        f"{episode.name}: {lines} typed lines in {teaching} teaching minutes, "
+        f"{lines / teaching:.2f} a minute (at most {MAX_TYPED_PER_MINUTE}); move material "
+        "into an optional episode, not into pre-typed cells"
+    )
+
+
+def test_the_core_day_fits_in_330_minutes():
+    total = sum(sum(_minutes(episode)) for episode in CORE_EPISODES)
+    assert total <= MAX_CORE_MINUTES, f"the core episodes take {total} minutes"
+
+
+@pytest.mark.parametrize("episode", OPTIONAL_EPISODES, ids=[p.stem for p in OPTIONAL_EPISODES])
+def test_an_optional_episode_says_so_and_what_it_builds_on(episode):
+    first = read_episode(episode).cells[0].source
+    assert OPTIONAL_HEADER.match(first), (
+        f"{episode.name}: right under the title, `> **Optional episode.** Builds on ...`"
+    )
+
+
+@pytest.mark.parametrize("episode", CORE_EPISODES, ids=[p.stem for p in CORE_EPISODES])
+def test_a_core_episode_does_not_call_itself_optional(episode):
+    assert not re.search(r"(?i)\boptional\b", read_episode(episode).cells[0].source)
+
+
+# The instructor notes' three schedules -------------------------------------------------
+
+NOTES = ROOT / "instructors" / "instructor-notes.md"
+SCHEDULES = {  # heading in the notes: which episodes it must hold
+    "Half day": None,  # some of the core, in order, starting with episode 0
+    "One day: the core": CORE,
+    "Two days: the core and the optional episodes": [path.stem for path in EPISODES],
+}
+ROW = re.compile(r"^\| \[(.+?)\]\(\.\./episodes/([\w-]+)\.md\) \| (\d+) \| (\d+) \|$", re.M)
+TOTAL = re.compile(r"^\| \*\*Total\*\* \| \*\*(\d+)\*\* \| \*\*(\d+)\*\* \|$", re.M)
+
+
+def _schedule(heading):
+    text = NOTES.read_text()
+    match = re.search(rf"^### {re.escape(heading)}\n(.*?)(?=^#|\Z)", text, re.M | re.S)
+    assert match, f"the instructor notes need a schedule headed `### {heading}`"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("heading", list(SCHEDULES))
+def test_each_schedule_adds_up_to_the_headers(heading):
+    section = _schedule(heading)
+    rows = ROW.findall(section)
+    stems = [stem for _, stem, _, _ in rows]
+    wanted = SCHEDULES[heading]
+    if wanted is None:
+        assert stems and stems == CORE[: len(stems)] and len(stems) < len(CORE), stems
+    else:
+        assert stems == wanted, f"{heading}: {stems}, expected {wanted}"
+    for _, stem, teaching, exercises in rows:
+        assert (int(teaching), int(exercises)) == _minutes(EPISODES_DIR / f"{stem}.md"), stem
+    total = TOTAL.search(section)
+    assert total, f"{heading}: the table ends with `| **Total** | **T** | **E** |`"
+    assert int(total.group(1)) == sum(int(row[2]) for row in rows)
+    assert int(total.group(2)) == sum(int(row[3]) for row in rows)
+
+
+def test_the_half_day_fits_in_an_afternoon():
+    teaching, exercises = TOTAL.search(_schedule("Half day")).groups()
+    assert int(teaching) + int(exercises) <= 180
+
+
+@pytest.mark.parametrize("episode", CORE_EPISODES, ids=[p.stem for p in CORE_EPISODES])
+def test_the_notes_list_each_core_episodes_concepts_and_what_learners_can_do(episode):
+    text = NOTES.read_text()
+    match = re.search(
+        rf"^#### .*\(\.\./episodes/{re.escape(episode.name)}\)\n(.*?)(?=^#|\Z)", text, re.M | re.S
+    )
+    assert match, f"the instructor notes need a `#### [title](../episodes/{episode.name})` section"
+    section = match.group(1)
+    concepts = re.search(r"^New concepts:\n((?:\d+\. .+\n(?:   .+\n)*)+)", section, re.M)
+    assert concepts, f"{episode.name}: a numbered list after `New concepts:`"
+    count = len(re.findall(r"^\d+\. ", concepts.group(1), re.M))
+    assert 1 <= count <= 5, f"{episode.name} introduces {count} concepts (at most 5)"
+    assert re.search(r"^Learners leave able to: \S", section, re.M), episode.name
+
+
+# Questions that diagnose (issue 24) ----------------------------------------------------
+
+RIGHT = re.compile(r"^(?:- \*\*([A-Z])\*\* \*Right\.\*|\*\*([A-Z])\*\* is right)", re.M)
+DISTRACTOR = re.compile(r"^- \*\*([A-Z])\*\* \*Misconception: (.+?)\*", re.M)
+
+
+@pytest.mark.parametrize("episode", EPISODES, ids=IDS)
+def test_every_distractor_names_a_different_misconception(episode):
+    for question, solution in _multiple_choice(read_episode(episode).cells):
+        letters = CHOICE.findall(question.source)
+        right = [a or b for a, b in RIGHT.findall(solution.source)]
+        distractors = DISTRACTOR.findall(solution.source)
+        assert len(right) == 1, f"{episode.name}: one right answer, `**X** is right`"
+        assert sorted(right + [letter for letter, _ in distractors]) == letters, (
+            f"{episode.name}: every other choice starts `- **X** *Misconception: ...*`"
+        )
+        labels = [label.strip().rstrip(".").lower() for _, label in distractors]
+        assert len(set(labels)) == len(labels), f"{episode.name}: labels repeat: {labels}"
+
+
+# Every helper an episode uses is on the "Without the helpers" page -----------------------
+
+WITHOUT_HELPERS = ROOT / "website" / "without-helpers.md"
+HELPER_USE = re.compile(r"\bhelpers(?:\.[a-z_]+)*\.([A-Za-z_]\w*)")
+HELPER_IMPORT = re.compile(r"^from helpers(?:\.\w+)* import (.+)$", re.M)
+
+
+def helpers_used(notebook):
+    """Names of the helpers the code cells use: `helpers.x(...)`, `helpers.m.X`, imports."""
+    names = set()
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            for imported in HELPER_IMPORT.findall(cell.source):
+                names.update(name.strip() for name in imported.split(","))
+            names.update(HELPER_USE.findall(HELPER_IMPORT.sub("", cell.source)))
+    return names
+
+
+def test_helpers_used_are_found_in_code():
+    notebook = jupytext.reads(
+        "```{code-cell} ipython3\nhelpers.show_images([a])\nc = helpers.plotting.LABEL_COLOURS\n"
+        "from helpers.widgets import threshold_explorer, adaptive_explorer\n```\n",
+        "md:myst",
+    )
+    assert helpers_used(notebook) == {
+        "show_images",
+        "LABEL_COLOURS",
+        "threshold_explorer",
+        "adaptive_explorer",
+    }
+
+
+@pytest.mark.parametrize("episode", EPISODES, ids=IDS)
+def test_every_helper_an_episode_uses_is_on_the_without_helpers_page(episode):
+    page = WITHOUT_HELPERS.read_text()
+    used = helpers_used(read_episode(episode))
+    missing = sorted(name for name in used if not re.search(rf"\b{name}\b", page))
+    assert not missing, f"{episode.name} uses helpers that without-helpers.md omits: {missing}"
