@@ -7,7 +7,10 @@ the sentence's episode in the test's name. Where the text calls the two sides eq
 test asks for equality; where it says they differ by a few pixels on the fence, the test
 bounds how many and how far from the threshold.
 
-The claims, by where they are made:
+The claims, by where they are made. All of them are now in the optional episode 8
+(08-opencv, "The same in OpenCV"), which gathered OpenCV from the core episodes; the tests
+keep the name of the section each claim came from (ep0: reading, ep1: the threshold types,
+ep4: adaptive thresholds), and ep8 names what episode 8 added:
 
 - episode 0 (00-images-as-arrays): ``cv2.imread`` gives blue, green, red; ``COLOR_BGR2RGB``
   gives ``iio.imread``'s array; ``COLOR_BGR2GRAY`` is 8-bit with BT.601's weights, not
@@ -19,6 +22,8 @@ The claims, by where they are made:
 - episode 4 (04-adaptive): ``cv2.adaptiveThreshold`` with ``MEAN_C`` and ``GAUSSIAN_C``
   against ``ski.filters.threshold_local``, before and after OpenCV's rounding, edge mode
   and sigma; the sign and units of ``C`` against ``offset``.
+- episode 8 (08-opencv): ``THRESH_OTSU`` on a 16-bit image is within a few levels of
+  ``threshold_otsu``, and the masks differ in a handful of pixels.
 - website/without-helpers.md and website/where-next.md: the helper calls the sheet puts
   next to OpenCV, and Otsu's flag against scikit-image.
 """
@@ -291,6 +296,19 @@ def test_ep4_adaptive_threshold_is_for_8_bit_images():
     page = ski.util.img_as_float(_page8()).astype(np.float32)
     with pytest.raises(cv2.error):
         cv2.adaptiveThreshold(page, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, BLOCK, 0)
+
+
+# Episode 8: Otsu on 16 bits ----------------------------------------------------------------
+
+
+def test_ep8_otsu_on_16_bit_is_within_a_few_levels_of_scikit_image():
+    gray = ski.color.rgb2gray(iio.imread(DATA / "maize-roots.jpg"))
+    gray16 = ski.util.img_as_uint(ski.filters.gaussian(gray, sigma=1.0))  # as the episode
+    t_opencv, binary = cv2.threshold(gray16, 0, 65535, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    t_skimage = ski.filters.threshold_otsu(gray16)
+    assert abs(t_opencv - t_skimage) <= 8  # of 65,536 levels
+    differ = np.count_nonzero((binary == 65535) != (gray16 > t_skimage))
+    assert differ <= gray16.size // 10_000  # a handful of pixels
 
 
 # The website's pages ---------------------------------------------------------------------
