@@ -7,6 +7,15 @@ while learners think.
 
 Code cells are counted as learners meet them in the code-along notebooks: the cells that
 are not part of a solution.
+
+Issue 23, a lesson taught in the time it says: each core episode (the plan's 00-06) asks
+learners to type at most 1.5 lines a teaching minute, and the core fits in 330 minutes; every
+other episode says under its title that it is optional and what it builds on; the instructor
+notes' three schedules (half day, one day, two days) add up to the episodes' headers, and
+list each core episode's concepts (at most 5) and what it leaves learners able to do.
+Issue 24, questions that diagnose: every distractor of a multiple-choice question names its
+own misconception (`- **X** *Misconception: ...*`); and every helper an episode uses is on
+the "Without the helpers" page.
 """
 
 import re
