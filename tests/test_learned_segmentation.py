@@ -128,6 +128,7 @@ def _feature_names() -> list[str]:
         for cell in read_episode(EPISODE).cells
         if cell.cell_type == "code" and "feature_names =" in cell.source
     ]
+    source = source[source.index("sigmas = ") :]  # the lines that name the features
     namespace: dict = {}
     exec(source.replace("print(", "(lambda *args: None)("), namespace)
     return namespace["feature_names"]
