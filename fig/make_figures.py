@@ -86,7 +86,7 @@ def global_versus_local() -> Figure:
 def _unet_labels(ax, colours: dict) -> None:
     """The U-Net diagram's words: what goes in and out, and the two paths."""
     ax.text(0.5, 5.25, "image in")
-    ax.text(13.5, 5.25, "a class for every pixel out", ha="right")
+    ax.text(13.5, 5.25, "a probability for every pixel out", ha="right")
     ax.text(7, 3.65, "copy (skip connection)", color="0.35", ha="center")
     ax.text(
         0.3,
