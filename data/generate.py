@@ -1399,9 +1399,10 @@ DESCRIPTIONS["granular-cells"] = {
         "brightness, under uneven light (grayscale)."
     ),
     "teaches": (
-        "When thresholding is not enough: the cells differ from the background in texture, "
-        "not in brightness, so every global and every local threshold fails; a pixel "
-        "classifier trained from a few strokes (`granular-cells-strokes.png`) finds them."
+        "Filter, then threshold: the cells differ from the background in texture, not in "
+        "brightness, so every global and every local threshold on brightness fails, and "
+        "Otsu's threshold of the local standard deviation finds them; a pixel classifier "
+        "trained from a few strokes (`granular-cells-strokes.png`) finds them too."
     ),
     "function": 'make_granular_cells(out_dir, "granular-cells")',
     "made": CELLS_MADE,
@@ -1409,8 +1410,8 @@ DESCRIPTIONS["granular-cells"] = {
 DESCRIPTIONS["granular-cells-2"] = {
     "description": "Another micrograph like granular-cells, from another seed.",
     "teaches": (
-        "Measuring a pixel classifier on an image it never saw: the classifier trained on "
-        "granular-cells' strokes is scored here."
+        "The same filter and threshold on a second image, and a pixel classifier trained on "
+        "granular-cells' strokes measured on an image it never saw."
     ),
     "function": 'make_granular_cells(out_dir, "granular-cells-2")',
     "made": CELLS_MADE,
