@@ -1157,6 +1157,22 @@ def stroke_pixels(shape, points, width):
     return np.asarray(layer) > 0
 
 
+def quarters(cells, shape):
+    """The cells of each quarter of the image: top left, top right, bottom left, bottom right."""
+    rows, cols = shape
+    return [
+        [c for c in cells if (c[0] >= rows / 2, c[1] >= cols / 2) == (bottom, right)]
+        for bottom, right in itertools.product((False, True), repeat=2)
+    ]
+
+
+def across_cell(rng, shape, cell, width):
+    """The pixels of a stroke drawn across the middle of ``cell``, as a hand draws it."""
+    cy, cx, _, ry, rx, _ = cell
+    points = hand_stroke(rng, (cy, cx), rng.uniform(0, np.pi), 1.2 * min(ry, rx))
+    return stroke_pixels(shape, points, width)
+
+
 def training_strokes(rng, mask, cells, width=STROKE_WIDTH, regions=(2, 3)):
     """Strokes as a careful person would draw them: 0 unlabelled, 1 background, 2 cell.
 
@@ -1166,11 +1182,8 @@ def training_strokes(rng, mask, cells, width=STROKE_WIDTH, regions=(2, 3)):
     """
     rows, cols = mask.shape
     labels = np.zeros(mask.shape, np.uint8)
-    for bottom, right in itertools.product((False, True), repeat=2):
-        quarter = [c for c in cells if (c[0] >= rows / 2, c[1] >= cols / 2) == (bottom, right)]
-        cy, cx, _, ry, rx, _ = quarter[rng.integers(len(quarter))]
-        points = hand_stroke(rng, (cy, cx), rng.uniform(0, np.pi), 1.2 * min(ry, rx))
-        labels[stroke_pixels(mask.shape, points, width)] = 2
+    for quarter in quarters(cells, mask.shape):
+        labels[across_cell(rng, mask.shape, quarter[rng.integers(len(quarter))], width)] = 2
     distance = ndi.distance_transform_edt(~mask)
     height, length = rows / regions[0], cols / regions[1]
     for row, col in itertools.product(range(regions[0]), range(regions[1])):
@@ -1244,12 +1257,9 @@ def tissue_strokes(rng, mask, cells, kinds, width=STROKE_WIDTH, per_kind=3):
     """
     rows, cols = mask.shape
     labels = np.zeros(mask.shape, np.uint8)
-    for bottom, right in itertools.product((False, True), repeat=2):
-        quarter = [c for c in cells if (c[0] >= rows / 2, c[1] >= cols / 2) == (bottom, right)]
+    for quarter in quarters(cells, mask.shape):
         for k in rng.choice(len(quarter), 2, replace=False):
-            cy, cx, _, ry, rx, _ = quarter[k]
-            points = hand_stroke(rng, (cy, cx), rng.uniform(0, np.pi), 1.2 * min(ry, rx))
-            labels[stroke_pixels(mask.shape, points, width)] = 2
+            labels[across_cell(rng, mask.shape, quarter[k], width)] = 2
     for kind in kinds:
         inside = ndi.distance_transform_edt(kind & ~mask) > 3
         for _ in range(per_kind):
