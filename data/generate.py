@@ -1018,32 +1018,13 @@ def colony_layout(seed=505, centre=DISH_CENTRE, radius=AGAR_RADIUS - 10):
     return np.array(colonies)
 
 
-def make_colonies(out_dir):
-    """Bacterial colonies on agar in a Petri dish, seen from above."""
-    rng = np.random.default_rng(506)
-    rows = cols = 800
-    centre, dish_r = DISH_CENTRE, DISH_RADIUS
-    yy, xx = np.mgrid[:rows, :cols].astype(np.float32)
-    d = np.hypot(yy - centre[0], xx - centre[1])
-    # black velvet under the dish
-    image = np.empty((rows, cols, 3), np.float32)
-    image[:] = np.array([0.06, 0.06, 0.07], np.float32)
-    image *= (1 + 0.15 * smooth_noise(rng, (rows, cols), 1.0))[..., None]
-    # agar: translucent amber, a little brighter in the middle
-    agar_r = AGAR_RADIUS
-    agar = np.clip(agar_r - d + 0.5, 0, 1)
-    agar_rgb = np.array([0.62, 0.47, 0.24], np.float32)
-    agar_lum = 0.9 + 0.1 * (1 - (d / agar_r) ** 2) + 0.012 * smooth_noise(rng, (rows, cols), 25, 4)
-    image = image * (1 - agar[..., None]) + (agar_lum[..., None] * agar_rgb) * agar[..., None]
-    # plastic wall of the dish: a thin bright ring with a highlight arc
-    theta = np.arctan2(yy - centre[0], xx - centre[1])
-    ring = np.exp(-(((d - (dish_r - 6)) / 3.0) ** 2)) + 0.6 * np.exp(-(((d - dish_r) / 1.5) ** 2))
-    glint = 0.35 + 0.65 * np.clip(np.cos(theta + 2.3), 0, 1) ** 3
-    image += (ring * glint * 0.75)[..., None] * np.array([0.95, 0.95, 1.0], np.float32)
-    # colonies: creamy domes with slightly wavy edges
-    layout = colony_layout()  # the defaults are this dish
-    mask = np.zeros((rows, cols), bool)
-    ids = np.zeros((rows, cols), np.int32)
+def draw_colonies(rng, image, yy, xx, layout):
+    """Draw creamy domes with slightly wavy edges into ``image``, in place.
+
+    Returns the mask of the colonies and an image of their numbers (1, 2, ...).
+    """
+    mask = np.zeros(image.shape[:2], bool)
+    ids = np.zeros(image.shape[:2], np.int32)
     colony_rgb = np.array([0.93, 0.88, 0.74], np.float32)
     for k, (cy, cx, r) in enumerate(layout, start=1):
         pad = int(r * 1.2) + 4
@@ -1069,6 +1050,34 @@ def make_colonies(out_dir):
         inside = dd <= edge
         mask[r0:r1, c0:c1] |= inside
         ids[r0:r1, c0:c1][inside] = k
+    return mask, ids
+
+
+def make_colonies(out_dir):
+    """Bacterial colonies on agar in a Petri dish, seen from above."""
+    rng = np.random.default_rng(506)
+    rows = cols = 800
+    centre, dish_r = DISH_CENTRE, DISH_RADIUS
+    yy, xx = np.mgrid[:rows, :cols].astype(np.float32)
+    d = np.hypot(yy - centre[0], xx - centre[1])
+    # black velvet under the dish
+    image = np.empty((rows, cols, 3), np.float32)
+    image[:] = np.array([0.06, 0.06, 0.07], np.float32)
+    image *= (1 + 0.15 * smooth_noise(rng, (rows, cols), 1.0))[..., None]
+    # agar: translucent amber, a little brighter in the middle
+    agar_r = AGAR_RADIUS
+    agar = np.clip(agar_r - d + 0.5, 0, 1)
+    agar_rgb = np.array([0.62, 0.47, 0.24], np.float32)
+    agar_lum = 0.9 + 0.1 * (1 - (d / agar_r) ** 2) + 0.012 * smooth_noise(rng, (rows, cols), 25, 4)
+    image = image * (1 - agar[..., None]) + (agar_lum[..., None] * agar_rgb) * agar[..., None]
+    # plastic wall of the dish: a thin bright ring with a highlight arc
+    theta = np.arctan2(yy - centre[0], xx - centre[1])
+    ring = np.exp(-(((d - (dish_r - 6)) / 3.0) ** 2)) + 0.6 * np.exp(-(((d - dish_r) / 1.5) ** 2))
+    glint = 0.35 + 0.65 * np.clip(np.cos(theta + 2.3), 0, 1) ** 3
+    image += (ring * glint * 0.75)[..., None] * np.array([0.95, 0.95, 1.0], np.float32)
+    # colonies: creamy domes with slightly wavy edges
+    layout = colony_layout()  # the defaults are this dish
+    mask, ids = draw_colonies(rng, image, yy, xx, layout)
     light = lighting((rows, cols), (0.35, 0.4), 0.25)
     image *= light[..., None]
     image = camera(rng, image, 0.8, **CAMERA)
@@ -1148,6 +1157,22 @@ def stroke_pixels(shape, points, width):
     return np.asarray(layer) > 0
 
 
+def quarters(cells, shape):
+    """The cells of each quarter of the image: top left, top right, bottom left, bottom right."""
+    rows, cols = shape
+    return [
+        [c for c in cells if (c[0] >= rows / 2, c[1] >= cols / 2) == (bottom, right)]
+        for bottom, right in itertools.product((False, True), repeat=2)
+    ]
+
+
+def across_cell(rng, shape, cell, width):
+    """The pixels of a stroke drawn across the middle of ``cell``, as a hand draws it."""
+    cy, cx, _, ry, rx, _ = cell
+    points = hand_stroke(rng, (cy, cx), rng.uniform(0, np.pi), 1.2 * min(ry, rx))
+    return stroke_pixels(shape, points, width)
+
+
 def training_strokes(rng, mask, cells, width=STROKE_WIDTH, regions=(2, 3)):
     """Strokes as a careful person would draw them: 0 unlabelled, 1 background, 2 cell.
 
@@ -1157,11 +1182,8 @@ def training_strokes(rng, mask, cells, width=STROKE_WIDTH, regions=(2, 3)):
     """
     rows, cols = mask.shape
     labels = np.zeros(mask.shape, np.uint8)
-    for bottom, right in itertools.product((False, True), repeat=2):
-        quarter = [c for c in cells if (c[0] >= rows / 2, c[1] >= cols / 2) == (bottom, right)]
-        cy, cx, _, ry, rx, _ = quarter[rng.integers(len(quarter))]
-        points = hand_stroke(rng, (cy, cx), rng.uniform(0, np.pi), 1.2 * min(ry, rx))
-        labels[stroke_pixels(mask.shape, points, width)] = 2
+    for quarter in quarters(cells, mask.shape):
+        labels[across_cell(rng, mask.shape, quarter[rng.integers(len(quarter))], width)] = 2
     distance = ndi.distance_transform_edt(~mask)
     height, length = rows / regions[0], cols / regions[1]
     for row, col in itertools.product(range(regions[0]), range(regions[1])):
@@ -1186,6 +1208,84 @@ def make_granular_cells(out_dir, name):
         Image.fromarray(strokes).save(path, optimize=False)
         files.append(path)
         extra["strokes"] = path.name
+        extra["strokes_by"] = "training_strokes"
+    return files, extra
+
+
+# ---------------------------------------------------------------------------
+# Mixed tissue: cells that only a combination of features finds
+# ---------------------------------------------------------------------------
+
+TISSUE = {"mixed-tissue": 801, "mixed-tissue-2": 802}  # name: seed
+TISSUE_DARK, TISSUE_BRIGHT = 0.32, 0.6  # mean brightness of dark and of bright tissue
+TISSUE_GRAIN = 0.14  # standard deviation of the grain, in the cells and in grainy patches
+TISSUE_PATCHES = 0.7  # a patch where smooth noise (sigma 28) is above this, or below minus it
+TISSUE_STROKES_SEED = 7
+
+
+def mixed_tissue(seed, shape=CELLS_SHAPE, count=CELL_COUNT):
+    """Dark, grainy cells on tissue with smooth dark patches and grainy bright patches.
+
+    A cell is dark *and* grainy; the background is bright and smooth, dark and smooth (in
+    one kind of patch) or bright and grainy (in the other). So neither brightness nor
+    texture alone separates cells from background; both together do. Returns the image in
+    [0, 1], the mask, the cells' layout and the two kinds of patch (boolean masks).
+    """
+    rng = np.random.default_rng(seed)
+    cells = cell_layout(rng, shape, count)
+    outlines = [ellipse_polygon((c[0], c[1]), c[3], c[4], c[5]) for c in cells]
+    coverage = np.clip(np.sum(polygon_coverage(shape, outlines), axis=0), 0, 1)
+    field = smooth_noise(rng, shape, 28)  # one field, so the two kinds of patch never touch
+    dark = ndi.gaussian_filter((field > TISSUE_PATCHES).astype(np.float32), 6)
+    grainy = ndi.gaussian_filter((field < -TISSUE_PATCHES).astype(np.float32), 6)
+    fine = smooth_noise(rng, shape, 1.0)
+    background = TISSUE_BRIGHT + (TISSUE_DARK - TISSUE_BRIGHT) * dark
+    background += 0.03 * smooth_noise(rng, shape, 4) + TISSUE_GRAIN * fine * grainy
+    cell = TISSUE_DARK + TISSUE_GRAIN * fine
+    soft = ndi.gaussian_filter(coverage, 1.5)  # a cell's edge fades into the background
+    scene = background * (1 - soft) + cell * soft
+    image = camera(rng, scene, 0.5, **MICROSCOPE_CAMERA)
+    return image, coverage >= 0.5, cells, dark > 0.5, grainy > 0.5
+
+
+def tissue_strokes(rng, mask, cells, kinds, width=STROKE_WIDTH, per_kind=3):
+    """Strokes for mixed-tissue: 0 unlabelled, 1 background, 2 cell.
+
+    Two strokes across cells in each quarter of the image, and ``per_kind`` background
+    strokes inside each kind of background (boolean masks ``kinds``), at least a few pixels
+    from any cell and from the kind's edge.
+    """
+    rows, cols = mask.shape
+    labels = np.zeros(mask.shape, np.uint8)
+    for quarter in quarters(cells, mask.shape):
+        for k in rng.choice(len(quarter), 2, replace=False):
+            labels[across_cell(rng, mask.shape, quarter[k], width)] = 2
+    for kind in kinds:
+        inside = ndi.distance_transform_edt(kind & ~mask) > 3
+        for _ in range(per_kind):
+            while True:
+                cy, cx = rng.uniform(20, rows - 20), rng.uniform(20, cols - 20)
+                points = hand_stroke(rng, (cy, cx), rng.uniform(0, np.pi), rng.uniform(30, 50))
+                pixels = stroke_pixels(mask.shape, points, width)
+                if inside[pixels].all():
+                    labels[pixels] = 1
+                    break
+    return labels
+
+
+def make_mixed_tissue(out_dir, name):
+    """One of the two mixed-tissue images; the first also gets its training strokes."""
+    image, mask, cells, dark, grainy = mixed_tissue(TISSUE[name])
+    files = write_pair(out_dir, name, ".png", image, mask)
+    extra = {"cells": len(cells)}
+    if name == "mixed-tissue":
+        kinds = [~dark & ~grainy, dark, grainy]  # smooth bright, smooth dark, grainy bright
+        strokes = tissue_strokes(np.random.default_rng(TISSUE_STROKES_SEED), mask, cells, kinds)
+        path = Path(out_dir) / f"{name}-strokes.png"
+        Image.fromarray(strokes).save(path, optimize=False)
+        files.append(path)
+        extra["strokes"] = path.name
+        extra["strokes_by"] = "tissue_strokes"
     return files, extra
 
 
@@ -1309,9 +1409,10 @@ DESCRIPTIONS["granular-cells"] = {
         "brightness, under uneven light (grayscale)."
     ),
     "teaches": (
-        "When thresholding is not enough: the cells differ from the background in texture, "
-        "not in brightness, so every global and every local threshold fails; a pixel "
-        "classifier trained from a few strokes (`granular-cells-strokes.png`) finds them."
+        "Filter, then threshold: the cells differ from the background in texture, not in "
+        "brightness, so every global and every local threshold on brightness fails, and "
+        "Otsu's threshold of the local standard deviation finds them; a pixel classifier "
+        "trained from a few strokes (`granular-cells-strokes.png`) finds them too."
     ),
     "function": 'make_granular_cells(out_dir, "granular-cells")',
     "made": CELLS_MADE,
@@ -1319,11 +1420,41 @@ DESCRIPTIONS["granular-cells"] = {
 DESCRIPTIONS["granular-cells-2"] = {
     "description": "Another micrograph like granular-cells, from another seed.",
     "teaches": (
-        "Measuring a pixel classifier on an image it never saw: the classifier trained on "
-        "granular-cells' strokes is scored here."
+        "The same filter and threshold on a second image, and a pixel classifier trained on "
+        "granular-cells' strokes measured on an image it never saw."
     ),
     "function": 'make_granular_cells(out_dir, "granular-cells-2")',
     "made": CELLS_MADE,
+}
+TISSUE_MADE = (
+    f"{CELL_COUNT} ellipses that do not touch (cell_layout), dark (mean {TISSUE_DARK}) and "
+    f"grainy (standard deviation {TISSUE_GRAIN}), on bright tissue (mean {TISSUE_BRIGHT}) "
+    "with large smooth dark patches and large grainy bright patches (where one smooth noise "
+    "field is high, or low); the edges blended with a blurred mask; lens blur, shot and "
+    "read noise added in linear light (camera(), a microscope's camera that does not "
+    "sharpen); saved as 8-bit grayscale PNG."
+)
+DESCRIPTIONS["mixed-tissue"] = {
+    "description": (
+        "Generated micrograph of dark, grainy cells on bright tissue with smooth dark "
+        "patches and grainy bright patches (grayscale)."
+    ),
+    "teaches": (
+        "When one filtered feature is not enough: brightness alone takes the dark patches "
+        "for cells, texture alone the grainy ones; a pixel classifier trained from a few "
+        "strokes (`mixed-tissue-strokes.png`) combines the two."
+    ),
+    "function": 'make_mixed_tissue(out_dir, "mixed-tissue")',
+    "made": TISSUE_MADE,
+}
+DESCRIPTIONS["mixed-tissue-2"] = {
+    "description": "Another micrograph like mixed-tissue, from another seed.",
+    "teaches": (
+        "Measuring a pixel classifier on an image it never saw: the classifier trained on "
+        "mixed-tissue's strokes is scored here."
+    ),
+    "function": 'make_mixed_tissue(out_dir, "mixed-tissue-2")',
+    "made": TISSUE_MADE,
 }
 for _name in TRIALS:
     DESCRIPTIONS[_name] = {
@@ -1366,42 +1497,82 @@ def describe(path, mask_path, name, extra):
     return entry
 
 
+README_HEAD = [
+    "# Images for the thresholding lesson",
+    "",
+    "Every image here is generated, not photographed: `generate.py` draws it, from",
+    "fixed random seeds, to look like a photograph (paper texture, soft shadows, uneven",
+    "light, a camera's shot and read noise added in linear light, sharpening, JPEG",
+    "compression for `.jpg`). None shows a real plant, dish, page or cell. Generating them",
+    "gives an exact ground truth for every pixel, a free licence, and files that need",
+    "no download. Real photographs differ: real roots, hairs and debris vary more, a",
+    "camera's noise reduction and lens are more complex, and a hand-drawn ground truth",
+    "is itself uncertain at the edges. Each image `<name>.<ext>` comes with its",
+    "exact ground truth `<name>-mask.png`: a single-channel 8-bit PNG of the same",
+    "height and width, 0 = background and 255 = foreground. `granular-cells` and",
+    "`mixed-tissue` also come with the strokes that train a pixel classifier,",
+    "`granular-cells-strokes.png` and `mixed-tissue-strokes.png`.",
+    "",
+    "Licence: CC-BY-4.0, made by the authors of this lesson. No third-party images,",
+    "fonts or text are used (text is drawn with Pillow's own bundled default font).",
+    "",
+    "`manifest.json` lists the same facts in machine-readable form, including the",
+    "true number of colonies and the true root fraction of each trial.",
+    "",
+    "## Regenerate",
+    "",
+    "    make data            # or: python data/generate.py [--out DIR]",
+    "",
+    "With the lesson's pinned numpy, scipy, scikit-image and Pillow this gives",
+    "exactly the same pixels (`tests/test_data.py` checks it). `python data/report.py`",
+    "prints the measurements the lesson relies on.",
+    "",
+    "## Files",
+    "",
+    "| image | pixels (w x h) | image size | mask size |",
+    "|---|---|---|---|",
+]
+
+
+def readme_entry(out_dir, e):
+    """The README's section on one image of the manifest: a list of lines."""
+    lines = [
+        f"### `{e['file']}`",
+        "",
+        f"- Shows: {e['description']}",
+        f"- Teaches: {e['teaches']}",
+        f"- Made by: `{e['function'] if '(' in e['function'] else e['function'] + '()'}`"
+        " in `generate.py`: " + e["made"],
+        f"- Mask: `{e['mask']}`",
+        f"- Pixels: {e['width']} wide x {e['height']} tall",
+    ]
+    if "objects" in e:
+        lines.append(f"- Number of shapes (none touch): {e['objects']}")
+    if "root_fraction" in e:
+        lines.append(f"- True root fraction (mask pixels / all pixels): {e['root_fraction']:.4f}")
+    if "colonies" in e:
+        lines.append(
+            f"- True number of colonies: {e['colonies']} (the mask has "
+            f"{e['mask_components']} connected components, because some "
+            "colonies touch)"
+        )
+    if "cells" in e:
+        lines.append(f"- Number of cells (none touch): {e['cells']}")
+    if "strokes" in e:
+        size = (out_dir / e["strokes"]).stat().st_size
+        lines.append(
+            f"- Training strokes: `{e['strokes']}` ({size:,} bytes), drawn by "
+            f"`{e['strokes_by']}()` as a person would with a thin brush: an 8-bit PNG of "
+            "the same height and width, 0 = unlabelled, 1 = background, 2 = cell"
+        )
+    lines.append(f"- Licence: {LICENSE}, made by this project")
+    lines.append("")
+    return lines
+
+
 def write_readme(out_dir, manifest):
     out_dir = Path(out_dir)
-    lines = [
-        "# Images for the thresholding lesson",
-        "",
-        "Every image here is generated, not photographed: `generate.py` draws it, from",
-        "fixed random seeds, to look like a photograph (paper texture, soft shadows, uneven",
-        "light, a camera's shot and read noise added in linear light, sharpening, JPEG",
-        "compression for `.jpg`). None shows a real plant, dish, page or cell. Generating them",
-        "gives an exact ground truth for every pixel, a free licence, and files that need",
-        "no download. Real photographs differ: real roots, hairs and debris vary more, a",
-        "camera's noise reduction and lens are more complex, and a hand-drawn ground truth",
-        "is itself uncertain at the edges. Each image `<name>.<ext>` comes with its",
-        "exact ground truth `<name>-mask.png`: a single-channel 8-bit PNG of the same",
-        "height and width, 0 = background and 255 = foreground. `granular-cells` also",
-        "comes with the strokes that train a pixel classifier, `granular-cells-strokes.png`.",
-        "",
-        "Licence: CC-BY-4.0, made by the authors of this lesson. No third-party images,",
-        "fonts or text are used (text is drawn with Pillow's own bundled default font).",
-        "",
-        "`manifest.json` lists the same facts in machine-readable form, including the",
-        "true number of colonies and the true root fraction of each trial.",
-        "",
-        "## Regenerate",
-        "",
-        "    make data            # or: python data/generate.py [--out DIR]",
-        "",
-        "With the lesson's pinned numpy, scipy, scikit-image and Pillow this gives",
-        "exactly the same pixels (`tests/test_data.py` checks it). `python data/report.py`",
-        "prints the measurements the lesson relies on.",
-        "",
-        "## Files",
-        "",
-        "| image | pixels (w x h) | image size | mask size |",
-        "|---|---|---|---|",
-    ]
+    lines = list(README_HEAD)
     for e in manifest["images"].values():
         isize = (out_dir / e["file"]).stat().st_size
         msize = (out_dir / e["mask"]).stat().st_size
@@ -1424,39 +1595,7 @@ def write_readme(out_dir, manifest):
         "",
     ]
     for e in manifest["images"].values():
-        lines += [
-            f"### `{e['file']}`",
-            "",
-            f"- Shows: {e['description']}",
-            f"- Teaches: {e['teaches']}",
-            f"- Made by: `{e['function'] if '(' in e['function'] else e['function'] + '()'}`"
-            " in `generate.py`: " + e["made"],
-            f"- Mask: `{e['mask']}`",
-            f"- Pixels: {e['width']} wide x {e['height']} tall",
-        ]
-        if "objects" in e:
-            lines.append(f"- Number of shapes (none touch): {e['objects']}")
-        if "root_fraction" in e:
-            lines.append(
-                f"- True root fraction (mask pixels / all pixels): {e['root_fraction']:.4f}"
-            )
-        if "colonies" in e:
-            lines.append(
-                f"- True number of colonies: {e['colonies']} (the mask has "
-                f"{e['mask_components']} connected components, because some "
-                "colonies touch)"
-            )
-        if "cells" in e:
-            lines.append(f"- Number of cells (none touch): {e['cells']}")
-        if "strokes" in e:
-            size = (out_dir / e["strokes"]).stat().st_size
-            lines.append(
-                f"- Training strokes: `{e['strokes']}` ({size:,} bytes), drawn by "
-                "`training_strokes()` as a person would with a thin brush: an 8-bit PNG of "
-                "the same height and width, 0 = unlabelled, 1 = background, 2 = cell"
-            )
-        lines.append(f"- Licence: {LICENSE}, made by this project")
-        lines.append("")
+        lines += readme_entry(out_dir, e)
     (out_dir / "README.md").write_text("\n".join(lines))
     return out_dir / "README.md"
 
@@ -1494,6 +1633,9 @@ def generate_all(out_dir=HERE):
     add("colonies", files, counts)
     for name in CELLS:
         files, extra = make_granular_cells(out_dir, name)
+        add(name, files, extra)
+    for name in TISSUE:
+        files, extra = make_mixed_tissue(out_dir, name)
         add(name, files, extra)
 
     manifest = {

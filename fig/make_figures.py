@@ -83,6 +83,28 @@ def global_versus_local() -> Figure:
     )
 
 
+def _unet_labels(ax, colours: dict) -> None:
+    """The U-Net diagram's words: what goes in and out, and the two paths."""
+    ax.text(0.5, 5.25, "image in")
+    ax.text(13.5, 5.25, "a probability for every pixel out", ha="right")
+    ax.text(7, 3.65, "copy (skip connection)", color="0.35", ha="center")
+    ax.text(
+        0.3,
+        -1.0,
+        "contracting path: half the size,\ntwice the feature maps, each step",
+        color=colours["vermillion"],
+        va="top",
+    )
+    ax.text(
+        13.7,
+        -1.0,
+        "expanding path: back to full size,\njoined with the copied maps",
+        color=colours["bluish green"],
+        ha="right",
+        va="top",
+    )
+
+
 def unet() -> Figure:
     """A U-Net's shape: the contracting and expanding paths, and the skip connections.
 
@@ -128,24 +150,7 @@ def unet() -> Figure:
             ax.annotate(
                 "", (rights[level], y), (end, y), arrowprops=arrow | {"color": "0.5", "ls": "--"}
             )
-        ax.text(0.5, 5.25, "image in")
-        ax.text(13.5, 5.25, "a class for every pixel out", ha="right")
-        ax.text(7, 3.65, "copy (skip connection)", color="0.35", ha="center")
-        ax.text(
-            0.3,
-            -1.0,
-            "contracting path: half the size,\ntwice the feature maps, each step",
-            color=colours["vermillion"],
-            va="top",
-        )
-        ax.text(
-            13.7,
-            -1.0,
-            "expanding path: back to full size,\njoined with the copied maps",
-            color=colours["bluish green"],
-            ha="right",
-            va="top",
-        )
+        _unet_labels(ax, colours)
         ax.set(xlim=(0, 14), ylim=(-2.0, 5.6), aspect="equal")
         ax.set_axis_off()
     return figure

@@ -6,6 +6,7 @@ session into a temporary folder and compared with the committed files.
 
 import functools
 import importlib.util
+import itertools
 import json
 from pathlib import Path
 
@@ -65,7 +66,8 @@ def entries(manifest):
 
 
 def files_of(entry):
-    """The files of one image: the image, its mask and, for granular-cells, its strokes."""
+    """The files of one image: the image, its mask and, for granular-cells and mixed-tissue,
+    its strokes."""
     return [entry[key] for key in ("file", "mask", "strokes") if key in entry]
 
 
@@ -207,6 +209,76 @@ def test_strokes_are_a_few_hand_drawn_lines_on_the_right_side_of_the_truth(manif
         np.s_[:, cols // 2 :],
     ):
         assert {1, 2} <= set(np.unique(strokes[half])), half
+
+
+@pytest.fixture(scope="module")
+def tissues(generate):
+    """Both mixed-tissue images as generated: image, mask, cells and the two kinds of patch."""
+    return {name: generate.mixed_tissue(seed) for name, seed in generate.TISSUE.items()}
+
+
+def test_mixed_tissue_cells_are_dark_and_grainy_each_patch_only_one(generate, tissues, manifest):
+    """Episode 7's second premise: a cell is as dark as a dark patch and as grainy as a grainy
+    patch, so neither brightness nor texture alone separates cells from background. The
+    committed PNG is the generated image, rounded to 8 bits."""
+    for name, (image, cells, layout, dark, grainy) in tissues.items():
+        entry = manifest["images"][name]
+        committed = read(DATA / entry["file"]) / 255
+        assert np.abs(committed - image).max() <= 0.5 / 255 + 1e-6, name
+        assert np.array_equal(read(DATA / entry["mask"]) > 0, cells), name
+        assert entry["cells"] == len(layout) == ndi.label(cells)[1], name
+        assert not (dark & grainy).any(), name
+        inside = ndi.binary_erosion(cells, iterations=3)
+        dark_only = ndi.binary_erosion(dark & ~cells, iterations=3)
+        grainy_only = ndi.binary_erosion(grainy & ~cells, iterations=3)
+        plain = ndi.binary_erosion(~cells & ~dark & ~grainy, iterations=3)
+        for patch in (dark_only, grainy_only):
+            assert patch.mean() > cells.mean(), f"{name}: a patch is rarer than the cells"
+        mean = {
+            k: image[v].mean()
+            for k, v in [
+                ("cell", inside),
+                ("dark", dark_only),
+                ("grainy", grainy_only),
+                ("plain", plain),
+            ]
+        }
+        std = {
+            k: image[v].std()
+            for k, v in [
+                ("cell", inside),
+                ("dark", dark_only),
+                ("grainy", grainy_only),
+                ("plain", plain),
+            ]
+        }
+        assert abs(mean["cell"] - mean["dark"]) < 0.03, name
+        assert mean["grainy"] > mean["cell"] + 0.15 and mean["plain"] > mean["cell"] + 0.15, name
+        assert std["grainy"] > 0.8 * std["cell"], name
+        assert std["dark"] < 0.5 * std["cell"] and std["plain"] < 0.5 * std["cell"], name
+
+
+def test_mixed_tissue_strokes_cover_cells_and_every_kind_of_background(tissues, manifest):
+    """Two cell strokes in each quarter, background strokes in each kind of background,
+    on the right side of the truth; a few strokes, not a painted image."""
+    entry = manifest["images"]["mixed-tissue"]
+    assert entry["strokes_by"] == "tissue_strokes"
+    strokes = read(DATA / entry["strokes"])
+    _, cells, _, dark, grainy = tissues["mixed-tissue"]
+    assert strokes.dtype == np.uint8 and set(np.unique(strokes)) == {0, 1, 2}
+    assert cells[strokes == 2].all() and not cells[strokes == 1].any()
+    assert 0.002 < np.mean(strokes > 0) < 0.01
+    cell_pieces, count = ndi.label(strokes == 2)
+    assert count == 8
+    rows, cols = strokes.shape
+    for quarter in itertools.product(
+        (np.s_[: rows // 2], np.s_[rows // 2 :]), (np.s_[: cols // 2], np.s_[cols // 2 :])
+    ):
+        assert np.any(strokes[quarter] == 2), quarter
+    for kind in (~dark & ~grainy, dark, grainy):
+        on_kind = (strokes == 1) & kind  # three strokes, which may cross
+        assert ndi.label(on_kind)[1] >= 2 and np.count_nonzero(on_kind) > 200
+    assert "mixed-tissue-strokes.png" in (DATA / "README.md").read_text()
 
 
 def test_colony_count_matches_colonies_drawn(generate, manifest):
