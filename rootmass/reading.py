@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from helpers.images import MAX_PIXELS, _without_pillow_limit, load_image
+from helpers.images import MASK_SUFFIX, MAX_PIXELS, _without_pillow_limit, load_image
 
 #: The weights of ``ski.color.rgb2gray`` (ITU-R BT.709 luminance) in OpenCV's channel
 #: order, blue first, divided by 255 so that 8-bit colour comes out in [0, 1].
@@ -119,3 +119,24 @@ def load_gray_float32(
     if gray is None:
         return load_image(path, gray=True, max_pixels=max_pixels).astype(np.float32)
     return gray
+
+
+def truth_path(image: str | os.PathLike) -> Path:
+    """Where the ground-truth mask of a photograph would be: ``X-mask.png`` beside ``X.jpg``.
+
+    Parameters
+    ----------
+    image : str or path
+        The photograph.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> truth_path("photos/plant-01.jpg").as_posix()
+    'photos/plant-01-mask.png'
+    """
+    image = Path(image)
+    return image.with_name(image.stem + MASK_SUFFIX)

@@ -19,6 +19,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from rootmass.checks import UsageError
+from rootmass.saving import write_atomically
+
 #: The columns of the results CSV, in order.
 COLUMNS = (
     "file",
@@ -51,10 +54,6 @@ def method(exclude_above: float | None) -> str:
     ('otsu', 'otsu-band')
     """
     return "otsu" if exclude_above is None else "otsu-band"
-
-
-class UsageError(ValueError):
-    """The command was called in a way that cannot work; nothing was written."""
 
 
 #: What a spreadsheet takes for the start of a formula (OWASP's "CSV injection" list),
@@ -206,13 +205,6 @@ def format_number(value: float | None) -> str:
     ('0.1', '')
     """
     return "" if value is None else repr(float(value))
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` through a temporary file and a rename: all or nothing."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def read_done(out: Path, sigma: float, exclude_above: float | None) -> set[str]:

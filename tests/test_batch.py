@@ -186,14 +186,14 @@ HOLD = """
 import os, signal, time
 from pathlib import Path
 
-import rootmass.command
+import rootmass.measuring
 
 # Ctrl-C works as in a terminal, even when the tests run in the background of a
 # non-interactive shell (nohup, `make test &`, some CI runners), which starts them with
 # SIGINT ignored; Python then keeps it ignored, and so would the command.
 signal.signal(signal.SIGINT, signal.default_int_handler)
 
-_measure_file = rootmass.command.measure_file
+_measure_file = rootmass.measuring.measure_file
 _RELEASE = Path({release!r})
 _TEST = os.getppid()  # the test's process: this runs in the command's main process
 
@@ -215,7 +215,7 @@ def measure_file(file, *args, **kwargs):
     return _measure_file(file, *args, **kwargs)
 
 
-rootmass.command.measure_file = measure_file
+rootmass.measuring.measure_file = measure_file
 """
 
 

@@ -1,0 +1,52 @@
+"""Connecting to a Dask cluster (``--scheduler``), or a usage error within a stated time.
+
+Dask is an optional extra (``pip install -e '.[dask]'``): it is imported only when a
+scheduler is given, and its absence is a message that says how to install it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent import futures
+from typing import Any
+
+from rootmass.checks import UsageError
+
+#: Seconds to wait for a Dask scheduler to answer (``--scheduler``) before giving up.
+SCHEDULER_TIMEOUT = 10.0
+
+
+async def _handshake(connect: Callable, address: str, timeout: float) -> None:
+    """Connect to a Dask scheduler and close again; the whole within ``timeout``."""
+    comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)
+    await comm.close()
+
+
+def dask_client(address: str, timeout: float = SCHEDULER_TIMEOUT) -> Any:
+    """A Dask client of the scheduler at ``address``, or a :class:`UsageError` within
+    about :data:`SCHEDULER_TIMEOUT` seconds (``Client(timeout=...)`` alone waits for ever
+    on a port that answers but is not a scheduler, such as the dashboard's)."""
+    try:
+        from distributed import Client, comm
+    except ImportError as error:
+        raise UsageError(
+            "--scheduler needs Dask, which is not installed. Install it with "
+            "pip install 'dask==2026.8.0' 'distributed==2026.8.0' (or, in this repository, "
+            "pip install -e '.[dask]'), or leave out --scheduler to use this computer's cores."
+        ) from error
+    advice = (
+        "Give the scheduler's address, such as tcp://192.168.1.10:8786, and check that it "
+        "is running (the dashboard, http://...:8787, is another port)."
+    )
+    if address.lower().startswith(("http://", "https://")):
+        raise UsageError(f"--scheduler {address} is a web address, not a scheduler's. {advice}")
+    try:
+        with futures.ThreadPoolExecutor(1) as thread:  # its own event loop, wherever we are
+            thread.submit(asyncio.run, _handshake(comm.connect, address, timeout)).result()
+        return Client(address, timeout=timeout)
+    except Exception as error:
+        raise UsageError(
+            f"No Dask scheduler answered at {address!r} within {timeout:g} s "
+            f"({type(error).__name__}: {error}). {advice}"
+        ) from None
