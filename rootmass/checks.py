@@ -8,6 +8,8 @@ command line turns it into exit status 2.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -80,17 +82,30 @@ def _check_out(out: Path, inputs: set[Path]) -> None:
         )
     if out.is_dir():
         raise UsageError(f"--out {out} is a folder; give a file name such as results.csv.")
-    check_folder("--out", out)
+    if out.exists() and not out.is_file():  # a pipe or a device: it would hang, or be lost
+        raise UsageError(
+            f"--out {out} is not a regular file (a pipe or a device); give a file name such "
+            "as results.csv."
+        )
+    check_folder("--out", Path(os.path.realpath(out)))  # the real file's, where its lock goes
 
 
 def check_folder(option: str, path: Path) -> None:
-    """Refuse an output file whose folder does not exist."""
+    """Refuse an output file whose folder does not exist or cannot be written."""
     folder = path.parent
     if not folder.is_dir():
         raise UsageError(
             f"{option} {path}: the folder {folder} does not exist. Create it first "
             f"(mkdir -p {folder}), or give a file in an existing folder."
         )
+    try:  # the only sure test: access() says yes to root, even where no one may write
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise UsageError(
+            f"{option} {path}: the folder {folder} cannot be written ({error.strerror}). "
+            "Give a file in a folder you can write in."
+        ) from None
 
 
 def _check_masks(files: Sequence[str], masks: Path, resume: bool, force: bool) -> None:
@@ -112,19 +127,34 @@ def _check_masks(files: Sequence[str], masks: Path, resume: bool, force: bool) -
                 "Measure the folders separately, each with its own --masks folder."
             )
         names[name] = file
+        if photograph := _photograph_of(masks / name):
+            raise UsageError(
+                f"--masks {masks}: {masks / name} is the ground truth of {photograph}, and "
+                "ground truth is never replaced. Choose another folder for the masks."
+            )
         # with --resume, measure_file keeps a mask that differs from the new one
-        if (masks / name).exists() and not (resume or force):
+        if os.path.exists(masks / name) and not (resume or force):
             raise UsageError(
                 f"--masks: {masks / name} already exists. Run again with --force to "
                 "replace it, or choose another folder."
             )
 
 
+def _photograph_of(mask: Path) -> Path | None:
+    """The photograph whose ground truth ``mask`` is (``X.jpg`` beside ``X-mask.png``)."""
+    stem = mask.name[: -len(MASK_SUFFIX)]
+    if os.path.exists(mask):
+        for suffix in IMAGE_SUFFIXES + tuple(suffix.upper() for suffix in IMAGE_SUFFIXES):
+            if os.path.isfile(photograph := mask.with_name(stem + suffix)):
+                return photograph
+    return None
+
+
 def check_outputs(files: Sequence[str], out: Path, options: Options) -> None:
     """Refuse, before anything is written, any output that would overwrite something."""
     masks, qc, resume, force = options.masks, options.qc, options.resume, options.force
     inputs = {Path(file).resolve() for file in files}
-    inputs |= {truth.resolve() for truth in map(truth_path, files) if truth.exists()}
+    inputs |= {truth.resolve() for truth in map(truth_path, files) if os.path.exists(truth)}
     _check_out(out, inputs)
     if out.exists() and not (resume or force):
         raise UsageError(

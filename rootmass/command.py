@@ -20,7 +20,9 @@ It measures every matching photograph as the root-mass episode does (see
 - **Bad files do not stop the run**: a file that cannot be measured gets a row with the
   reason in its ``problem`` column and a line on stderr. The exit status is 0 when every
   row is good, 1 when some have a problem, 2 for usage errors (nothing matches the
-  pattern, an output that would overwrite something) and 130 after Ctrl-C.
+  pattern, an output that would overwrite something), 3 when the environment stopped the
+  run (a full disk, a Dask cluster gone) and 130, 143 or 129 after Ctrl-C, SIGTERM or
+  SIGHUP (:mod:`rootmass.stopping`).
 
 The CSV columns are :data:`rootmass.results_csv.COLUMNS`. ``truth`` (the fraction of
 root in the ground-truth mask) and ``error`` (``root_fraction - truth``) are filled in
@@ -38,12 +40,10 @@ the command line.
 from __future__ import annotations
 
 import argparse
-import signal
+import errno
+import os
 import sys
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from helpers.images import MAX_PIXELS
 from helpers.roots import MAX_SIGMA, check_exclude_above, check_sigma
@@ -51,9 +51,10 @@ from rootmass.checks import Options, UsageError
 from rootmass.dask_cluster import dask_client
 from rootmass.finding import find_images
 from rootmass.measuring import measure_file
-from rootmass.parallel import cores, keep_freed_memory
+from rootmass.parallel import ClusterLostError, cores, keep_freed_memory
 from rootmass.results_csv import COLUMNS
 from rootmass.run import Summary, measure_files
+from rootmass.stopping import Stopped, forgiving_stderr, signals_stop
 
 __all__ = [
     "COLUMNS",
@@ -163,8 +164,9 @@ def _parser() -> argparse.ArgumentParser:
             "Measure the fraction of each photograph covered by roots (bright roots on a "
             "dark background), as the root-mass episode does, and write one CSV row per "
             "photograph. Exit status: 0 all measured, 1 some files had a problem (see the "
-            "'problem' column), 2 usage error, 130 interrupted or 143 terminated (run "
-            "again with --resume)."
+            "'problem' column), 2 usage error, 3 stopped by the environment (a full disk, "
+            "a Dask cluster gone), 130 interrupted, 143 terminated or 129 hung up (for "
+            "these four, run again with --resume)."
         ),
         epilog=(
             "example: python -m rootmass 'photos/*.jpg' --sigma 1 "
@@ -213,27 +215,6 @@ def _run(arguments: argparse.Namespace) -> Summary:
             client.close()
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised in the main thread, so that the command stops as after Ctrl-C."""
-
-
-def _terminate(signum: int, frame: Any) -> None:
-    raise Terminated
-
-
-@contextmanager
-def _sigterm_stops() -> Iterator[None]:
-    """Handle SIGTERM as Ctrl-C while inside (in the main thread; elsewhere nothing)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
@@ -245,8 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 all measured, 1 some files had a problem, 2 usage error, 130 interrupted
-        (Ctrl-C), 143 terminated (SIGTERM).
+        0 all measured, 1 some files had a problem, 2 usage error, 3 stopped by the
+        environment (a full disk, a Dask cluster gone; the rows so far are kept), 130
+        interrupted (Ctrl-C), 143 terminated (SIGTERM), 129 hung up (SIGHUP).
 
     Examples
     --------
@@ -255,25 +237,55 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = _parser()
     arguments = parser.parse_args(argv)
+    before = _state(arguments.out)
+    with forgiving_stderr():
+        try:
+            with signals_stop():
+                summary = _run(arguments)
+        except UsageError as error:
+            print(f"{parser.prog}: error: {error}", file=sys.stderr)
+            return 2
+        except (OSError, ClusterLostError) as error:
+            print(f"\n{parser.prog}: stopped: {_reason(error)}", file=sys.stderr)
+            print(_where_rows_are(arguments, before), file=sys.stderr)
+            return 3
+        except KeyboardInterrupt as stop:
+            reason = stop.reason if isinstance(stop, Stopped) else "Interrupted"
+            print(f"\n{reason}. {_where_rows_are(arguments, before)}", file=sys.stderr)
+            return stop.status if isinstance(stop, Stopped) else 130
+        if summary.problems:
+            print(
+                f"{summary.problems} of the files had a problem (see the 'problem' column "
+                f"of {summary.out}).",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
+
+
+def _state(path: str) -> tuple[int, int] | None:
+    """The size and time of change of a file, None if there is none."""
     try:
-        with _sigterm_stops():
-            summary = _run(arguments)
-    except UsageError as error:
-        print(f"{parser.prog}: error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt as stop:
-        print(
-            f"\n{'Terminated' if isinstance(stop, Terminated) else 'Interrupted'}. The rows "
-            f"measured so far are in {arguments.out}; run the same command with --resume to "
-            "measure the rest.",
-            file=sys.stderr,
-        )
-        return 143 if isinstance(stop, Terminated) else 130
-    if summary.problems:
-        print(
-            f"{summary.problems} of the files had a problem (see the 'problem' column of "
-            f"{summary.out}).",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+def _where_rows_are(arguments: argparse.Namespace, before: tuple[int, int] | None) -> str:
+    """Where the rows measured so far are, and how to measure the rest."""
+    if _state(arguments.out) in (None, before) and not arguments.resume:
+        return f"Nothing was written to {arguments.out}; run the same command again."
+    return (
+        f"The rows measured so far are in {arguments.out}; run the same command with "
+        "--resume to measure the rest."
+    )
+
+
+def _reason(error: BaseException) -> str:
+    """An environment error, as a sentence that says what to do about it."""
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return f"{error.strerror} ({error.filename or 'writing the results'}). Make room first."
+    if isinstance(error, OSError):
+        return f"{error.strerror or error} ({error.filename or 'writing the results'})."
+    return f"{error} Check the cluster."

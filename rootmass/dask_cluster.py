@@ -24,9 +24,10 @@ async def _handshake(connect: Callable, address: str, timeout: float) -> None:
 
 
 def dask_client(address: str, timeout: float = SCHEDULER_TIMEOUT) -> Any:
-    """A Dask client of the scheduler at ``address``, or a :class:`UsageError` within
-    about :data:`SCHEDULER_TIMEOUT` seconds (``Client(timeout=...)`` alone waits for ever
-    on a port that answers but is not a scheduler, such as the dashboard's)."""
+    """A Dask client of the scheduler at ``address`` with at least one worker, or a
+    :class:`UsageError` within about twice ``timeout`` seconds (``Client(timeout=...)``
+    alone waits for ever on a port that answers but is not a scheduler, such as the
+    dashboard's, and a scheduler without workers makes a run wait for ever)."""
     try:
         from distributed import Client, comm
     except ImportError as error:
@@ -44,9 +45,19 @@ def dask_client(address: str, timeout: float = SCHEDULER_TIMEOUT) -> Any:
     try:
         with futures.ThreadPoolExecutor(1) as thread:  # its own event loop, wherever we are
             thread.submit(asyncio.run, _handshake(comm.connect, address, timeout)).result()
-        return Client(address, timeout=timeout)
+        client = Client(address, timeout=timeout)
     except Exception as error:
         raise UsageError(
             f"No Dask scheduler answered at {address!r} within {timeout:g} s "
             f"({type(error).__name__}: {error}). {advice}"
         ) from None
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except Exception:
+        client.close()
+        raise UsageError(
+            f"The Dask scheduler at {address!r} has no workers: none joined within "
+            f"{timeout:g} s. Start some (dask worker {address}), or leave out --scheduler "
+            "to use this computer's cores."
+        ) from None
+    return client

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from helpers.images import MASK_SUFFIX
 from rootmass.checks import UsageError
+from rootmass.montage import MONTAGE_MARK
 
 
 def _has_magic(pattern: str) -> bool:
@@ -48,6 +49,49 @@ def _nothing_matches(pattern: str) -> str:
     )
 
 
+def _glob(pattern: str) -> list[str]:
+    """``glob.glob(pattern, recursive=True)``, where ``**`` reaches every folder under it
+    once: a folder reached again through a symlink (a loop, or two links to one folder) is
+    not searched again. (Only the first ``**`` recurses; a later one is a ``*``.)"""
+    parts = Path(pattern).parts
+    if "**" not in parts:
+        return glob.glob(pattern)
+    at = parts.index("**")
+    rest = os.path.join(*parts[at + 1 :]) if at + 1 < len(parts) else "*"
+    found = []
+    for base in glob.glob(os.path.join(*parts[:at])) if at else ["."]:
+        for folder in _folders_once(base):
+            found += glob.glob(os.path.join(folder, rest))
+    return found
+
+
+def _folders_once(base: str) -> Iterator[str]:
+    """``base`` and every folder under it, following symlinks, each real folder once."""
+    seen: set[tuple[int, int]] = set()
+    for folder, subfolders, _ in os.walk(base, followlinks=True):
+        status = os.stat(folder)
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]  # as glob
+        if (status.st_dev, status.st_ino) in seen:
+            subfolders.clear()
+            continue
+        seen.add((status.st_dev, status.st_ino))
+        yield folder
+
+
+def _ours(file: str) -> bool:
+    """Whether a file is the command's or ground truth, never measured: ``*-mask.png`` in
+    any case, or a QC montage (:data:`rootmass.montage.MONTAGE_MARK` in its first bytes)."""
+    if file.lower().endswith(MASK_SUFFIX):
+        return True
+    if not file.lower().endswith(".png"):
+        return False
+    try:
+        with open(file, "rb") as stream:
+            return MONTAGE_MARK.encode() in stream.read(4096)
+    except OSError:  # unreadable: its row will say so
+        return False
+
+
 def find_images(patterns: Sequence[str]) -> list[str]:
     """The files that glob patterns (or plain paths) name, without ground-truth masks.
 
@@ -61,7 +105,8 @@ def find_images(patterns: Sequence[str]) -> list[str]:
     Returns
     -------
     list of str
-        Sorted, each file once; names ending in ``-mask.png`` are left out.
+        Sorted, each file once; names ending in ``-mask.png`` (in any case) and the
+        command's QC montages are left out. ``**`` follows a symlinked folder at most once.
 
     Raises
     ------
@@ -84,12 +129,10 @@ def find_images(patterns: Sequence[str]) -> list[str]:
         if os.path.lexists(pattern):  # a file's exact name, even with [ ] * ? in it
             matches = [pattern]
         else:
-            matches = glob.glob(pattern, recursive=True) if _has_magic(pattern) else []
+            matches = _glob(pattern) if _has_magic(pattern) else []
         if not matches:
             raise UsageError(_nothing_matches(pattern))
-        found.update(
-            os.path.normpath(match) for match in matches if not match.endswith(MASK_SUFFIX)
-        )
+        found.update(os.path.normpath(match) for match in matches if not _ours(match))
     if not found:
         raise UsageError(
             f"Only ground-truth masks (*{MASK_SUFFIX}) match {', '.join(map(repr, patterns))}; "

@@ -8,6 +8,7 @@ and saves its mask if asked. Whatever goes wrong becomes the row's ``problem``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from helpers.images import MASK_SUFFIX, MAX_PIXELS, load_image
 from helpers.roots import root_mask
 from rootmass.montage import thumbnail
 from rootmass.reading import load_gray_float32, truth_path
-from rootmass.results_csv import COLUMNS, format_number, method
+from rootmass.results_csv import COLUMNS, file_uri, format_number, method
 from rootmass.saving import save_mask
 
 
@@ -36,7 +37,8 @@ def _compare_with_truth(
     column; the measurement is kept.
     """
     try:
-        truth = load_image(truth_file, gray=True, dtype="uint8", max_pixels=max_pixels) > 127
+        truth = load_image(truth_file, gray=True, dtype="uint8", max_pixels=max_pixels)
+        truth = truth > (0 if truth.max() <= 1 else 127)  # 0 and 255, or 0 and 1
         if truth.shape != mask.shape:
             raise ValueError(
                 f"{truth_file} is {truth.shape[1]}x{truth.shape[0]} pixels but the "
@@ -50,10 +52,14 @@ def _compare_with_truth(
     row.update(truth=format_number(truth_fraction), error=format_number(error))
 
 
-def empty_row(file: str, sigma: float, exclude_above: float | None) -> dict[str, Any]:
-    """A CSV row for ``file`` with the settings filled in and nothing measured yet."""
+def empty_row(
+    file: str, sigma: float, exclude_above: float | None, read_path: str | None = None
+) -> dict[str, Any]:
+    """A CSV row for ``file`` (read at ``read_path``, if given) with the settings filled in
+    and nothing measured yet."""
     row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
     row.update(file=file, sigma=format_number(sigma), exclude_above=format_number(exclude_above))
+    row["path"] = file_uri(read_path or file)
     row["method"] = method(exclude_above)
     return row
 
@@ -99,7 +105,7 @@ def measure_file(
     >>> row["root_fraction"], row["problem"][:45]
     ('', 'FileNotFoundError: no/such/photo.jpg does not')
     """
-    row = empty_row(file, sigma, exclude_above)
+    row = empty_row(file, sigma, exclude_above, read_path)
     path = Path(read_path or file)
     try:
         gray = load_gray_float32(path, max_pixels=max_pixels)
@@ -110,7 +116,7 @@ def measure_file(
         return row
     fraction = np.count_nonzero(mask) / mask.size
     row.update(threshold=format_number(threshold), root_fraction=format_number(fraction))
-    if (truth_file := truth_path(path)).is_file():
+    if os.path.isfile(truth_file := truth_path(path)):
         _compare_with_truth(row, truth_file, mask, max_pixels)
     if masks_dir is not None:
         saved = Path(masks_dir) / (Path(file).stem + MASK_SUFFIX)

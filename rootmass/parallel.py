@@ -11,6 +11,7 @@ and gets a ``problem`` row of its own, and the run goes on (:func:`_surviving`).
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
@@ -101,7 +102,9 @@ def _finished(
 
 def _died(task: dict[str, Any], error: BaseException) -> dict[str, Any]:
     """The row of a photograph whose worker died measuring it, even alone."""
-    row = rootmass.measuring.empty_row(task["file"], task["sigma"], task["exclude_above"])
+    row = rootmass.measuring.empty_row(
+        task["file"], task["sigma"], task["exclude_above"], task["read_path"]
+    )
     row["problem"] = (
         f"WorkerDied: {task['file']}: the process measuring it stopped "
         f"({type(error).__name__}), also when it was measured alone: it was killed, "
@@ -159,7 +162,23 @@ def _pool(workers: int) -> Iterator[tuple[Callable, Callable]]:
     try:
         yield submit, lambda pending: futures.wait(pending, return_when=futures.FIRST_COMPLETED)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        try:
+            pool.shutdown(wait=True, cancel_futures=True)
+        except BaseException:  # a signal while waiting for the photographs in flight
+            stop_workers()
+            pool.shutdown(wait=True)
+            raise
+
+
+def stop_workers() -> None:
+    """Kill this process's worker processes at once, so that a pool that waits for them
+    returns (a second Ctrl-C or SIGTERM: the user does not want to wait)."""
+    for worker in multiprocessing.active_children():
+        worker.kill()
+
+
+class ClusterLostError(RuntimeError):
+    """The Dask cluster stopped answering in the middle of a run."""
 
 
 def cores() -> int:
@@ -186,7 +205,9 @@ def measured_rows(
             lambda pending: wait(pending, return_when="FIRST_COMPLETED"),
         )
         window = 2 * max(1, sum(client.nthreads().values()))
-        rows = _surviving(lambda alone: nullcontext(workers), tasks, window, KilledWorker)
+        rows = _cluster_rows(
+            _surviving(lambda alone: nullcontext(workers), tasks, window, KilledWorker)
+        )
     else:
         count = max(1, min(jobs or cores(), cores(), len(tasks)))
         rows = _surviving(
@@ -196,3 +217,15 @@ def measured_rows(
         yield rows
     finally:
         rows.close()  # shuts the pool down
+
+
+def _cluster_rows(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The rows from a Dask cluster; a :class:`ClusterLostError` if its scheduler goes away
+    (rows never raise otherwise: :func:`rootmass.measuring.measure_file` turns every
+    problem into a row)."""
+    try:
+        yield from rows
+    except Exception as error:
+        raise ClusterLostError(
+            f"The Dask cluster stopped answering ({type(error).__name__}: {error})."
+        ) from None

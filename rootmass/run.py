@@ -25,6 +25,7 @@ from rootmass.parallel import measured_rows
 from rootmass.results_csv import (
     TEXT_COLUMNS,
     csv_text,
+    file_uri,
     one_writer,
     read_done,
     sort_csv,
@@ -102,7 +103,7 @@ def _write_rows(
             measured += 1
             bar.update()
             if row["problem"]:
-                bar.write(row["problem"], file=sys.stderr)
+                bar.write(csv_text(row["problem"]), file=sys.stderr)
             if "thumbnail" in row:
                 pictures.append((row["file"], row["thumbnail"]))
     return measured, pictures
@@ -126,8 +127,7 @@ def _measure(files: list[str], out: Path, options: Options) -> Summary:
     done = set()
     if options.resume and out.exists():
         done = read_done(out, options.sigma, options.exclude_above)
-    done = {os.path.realpath(file) for file in done}
-    todo = [file for file in files if os.path.realpath(file) not in done]
+    todo = [file for file in files if file_uri(file) not in done]
     if options.masks is not None:
         options.masks.mkdir(parents=True, exist_ok=True)
     bar = _bar(len(files), len(files) - len(todo), options.progress)
@@ -135,8 +135,22 @@ def _measure(files: list[str], out: Path, options: Options) -> Summary:
         measured, pictures = _write_rows(out, options.resume, rows, bar)
     problems = sort_csv(out)
     if pictures:
-        write_montage(options.qc, pictures)
+        _write_montage(options.qc, pictures, len(files), out)
     return Summary(out, measured, already_done=len(files) - len(todo), problems=problems)
+
+
+def _write_montage(qc: Path, pictures: list, total: int, out: Path) -> None:
+    """The QC montage of this run's photographs; if the CSV has others, it says so."""
+    title = ""
+    if len(pictures) < total:
+        title = f"{len(pictures)} of the {total} photographs in {out.name}: this run's"
+        print(
+            f"--qc {qc} shows the {len(pictures)} photographs measured in this run, not the "
+            f"{total - len(pictures)} measured before or with a problem (measure again with "
+            "--force for a montage of them all).",
+            file=sys.stderr,
+        )
+    write_montage(qc, pictures, title)
 
 
 def measure_files(
@@ -195,6 +209,6 @@ def measure_files(
     files, out = unique(files), Path(out)
     if not files:
         raise UsageError("There are no photographs to measure.")
-    check_folder("--out", out)  # where its lock file goes
+    check_folder("--out", Path(os.path.realpath(out)))  # where its lock file goes
     with one_writer(out):
         return _measure(files, out, options)
