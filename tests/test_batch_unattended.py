@@ -23,8 +23,17 @@ import helpers.images
 from helpers import load_image, prepare_image
 from rootmass.command import find_images, measure_file, measure_files
 from rootmass.results_csv import lock_path
+from rootmass.saving import write_atomically
 from tests.support.synthetic_photos import root_photograph
-from tests.test_batch import ROOT, count_lines, read_rows, run, start_held_run, wait_for_lines
+from tests.test_batch import (
+    HOLD,
+    ROOT,
+    count_lines,
+    read_rows,
+    run,
+    start_held_run,
+    wait_for_lines,
+)
 from tests.test_batch_guarantees import children, living, rootmass_process
 
 
@@ -444,3 +453,54 @@ def test_a_csv_in_the_old_columns_resumes(photos, tmp_path, monkeypatch):
     summary = measure_files(files, out, jobs=1, resume=True, progress=False)
     assert (summary.already_done, summary.measured) == (5, 7)
     assert files_in(out) == files and count_lines(out) == 13
+
+
+@pytest.mark.slow  # starts a local Dask cluster, and closes it mid-run
+def test_a_scheduler_that_dies_mid_run_ends_with_status_3_keeping_the_rows(
+    photos, tmp_path, monkeypatch
+):
+    """Before, a FuturesCancelledError traceback."""
+    distributed = pytest.importorskip("distributed")
+    release, hook, out = tmp_path / "release", tmp_path / "hook", tmp_path / "r.csv"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(HOLD.format(release=str(release), hold_from=4))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hook), str(ROOT)]))  # the workers'
+    cluster = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, host="127.0.0.1", dashboard_address=None
+    )
+    command = [sys.executable, "-m", "rootmass", str(photos / "*.jpg"), "--out", str(out)]
+    command += ["--scheduler", cluster.scheduler_address, "--quiet"]
+    environment = dict(os.environ, PYTHONPATH=str(ROOT))  # the hook is the workers' alone
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=environment, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_for_lines(out, 5, process)  # the header and 4 rows; the others held
+        cluster.close()
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        release.touch()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 3, stderr
+    assert "The Dask cluster stopped answering" in stderr and "Traceback" not in stderr
+    assert "--resume" in stderr and len(files_in(out)) >= 4
+    monkeypatch.delenv("PYTHONPATH")
+    assert run(photos / "*.jpg", "--out", out, "--resume") == 0
+    assert files_in(out) == sorted(set(files_in(out))) and len(files_in(out)) == 12
+
+
+def test_an_interrupted_replace_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """Before, Ctrl-C or a full disk during the final sort left a large or empty .tmp."""
+    target = tmp_path / "r.csv"
+    target.write_text("before\n")
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(target, b"after\n")
+    assert [path.name for path in tmp_path.iterdir()] == ["r.csv"]
+    assert target.read_text() == "before\n"
