@@ -26,7 +26,14 @@ import helpers.images
 from rootmass.command import find_images, main, measure_file, measure_files
 from rootmass.results_csv import UsageError, lock_path
 from tests.support.synthetic_photos import root_photograph
-from tests.test_batch import ROOT, read_rows, run, start_held_run, wait_for_lines
+from tests.test_batch import (
+    ROOT,
+    read_rows,
+    run,
+    start_held_run,
+    wait_for_lines,
+    wait_for_signal,
+)
 
 
 @pytest.fixture
@@ -295,7 +302,7 @@ def test_sigterm_stops_the_run_as_ctrl_c_does(photos, tmp_path):
     try:
         wait_for_lines(out, 5, process)  # the header and 4 rows
         process.send_signal(signal.SIGTERM)
-        time.sleep(0.5)
+        wait_for_signal(tmp_path, signal.SIGTERM, process)
         release.touch()  # the photographs in flight finish
         _, stderr = process.communicate(timeout=120)
     finally:
