@@ -7,6 +7,7 @@ scheduler is given, and its absence is a message that says how to install it.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from concurrent import futures
 from typing import Any
@@ -51,6 +52,9 @@ def dask_client(address: str, timeout: float = SCHEDULER_TIMEOUT) -> Any:
             f"No Dask scheduler answered at {address!r} within {timeout:g} s "
             f"({type(error).__name__}: {error}). {advice}"
         ) from None
+    # A lost scheduler is the command's to report (exit status 3), not in the tracebacks
+    # that the client logs while it tries to reconnect.
+    logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
     try:
         client.wait_for_workers(1, timeout=timeout)
     except Exception:

@@ -243,6 +243,7 @@ def _cluster_rows(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     try:
         yield from rows
     except Exception as error:
+        reason = (str(error).splitlines() or [""])[0]
         raise ClusterLostError(
-            f"The Dask cluster stopped answering ({type(error).__name__}: {error})."
+            f"The Dask cluster stopped answering ({type(error).__name__}: {reason})."
         ) from None

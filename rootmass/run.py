@@ -103,7 +103,7 @@ def _write_rows(
             measured += 1
             bar.update()
             if row["problem"]:
-                bar.write(csv_text(row["problem"]), file=sys.stderr)
+                bar.write(row["problem"], file=sys.stderr)
             if "thumbnail" in row:
                 pictures.append((row["file"], row["thumbnail"]))
     return measured, pictures
