@@ -250,7 +250,7 @@ def test_a_mask_that_cannot_be_saved_is_a_problem_row_and_the_run_goes_on(photos
     assert len(list(masks.iterdir())) == 12
 
 
-@pytest.mark.parametrize("edit", ["no final newline", "crlf", "spreadsheet numbers"])
+@pytest.mark.parametrize("edit", ["no final newline", "crlf", "spreadsheet numbers", "bom"])
 def test_a_hand_edited_csv_resumes_without_loss(photos, tmp_path, edit):
     out = tmp_path / "r.csv"
     files = find_images([str(photos / "*.jpg")])
@@ -260,6 +260,8 @@ def test_a_hand_edited_csv_resumes_without_loss(photos, tmp_path, edit):
         text = text.rstrip("\n")
     elif edit == "crlf":
         text = text.replace("\n", "\r\n")
+    elif edit == "bom":  # a spreadsheet's "CSV UTF-8"
+        text = "\ufeff" + text.replace("\n", "\r\n")
     else:  # re-saved by a spreadsheet: 1 for 1.0, CRLF
         text = text.replace(",1.0,", ",1,").replace("\n", "\r\n")
     out.write_bytes(text.encode())
