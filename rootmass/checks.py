@@ -98,13 +98,18 @@ def check_folder(option: str, path: Path) -> None:
             f"{option} {path}: the folder {folder} does not exist. Create it first "
             f"(mkdir -p {folder}), or give a file in an existing folder."
         )
+    _check_writable(option, path, folder)
+
+
+def _check_writable(option: str, path: Path, folder: Path) -> None:
+    """Refuse ``path`` if ``folder`` cannot be written in."""
     try:  # the only sure test: access() says yes to root, even where no one may write
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as error:
         raise UsageError(
             f"{option} {path}: the folder {folder} cannot be written ({error.strerror}). "
-            "Give a file in a folder you can write in."
+            "Choose a folder you can write in."
         ) from None
 
 
@@ -112,6 +117,8 @@ def _check_masks(files: Sequence[str], masks: Path, resume: bool, force: bool) -
     """Refuse a masks folder that holds photographs or would be overwritten."""
     if masks.exists() and not masks.is_dir():
         raise UsageError(f"--masks {masks} is a file; give a folder for the masks.")
+    existing = next(folder for folder in (masks, *masks.absolute().parents) if folder.exists())
+    _check_writable("--masks", masks, existing)  # where the masks, or their folder, go
     if any(Path(file).resolve().parent == masks.resolve() for file in files):
         raise UsageError(
             f"--masks {masks} is a folder of the photographs; the masks would be taken "

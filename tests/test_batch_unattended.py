@@ -416,6 +416,8 @@ def test_outputs_in_a_folder_that_cannot_be_written_are_usage_errors(photos, tmp
     assert run(photos / "*.jpg", "--out", tmp_path / "r.csv", "--qc", "/sys/qc.png") == 2
     error = capsys.readouterr().err
     assert "cannot be written" in error and "Traceback" not in error
+    assert run(photos / "*.jpg", "--out", tmp_path / "r.csv", "--masks", "/sys/new/masks") == 2
+    assert "--masks /sys/new/masks: the folder /sys cannot be written" in capsys.readouterr().err
     assert not (tmp_path / "r.csv").exists()
 
 
