@@ -136,16 +136,20 @@ def _without_pillow_limit():
             Image.MAX_IMAGE_PIXELS = limit
 
 
-def _header(data: bytes, extension: str | None) -> tuple[int, int, str]:
-    """Width, height and Pillow's mode from the header (imageio's shape if Pillow fails)."""
+def _header(data: bytes, extension: str | None) -> tuple[int, int, float, str]:
+    """Width, height, what a pixel weighs (frames x channels, 3 channels = 1) and Pillow's
+    mode, from the header (imageio's shape and no mode if Pillow cannot read it)."""
     try:
         with _without_pillow_limit(), Image.open(BytesIO(data)) as image:
-            return image.width, image.height, image.mode
+            bands = 3 if image.mode == "P" else Image.getmodebands(image.mode)  # P: RGB(A)
+            bands += "transparency" in image.info
+            weight = getattr(image, "n_frames", 1) * max(3, bands) / 3
+            return image.width, image.height, weight, image.mode  # gray comes out as RGB too
     except Exception:
         with contextlib.suppress(Exception):
-            height, width = iio.improps(data, extension=extension).shape[:2]
-            return width, height, ""
-    return 0, 0, ""
+            shape = iio.improps(data, extension=extension).shape
+            return shape[1], shape[0], max(3, int(np.prod(shape[2:]))) / 3, ""
+    return 0, 0, 1, ""
 
 
 def _read_file(path: Path, max_pixels: int | None) -> np.ndarray:
@@ -162,19 +166,19 @@ def _read_file(path: Path, max_pixels: int | None) -> np.ndarray:
     data, extension = path.read_bytes(), path.suffix.lower() or None  # no file left open
     if not data:
         raise ValueError(f"{path} is not an image (0 bytes). Re-download or remove it.")
-    width, height, mode = _header(data, extension)
-    if max_pixels is not None and width * height > max_pixels:
+    width, height, weight, mode = _header(data, extension)
+    if max_pixels is not None and width * height * weight > max_pixels:
+        note = f" x {weight:.3g} for its frames and channels" if weight != 1 else ""
         raise ValueError(
-            f"{path} is {width} x {height} pixels ({width * height / 1e6:.3g} megapixels), over "
-            f"the limit of {max_pixels / 1e6:.3g} that keeps a file from filling the memory. To "
-            "read it anyway, raise it: load_image(..., max_pixels=...), the command's --max-pixels."
+            f"{path} is {width} x {height} pixels ({width * height / 1e6:.3g} megapixels"
+            f"{note}), over the limit of {max_pixels / 1e6:.3g} that keeps a file from filling "
+            "the memory. To read it anyway, raise it: load_image(..., max_pixels=...), the "
+            "command's --max-pixels."
         )
-    lift = width * height > (Image.MAX_IMAGE_PIXELS or 0)
+    lift = width * height * weight > (Image.MAX_IMAGE_PIXELS or 0)
     try:
         with _without_pillow_limit() if lift else contextlib.nullcontext():
-            if mode == "CMYK":  # Pillow converts it; as stored, black would be alpha
-                return np.asarray(iio.imread(data, plugin="pillow", mode="RGB"))
-            return np.asarray(iio.imread(data, extension=extension))
+            return _decode(data, extension, mode)
     except Exception as error:  # imageio raises many kinds; all mean "cannot decode"
         detail = (str(error).splitlines() or [""])[0]
         problem = "could not be read as an image (the file is not an image or is damaged)"
@@ -184,6 +188,19 @@ def _read_file(path: Path, max_pixels: int | None) -> np.ndarray:
             f"{path} {problem} ({len(data)} bytes; {type(error).__name__}: {detail}). "
             "Re-download or re-export it, or remove it from the folder."
         ) from error
+
+
+def _decode(data: bytes, extension: str | None, mode: str) -> np.ndarray:
+    """The pixels, through Pillow where imageio's choice fails (an LZW TIFF: tifffile needs
+    the optional imagecodecs); a file of one frame (a GIF) as that frame."""
+    try:
+        plugin = {"plugin": "pillow", "mode": "RGB"} if mode == "CMYK" else {}  # else K=alpha
+        image = np.asarray(iio.imread(data, extension=extension, **plugin))
+    except Exception:
+        if not mode:  # Pillow cannot read it either
+            raise
+        image = np.asarray(iio.imread(data, plugin="pillow"))
+    return image[0] if image.ndim == 4 and len(image) == 1 else image
 
 
 def prepare_image(
@@ -200,7 +217,11 @@ def prepare_image(
     ----------
     image : ndarray
         Grayscale (H, W), gray with alpha (H, W, 2), RGB (H, W, 3) or RGBA (H, W, 4);
-        ``bool``, any unsigned integer type, or float in [0, 1].
+        ``bool``, any integer type, or float in [0, 1]. Integers are scaled by their type
+        alone, never by their values: 0 is black and the type's largest value white
+        (uint8 255, uint16 65,535, uint32 2**32 - 1, uint64 2**64 - 1; int8 127, int16
+        32,767, int32 2**31 - 1, int64 2**63 - 1, as ``ski.util.img_as_float``); negative
+        values are refused.
     gray : bool, optional
         Grayscale (H, W), colour converted as ``ski.color.rgb2gray`` does; otherwise colour
         (H, W, 3), gray repeated in the three channels (code for photographs works on it).
@@ -255,7 +276,7 @@ def _checked_shape(image: np.ndarray, source: str) -> np.ndarray:
 
 
 def _checked_values(image: np.ndarray, source: str) -> np.ndarray:
-    """Finite floats in [0, 1], or unsigned integers (the smallest type that holds them)."""
+    """Finite floats in [0, 1], or integers of at least 0 (bool becomes 0 and 255)."""
     if image.dtype == bool:
         return image.astype(np.uint8) * 255
     if image.dtype.kind == "f":
@@ -277,9 +298,6 @@ def _checked_values(image: np.ndarray, source: str) -> np.ndarray:
                 f"{source} has negative integer values; rescale it to [0, 1] first with "
                 "ski.exposure.rescale_intensity(image, out_range=(0.0, 1.0))."
             )
-        image = image.astype(np.uint64 if image.dtype.itemsize > 2 else np.uint16)
-        if image.max() <= 255:
-            image = image.astype(np.uint8)
     elif image.dtype.kind != "u":
         raise ValueError(f"{source} has data type {image.dtype}, which is not an image type.")
     return image
@@ -307,7 +325,7 @@ def load_image(
     dtype : {'float', 'uint8'}, optional
         Floating point in [0, 1] (the default) or integers in [0, 255].
     max_pixels : int or None, optional
-        A file with more pixels is refused, before decoding (None: no limit).
+        More pixels are refused before decoding (frames add up, an alpha a third); None: any.
 
     Examples
     --------

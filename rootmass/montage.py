@@ -16,6 +16,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from helpers.plotting import overlay
 
+#: What a QC montage's PNG says in its ``Software`` text chunk, before its pixels: the
+#: command never measures a file that says it (:func:`rootmass.finding.find_images`).
+MONTAGE_MARK = "rootmass QC montage"
 #: Okabe-Ito sky blue: the mask colour, distinguishable with colour-vision deficiencies.
 SKY_BLUE = (0x56, 0xB4, 0xE9)
 

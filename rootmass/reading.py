@@ -4,7 +4,8 @@ The root-mass command reads thousands of photographs. OpenCV decodes the usual o
 (``cv2.imdecode``) and ``cv2.transform`` weighs their colours as ``ski.color.rgb2gray``
 does, about twice as fast as :func:`helpers.images.load_image`, to float32 precision. Every
 other file goes through :func:`~helpers.images.load_image`, whose error messages name the
-file and say what to do.
+file and say what to do; a photograph with transparent pixels is refused. A photograph's
+ground truth is ``X-mask.png`` beside ``X.jpg`` (:func:`truth_path`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from helpers.images import MAX_PIXELS, _without_pillow_limit, load_image
+from helpers.images import MASK_SUFFIX, MAX_PIXELS, _without_pillow_limit, load_image
 
 #: The weights of ``ski.color.rgb2gray`` (ITU-R BT.709 luminance) in OpenCV's channel
 #: order, blue first, divided by 255 so that 8-bit colour comes out in [0, 1].
@@ -113,9 +114,51 @@ def load_gray_float32(
     """
     path = Path(path).expanduser()
     try:
-        gray = _decode(path.read_bytes(), max_pixels)
+        data = path.read_bytes()
     except OSError:  # missing, a folder, unreadable: load_image says which
-        gray = None
+        data = b""
+    gray = _decode(data, max_pixels) if data else None
     if gray is None:
-        return load_image(path, gray=True, max_pixels=max_pixels).astype(np.float32)
+        gray = load_image(path, gray=True, max_pixels=max_pixels).astype(np.float32)
+        _refuse_transparency(path, data)  # once load_image has checked the size
     return gray
+
+
+def _refuse_transparency(path: Path, data: bytes) -> None:
+    """A ValueError if the image has transparent pixels: what lies behind them is unknown
+    (``load_image`` would show it white, which the measurement would count as root). An
+    alpha channel that is opaque everywhere is ignored."""
+    try:
+        with _without_pillow_limit(), Image.open(BytesIO(data)) as image:
+            if "A" not in image.getbands() and "transparency" not in image.info:
+                return
+            opaque = image.convert("RGBA").getchannel("A").getextrema()[0] == 255
+    except Exception:  # load_image has read it: a file Pillow does not know has no alpha
+        return
+    if not opaque:
+        raise ValueError(
+            f"{path} has transparent pixels, and what lies behind them is unknown. Flatten "
+            "it onto its background first (in an image editor, or with Pillow's "
+            "Image.alpha_composite), then measure it."
+        )
+
+
+def truth_path(image: str | os.PathLike) -> Path:
+    """Where the ground-truth mask of a photograph would be: ``X-mask.png`` beside ``X.jpg``.
+
+    Parameters
+    ----------
+    image : str or path
+        The photograph.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> truth_path("photos/plant-01.jpg").as_posix()
+    'photos/plant-01-mask.png'
+    """
+    image = Path(image)
+    return image.with_name(image.stem + MASK_SUFFIX)

@@ -2,22 +2,26 @@
 
 Rows are appended as photographs finish, so the file is always usable; these functions
 read back which photographs already have a row (``--resume``) and rewrite the file sorted
-once the run is complete, atomically, so that an interruption cannot damage it. A lock
-file beside the CSV (:func:`one_writer`) keeps a second run from writing it at the same
-time, and text cells that a spreadsheet would run as a formula are neutralised
-(:func:`csv_text`).
+once the run is complete, atomically, so that an interruption cannot damage it. The
+operating system's lock on a file beside the CSV (:func:`one_writer`) keeps a second run
+from writing it at the same time, and text cells that a spreadsheet would run as a formula
+are neutralised (:func:`csv_text`). A photograph is identified by its ``path`` column (the
+real file, as a ``file:`` URI), whatever the working directory and however it was spelled.
 """
 
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import os
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
+
+from rootmass.checks import UsageError
+from rootmass.saving import write_atomically
 
 #: The columns of the results CSV, in order.
 COLUMNS = (
@@ -31,13 +35,25 @@ COLUMNS = (
     "root_fraction",
     "truth",
     "error",
-    "problem",
+    "path",
+    "problem",  # last: a row cut short in it (a killed run) still names its photograph
 )
-
-
+#: The columns of CSV files written before the ``path`` column: they resume, their
+#: ``file`` names taken relative to the working directory, and get the column.
+PREVIOUS_COLUMNS = tuple(column for column in COLUMNS if column != "path")
 #: The columns of CSV files written before the ``method`` column, when ``exclude_above``
 #: set the bright pixels to 0 instead of leaving them out of Otsu's histogram.
-OLD_COLUMNS = tuple(column for column in COLUMNS if column != "method")
+OLD_COLUMNS = tuple(column for column in PREVIOUS_COLUMNS if column != "method")
+
+
+def file_uri(file: str | os.PathLike) -> str:
+    """The ``path`` column: the real file (symlinks resolved) as a ``file:`` URI, which
+    holds any name the file system allows, UTF-8 or not.
+
+    >>> file_uri("/photos/../photos/plant 1.jpg")
+    'file:///photos/plant%201.jpg'
+    """
+    return Path(os.path.realpath(file)).as_uri()
 
 
 def method(exclude_above: float | None) -> str:
@@ -53,10 +69,6 @@ def method(exclude_above: float | None) -> str:
     return "otsu" if exclude_above is None else "otsu-band"
 
 
-class UsageError(ValueError):
-    """The command was called in a way that cannot work; nothing was written."""
-
-
 #: What a spreadsheet takes for the start of a formula (OWASP's "CSV injection" list),
 #: and the apostrophe that neutralises it, so that the neutralising can be undone.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -69,13 +81,15 @@ def csv_text(text: str) -> str:
 
     OWASP's advice against CSV injection: a spreadsheet shows the cell as text, without
     the apostrophe. A cell that starts with an apostrophe gets one more, so that
-    :func:`from_csv_text` gives back exactly the text.
+    :func:`from_csv_text` gives back exactly the text. Bytes of a file name that are not
+    UTF-8 are shown as ``\\xff`` (the ``path`` column holds the name itself).
 
     >>> csv_text("=1+2.jpg"), csv_text("-a.jpg"), csv_text("plant.jpg")
     ("'=1+2.jpg", "'-a.jpg", 'plant.jpg')
     >>> from_csv_text(csv_text("'=x")) == "'=x"
     True
     """
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
@@ -115,88 +129,50 @@ def lock_path(out: Path) -> Path:
     return out.with_name(out.name + ".lock")
 
 
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (a zombie, dead but not yet collected, does not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def _lock_owner(lock: Path) -> int | None:
-    """The process id in a lock file; None if it is gone or holds no number for 1 s (a
-    run killed between creating it and writing its id)."""
-    for _ in range(20):
-        try:
-            return int(lock.read_text())
-        except FileNotFoundError:
-            return None
-        except ValueError:
-            time.sleep(0.05)
-    return None
-
-
-def _remove_stale(lock: Path, owner: int | None) -> None:
-    """Remove ``lock`` if it still names ``owner`` (a process that is not running).
-
-    It is first renamed aside, atomically, so that of two runs that found the same stale
-    lock only one removes it; a fresh lock taken aside by mistake is put back.
-    """
-    aside = lock.with_name(f"{lock.name}.{os.getpid()}.stale")
-    try:
-        os.rename(lock, aside)
-    except FileNotFoundError:
-        return
-    if _lock_owner(aside) == owner:
-        aside.unlink()
-        return
-    try:
-        os.link(aside, lock)  # another run's fresh lock: back in its place
-    except FileExistsError:
-        pass
-    aside.unlink()
-
-
 @contextmanager
 def one_writer(out: Path) -> Iterator[Path]:
-    """Hold the lock of ``out`` (:func:`lock_path`) while writing it.
+    """Hold the lock of ``out`` (:func:`lock_path` of the real file) while writing it.
 
-    The lock file is created atomically (``O_CREAT | O_EXCL``) and holds this process's
-    id; it is removed on leaving. A lock whose process is no longer running (a run that
-    was killed) is replaced.
+    The operating system's lock (``fcntl.flock``) on the lock file, which holds this
+    process's id: the system releases it when the process ends, however it ends, so a
+    lock file left by a killed run is simply locked again. The file is removed on leaving.
 
     Raises
     ------
     UsageError
-        If another running process holds the lock; the message names both files and it.
+        If another process holds the lock; the message names both files and it.
     """
-    lock = lock_path(out)
+    lock = lock_path(Path(os.path.realpath(out)))
     while True:
+        stream = lock.open("a+")
         try:
-            descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            stream.seek(0)
+            owner = stream.read().strip() or "unknown"
+            stream.close()
+            raise UsageError(
+                f"{out} is being written by another run (process {owner}, which holds "
+                f"{lock}). Wait for it to finish or stop it, or choose another --out."
+            ) from None
+        if _same_file(stream, lock):  # not removed by the run that held it meanwhile
             break
-        except FileExistsError:
-            owner = _lock_owner(lock)
-            if owner is not None and _alive(owner):
-                raise UsageError(
-                    f"{out} is being written by another run (process {owner}, which holds "
-                    f"{lock}). Wait for it to finish or stop it, or choose another --out. "
-                    f"If no other run is going, delete {lock}."
-                ) from None
-            _remove_stale(lock, owner)
-    with os.fdopen(descriptor, "w") as stream:
+        stream.close()
+    with stream:
+        stream.truncate(0)
         stream.write(str(os.getpid()))
+        stream.flush()
+        try:
+            yield lock
+        finally:
+            lock.unlink(missing_ok=True)  # while locked: no other run holds this file
+
+
+def _same_file(stream: TextIO, path: Path) -> bool:
     try:
-        yield lock
-    finally:
-        if _lock_owner(lock) == os.getpid():
-            lock.unlink(missing_ok=True)
+        return os.path.samestat(os.fstat(stream.fileno()), path.stat())
+    except FileNotFoundError:
+        return False
 
 
 def format_number(value: float | None) -> str:
@@ -208,77 +184,90 @@ def format_number(value: float | None) -> str:
     return "" if value is None else repr(float(value))
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` through a temporary file and a rename: all or nothing."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
 def read_done(out: Path, sigma: float, exclude_above: float | None) -> set[str]:
-    """Files that already have a row in ``out``; a partly written last line is removed.
+    """The ``path`` (:func:`file_uri`) of every photograph with a row in ``out``, which is
+    rewritten the way this command writes it.
 
-    Raises :class:`UsageError` if ``out`` is not a results file of this command, was
-    written by its older version (:data:`OLD_COLUMNS`), or was measured with other options.
+    A partly written last row (a killed run) is removed; a complete last row without its
+    line end (an editor), CRLF line ends, a byte-order mark and ``1`` for ``1.0`` (a
+    spreadsheet) are read as they were meant. Rows written before the ``path`` column
+    (:data:`PREVIOUS_COLUMNS`) get it, their names taken relative to the working directory.
+
+    Raises :class:`UsageError`, leaving ``out`` as it was, if ``out`` is not a results file
+    of this command, was written by its older version (:data:`OLD_COLUMNS`), or was
+    measured with other options.
     """
-    data = out.read_bytes()
-    complete = data[: data.rfind(b"\n") + 1]  # a killed run may have left half a row
-    if not complete:  # empty, or killed while writing the header
-        if not ",".join(COLUMNS).encode().startswith(data):
+    data = out.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    if b"\n" not in data:  # empty, or killed while writing the header
+        if not ",".join(COLUMNS).encode().startswith(data.strip()):
             raise UsageError(
                 f"{out} is not a results file of this command (it starts with "
                 f"{data[:80]!r}). Choose another --out, or --force to replace it."
             )
-        done: set[str] = set()
+        rows = []
     else:
         try:
-            text = complete.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             raise UsageError(
                 f"{out} is not a results file of this command: it is not UTF-8 text (byte "
-                f"{complete[error.start]:#04x} at position {error.start}). Choose another "
+                f"{data[error.start]:#04x} at position {error.start}). Choose another "
                 "--out, or --force to replace it."
             ) from None
         try:
-            done = _files_done(out, text, sigma, exclude_above)
+            rows = _rows_done(out, text, sigma, exclude_above)
         except csv.Error as error:
             raise UsageError(
                 f"{out} is not a results file of this command ({error}). Choose another "
                 "--out, or --force to replace it."
             ) from None
-    if len(complete) < len(data):  # only now that the file is known to be ours
-        with out.open("r+b") as stream:
-            stream.truncate(len(complete))
-    return done
+    written = io.StringIO()
+    write_rows(written, rows, header=True)
+    write_atomically(Path(os.path.realpath(out)), written.getvalue().encode("utf-8"))
+    return {row["path"] for row in rows}
 
 
-def _files_done(out: Path, text: str, sigma: float, exclude_above: float | None) -> set[str]:
-    """The ``file`` column of a results CSV's text, once its header and options are checked."""
-    reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) == OLD_COLUMNS:
+def _rows_done(out: Path, text: str, sigma: float, exclude_above: float | None) -> list[dict]:
+    """The complete rows of a results CSV's text, once its header and options are checked."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = tuple(reader.fieldnames or ())
+    if "method" not in columns and {"file", "sigma"} <= set(columns) <= set(COLUMNS):
         raise UsageError(
             f"{out} was written by an older version of this command, which set pixels "
             "above exclude_above to 0 instead of leaving them out of Otsu's threshold (its "
             "numbers differ). Its rows cannot be mixed with new ones: use --force to "
             "measure everything again, or choose another --out."
         )
-    if tuple(reader.fieldnames or ()) != COLUMNS:
+    if columns not in (COLUMNS, PREVIOUS_COLUMNS):
         raise UsageError(
             f"{out} is not a results file of this command (its first line is "
             f"{text.splitlines()[0][:80]!r}). Choose another --out, or --force to replace it."
         )
-    done = set()
-    for row in reader:
-        options = (format_number(sigma), format_number(exclude_above))
-        if (row["sigma"], row["exclude_above"]) != options:
+    rows = list(reader)
+    if rows and not text.endswith("\n") and (None in rows[-1].values() or None in rows[-1]):
+        rows.pop()  # half a row, left by a killed run
+    for row in rows:
+        if not _same_options(row, sigma, exclude_above):
             raise UsageError(
                 f"{out} was measured with sigma={row['sigma']} and "
                 f"exclude_above={row['exclude_above'] or 'None'}, not sigma={sigma} and "
                 f"exclude_above={exclude_above}. Resume with the same options, or use "
                 "--force (or another --out) to start again."
             )
-        done.add(from_csv_text(row["file"]))
-    return done
+        if columns == PREVIOUS_COLUMNS:
+            row["path"] = file_uri(from_csv_text(row["file"]))
+    return rows
+
+
+def _same_options(row: dict, sigma: float, exclude_above: float | None) -> bool:
+    """Whether a row was measured with these options (``1`` and ``1.0`` are the same)."""
+    try:
+        same_level = (row["exclude_above"] or None) == exclude_above or (
+            exclude_above is not None and float(row["exclude_above"]) == exclude_above
+        )
+        return float(row["sigma"]) == sigma and same_level
+    except (TypeError, ValueError):
+        return False
 
 
 def sort_csv(out: Path) -> int:

@@ -186,14 +186,14 @@ HOLD = """
 import os, signal, time
 from pathlib import Path
 
-import rootmass.command
+import rootmass.measuring
 
 # Ctrl-C works as in a terminal, even when the tests run in the background of a
 # non-interactive shell (nohup, `make test &`, some CI runners), which starts them with
 # SIGINT ignored; Python then keeps it ignored, and so would the command.
 signal.signal(signal.SIGINT, signal.default_int_handler)
 
-_measure_file = rootmass.command.measure_file
+_measure_file = rootmass.measuring.measure_file
 _RELEASE = Path({release!r})
 _TEST = os.getppid()  # the test's process: this runs in the command's main process
 
@@ -215,8 +215,34 @@ def measure_file(file, *args, **kwargs):
     return _measure_file(file, *args, **kwargs)
 
 
-rootmass.command.measure_file = measure_file
+rootmass.measuring.measure_file = measure_file
+
+# The test waits for this event, not for a clock: a file "signal-N" beside the release
+# file once the command's own handler of signal N has been called.
+_signal = signal.signal
+
+
+def _noting(signum, handler):
+    if not callable(handler):
+        return _signal(signum, handler)
+
+    def noted(number, frame):
+        (_RELEASE.parent / f"signal-{{number}}").touch()
+        return handler(number, frame)
+
+    return _signal(signum, noted)
+
+
+signal.signal = _noting
 """
+
+
+def wait_for_signal(tmp_path: Path, signum: int, process: subprocess.Popen) -> None:
+    """Wait until the held run's handler of ``signum`` has been called (see HOLD)."""
+    deadline = time.monotonic() + 60
+    while not (tmp_path / f"signal-{int(signum)}").exists():
+        assert process.poll() is None and time.monotonic() < deadline, "no signal handled"
+        time.sleep(0.005)
 
 
 def start_held_run(photos: Path, out: Path, hold_from: int, jobs: int, tmp_path: Path):
@@ -274,8 +300,8 @@ def test_ctrl_c_keeps_the_rows_and_says_how_to_resume(many_photos, tmp_path):
     try:
         wait_for_lines(out, 4, process)  # the header and 3 rows
         process.send_signal(signal.SIGINT)
-        # Ctrl-C has reached the command; now let the photographs in flight finish
-        release.touch()
+        wait_for_signal(tmp_path, signal.SIGINT, process)
+        release.touch()  # Ctrl-C has reached the command: the photographs in flight finish
         _, stderr = process.communicate(timeout=120)
     finally:
         release.touch()
@@ -434,7 +460,7 @@ def test_python_m_helpers_rootmass_is_the_command(photos, tmp_path):
         check=True,
     )
     assert "--exclude-above" in result.stdout and "--resume" in result.stdout
-    assert os.cpu_count() is not None
+    assert f"(default and most: all {os.cpu_count() or 1} cores)" in " ".join(result.stdout.split())
 
 
 FAULTS = """

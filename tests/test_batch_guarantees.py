@@ -23,11 +23,17 @@ import numpy as np
 import pytest
 
 import helpers.images
-import rootmass.command
 from rootmass.command import find_images, main, measure_file, measure_files
 from rootmass.results_csv import UsageError, lock_path
 from tests.support.synthetic_photos import root_photograph
-from tests.test_batch import ROOT, read_rows, run, start_held_run, wait_for_lines
+from tests.test_batch import (
+    ROOT,
+    read_rows,
+    run,
+    start_held_run,
+    wait_for_lines,
+    wait_for_signal,
+)
 
 
 @pytest.fixture
@@ -201,9 +207,9 @@ KILLER = """
 import os, signal
 from pathlib import Path
 
-import rootmass.command
+import rootmass.measuring
 
-_measure_file = rootmass.command.measure_file
+_measure_file = rootmass.measuring.measure_file
 
 
 def measure_file(file, *args, **kwargs):
@@ -212,7 +218,7 @@ def measure_file(file, *args, **kwargs):
     return _measure_file(file, *args, **kwargs)
 
 
-rootmass.command.measure_file = measure_file
+rootmass.measuring.measure_file = measure_file
 """
 
 
@@ -296,7 +302,7 @@ def test_sigterm_stops_the_run_as_ctrl_c_does(photos, tmp_path):
     try:
         wait_for_lines(out, 5, process)  # the header and 4 rows
         process.send_signal(signal.SIGTERM)
-        time.sleep(0.5)
+        wait_for_signal(tmp_path, signal.SIGTERM, process)
         release.touch()  # the photographs in flight finish
         _, stderr = process.communicate(timeout=120)
     finally:
@@ -436,28 +442,22 @@ def test_a_csv_that_is_not_utf8_is_a_usage_error_naming_it(photos, tmp_path, cap
     assert out.read_bytes() == damaged  # not even the half row is removed
 
 
-def test_max_pixels_reaches_the_reading_of_every_photograph(photos, tmp_path, monkeypatch):
-    """The limit itself is helpers.images's; the command passes it on."""
-    assert rootmass.command._parser().parse_args(["x", "--out", "r.csv"]).max_pixels == (
-        helpers.images.MAX_PIXELS
-    )
-    given = []
-    monkeypatch.setattr(rootmass.command, "measure_files", lambda *a, **k: given.append(k))
-    with pytest.raises(AttributeError):  # the fake returns no Summary
-        main([str(photos / "*.jpg"), "--out", str(tmp_path / "r.csv"), "--max-pixels", "123"])
-    assert given[0]["max_pixels"] == 123
-    monkeypatch.undo()
-    read = []
-
-    def load(path, *, max_pixels):
-        read.append(max_pixels)
-        return np.zeros((4, 4), np.float32)
-
-    monkeypatch.setattr(rootmass.command, "load_gray_float32", load)
-    measure_file(str(photos / "photo-000.jpg"), max_pixels=456)
-    assert read == [456]
-    tasks = rootmass.command._tasks(["a.jpg"], None, None, sigma=1.0, max_pixels=789)
-    assert tasks[0]["max_pixels"] == 789
+def test_max_pixels_reaches_the_reading_of_every_photograph(photos, tmp_path, capsys):
+    """The limit itself is helpers.images's; the command passes it on (the photographs
+    are 90 x 120 = 10,800 pixels), and its default is helpers.images's."""
+    out = tmp_path / "r.csv"
+    assert run(photos / "*.jpg", "--out", out, "--max-pixels", 10_799) == 1
+    rows = read_rows(out)
+    assert len(rows) == 12
+    assert all("over the limit of 0.0108 that keeps" in row["problem"] for row in rows)
+    assert run(photos / "*.jpg", "--out", out, "--max-pixels", 10_800, "--force") == 0
+    assert all(row["problem"] == "" for row in read_rows(out))
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert f"(default {helpers.images.MAX_PIXELS:_};" in " ".join(capsys.readouterr().out.split())
+    row = measure_file(str(photos / "photo-000.jpg"), max_pixels=10_799)
+    assert "over the limit" in row["problem"] and row["root_fraction"] == ""
 
 
 # ---- the README's promises name the tests that keep them ------------------------------

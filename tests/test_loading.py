@@ -129,8 +129,8 @@ def test_array_goes_through_prepare_image():
 
 def test_prepare_image_boolean_and_signed():
     assert prepare_image(np.array([[True, False]]), gray=True).tolist() == [[1.0, 0.0]]
-    signed = np.array([[0, 255]], dtype=np.int32)
-    assert prepare_image(signed, gray=True, dtype="uint8").tolist() == [[0, 255]]
+    signed = np.array([[0, 255, 32767]], dtype=np.int16)  # scaled by its type, not its values
+    assert prepare_image(signed, gray=True, dtype="uint8").tolist() == [[0, 2, 255]]
     with pytest.raises(ValueError, match="negative"):
         prepare_image(np.array([[-1, 3]]))
     with pytest.raises(ValueError, match="no pixels"):

@@ -26,7 +26,8 @@ LATE_IMPORTS = {
     ("helpers.plotting", "matplotlib.figure"),
     ("helpers.plotting", "matplotlib.colors"),
     # Dask is an optional extra (pip install -e '.[dask]'); without it --scheduler explains
-    ("rootmass.command", "distributed"),
+    ("rootmass.parallel", "distributed"),
+    ("rootmass.dask_cluster", "distributed"),
     # the set-up check must run, and say what is missing, when jupyterlab is not installed
     ("lessonsetup.check", "jupyter_core.paths"),
 }

@@ -118,9 +118,8 @@ def photographs(tmp_path_factory) -> Path:
     iio.imwrite(folder / "gray.png", gray)
     iio.imwrite(folder / "gray.jpg", gray, quality=85)
     iio.imwrite(folder / "gray16.png", gray.astype(np.uint16) * 257 + 100)
-    alpha = np.full(gray.shape, 255, np.uint8)
-    alpha[:50, :80] = 0  # a transparent corner, composited on white
-    iio.imwrite(folder / "rgba.png", np.dstack([photograph, alpha]))
+    alpha = np.full(gray.shape, 255, np.uint8)  # opaque: a transparent photograph is a
+    iio.imwrite(folder / "rgba.png", np.dstack([photograph, alpha]))  # problem row (README)
     Image.fromarray(photograph).convert("P").save(folder / "palette.png")
     iio.imwrite(folder / "gray.tif", gray)
     return folder

@@ -40,7 +40,7 @@ def folder(tmp_path: Path) -> Path:
         ("rgb.png", RGB),
         ("gray.jpg", RGB[..., 0]),
         ("gray.png", RGB[..., 0]),
-        ("rgba.png", np.dstack([RGB, RGB[..., :1]])),
+        ("rgba.png", np.dstack([RGB, np.full(RGB.shape[:2], 255, np.uint8)])),  # opaque
         ("deep.png", RGB[..., 0].astype(np.uint16) * 200),
         ("gray.tif", RGB[..., 0]),
     ],
