@@ -57,6 +57,11 @@ MISTAKES = {
 }  # fmt: skip
 #: Colours of the picture (Okabe-Ito: told apart with colour-vision deficiencies too).
 COLOURS = {"agree": "sky blue", "missed": "yellow", "extra": "vermillion"}
+WORDS = {
+    "agree": "agree with the expected mask",
+    "missed": "of the expected mask are missing from yours",
+    "extra": "are in your mask but not in the expected one",
+}
 
 
 @dataclass(frozen=True)
@@ -229,38 +234,38 @@ class CheckResult:
     picture: np.ndarray | None = None  # RGB: the image coloured by agreement
     counts: dict[str, int] = field(default_factory=dict)  # pixels that agree, missed, extra
 
-    def __repr__(self) -> str:
+    def _lines(self) -> list[str]:
         lines = [f"{'Right!' if self.right else 'Not yet.'} {self.challenge_id}: {self.summary}"]
         if self.mistake is not None:
-            what, fix = MISTAKES[self.mistake]
-            lines.append(f"Most likely, {what}. {fix}")
-        return "\n".join(lines)
+            lines.append("Most likely, {}. {}".format(*MISTAKES[self.mistake]))
+        return lines
+
+    def __repr__(self) -> str:
+        return "\n".join(self._lines())
 
     def alt_text(self) -> str:
         """What the picture shows, in words."""
-        parts = [f"{self.counts[name]:,} pixels {text} ({COLOURS[name]})" for name, text in (
-            ("agree", "agree with the expected mask"),
-            ("missed", "of the expected mask are missing from yours"),
-            ("extra", "are in your mask but not in the expected one"))]  # fmt: skip
+        parts = [
+            f"{self.counts[name]:,} pixels {WORDS[name]} ({COLOURS[name]})" for name in COLOURS
+        ]
         image = CHALLENGES[self.challenge_id].image
         return f"The image {image}, coloured where your mask differs: {'; '.join(parts)}."
 
     def _repr_html_(self) -> str:
-        first, *rest = repr(self).splitlines()
-        verdict, _, first = first.partition(" ")
-        lines = [f"<p><strong>{verdict}</strong> {_html(first)}</p>"]
-        lines += [f"<p>{_html(line)}</p>" for line in rest]
+        first, *rest = map(_html, self._lines())
+        verdict = "Right!" if self.right else "Not yet."
+        lines = [f"<p><strong>{verdict}</strong>{first.removeprefix(verdict)}</p>"]
+        lines += [f"<p>{line}</p>" for line in rest]
         if self.picture is not None:
             jpeg = iio.imwrite("<bytes>", self.picture, extension=".jpg", quality=85, subsampling=0)
-            legend = " ".join(
-                f'<span style="background:{OKABE_ITO[colour]}">&emsp;</span> {name} '
-                f"({self.counts[name]:,} pixels)"
+            legend = "<br>".join(
+                f'<span style="background:{OKABE_ITO[colour]}">&emsp;</span> '
+                f"{self.counts[name]:,} pixels {WORDS[name]} ({colour})"
                 for name, colour in COLOURS.items()
             )
             lines.append(
                 f'<img src="data:image/jpeg;base64,{base64.b64encode(jpeg).decode()}" '
-                f'alt="{html.escape(self.alt_text())}" style="max-width:100%">'
-                f"<p>{legend}</p>"
+                f'alt="{html.escape(self.alt_text())}" style="max-width:100%"><p>{legend}</p>'
             )
         return f'<div class="helpers-check">{"".join(lines)}</div>'
 
@@ -273,7 +278,7 @@ def _check_mask(challenge_id: str, answer: object) -> CheckResult:
         summary = f"your answer has shape {shape} ({dtype}); the mask has {expected.shape}."
         return CheckResult(challenge_id, False, summary, problem)
     dice = _dice(mask, expected)
-    right = dice >= 1 - challenge.tolerance
+    right = bool(dice >= 1 - challenge.tolerance)
     least = f"{1 - challenge.tolerance:g} or more"
     summary = f"Dice {dice:.4f} against the expected mask (right: {least})."
     mistake = None if right else _mask_mistake(mask, _answers(challenge_id), challenge.speckle)
