@@ -6,6 +6,7 @@ import re
 
 import cv2
 import imageio.v3 as iio
+import jupytext
 import numpy as np
 import pytest
 import skimage as ski
@@ -13,6 +14,7 @@ import skimage as ski
 import helpers
 from helpers import checks
 from helpers.roots import root_mask
+from tests.support.site import website_module
 
 
 def gray(name, sigma=0.0, dtype="float"):
@@ -155,3 +157,74 @@ def test_checking_prints_nothing(capsys):
 def test_an_unknown_challenge_names_the_nearest():
     with pytest.raises(ValueError, match="Did you mean '02-otsu-dark-objects'"):
         helpers.check("02-otsu-dark-object", None)
+
+
+FIXTURE_EPISODE = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3 (ipykernel)
+  language: python
+  name: python3
+---
+
+# A fixture episode
+
+```{code-cell} ipython3
+import skimage as ski
+
+import helpers
+```
+
++++ {"tags": ["challenge"]}
+
+> **Challenge 1: Otsu on dark objects**
+
++++ {"tags": ["solution"]}
+
+**Solution**
+
+```{code-cell} ipython3
+---
+tags: [solution, hide-input]
+---
+shapes = ski.filters.gaussian(helpers.load_image("shapes-light", gray=True), sigma=1.0)
+shapes_mask = shapes < ski.filters.threshold_otsu(shapes)
+helpers.check("02-otsu-dark-objects", shapes_mask)
+```
+
++++ {"tags": ["challenge"]}
+
+> **Challenge 2: a discussion**
+
++++ {"tags": ["solution"]}
+
+**Solution**
+
+```{code-cell} ipython3
+---
+tags: [solution, hide-input]
+---
+print("no check here")
+```
+"""
+
+
+def test_learner_notebooks_end_a_checked_challenge_with_its_check(tmp_path):
+    episode = tmp_path / "99-fixture.md"
+    episode.write_text(FIXTURE_EPISODE)
+    learner = website_module("learner_notebooks").code_along(jupytext.read(episode))
+    sources = [cell.source for cell in learner.cells]
+    checked = sources[sources.index(next(s for s in sources if "Challenge 1" in s)) + 1]
+    assert checked.splitlines()[-1] == 'helpers.check("02-otsu-dark-objects", shapes_mask)'
+    assert "threshold_otsu" not in "\n".join(sources)  # the rest of the solution is gone
+    assert sources[sources.index(next(s for s in sources if "Challenge 2" in s)) + 1] == ""
+    # the learner's answer, then the cell as handed out, runs and says right
+    answer = 'shapes = ski.filters.gaussian(helpers.load_image("shapes-light", gray=True), 1)\n'
+    answer += "shapes_mask = shapes < ski.filters.threshold_otsu(shapes)\n"
+    namespace = {"ski": ski, "helpers": helpers}
+    exec(answer + checked.rsplit("\n", 1)[0], namespace)
+    assert eval(checked.splitlines()[-1], namespace).right
