@@ -82,7 +82,7 @@ class Challenge:
     mask_of: Callable[[float], np.ndarray] | None = None
 
 
-@lru_cache(maxsize=1)  # a challenge's answers and picture load the same image
+@lru_cache(maxsize=1)  # during a check, its answers and its picture use the same image
 def _gray(name: str) -> np.ndarray:
     gray = load_image(name, gray=True)
     gray.flags.writeable = False
@@ -339,6 +339,7 @@ def check(challenge_id: str, answer: object) -> CheckResult:
         near = difflib.get_close_matches(str(challenge_id), CHALLENGES, n=1)
         hint = f"Did you mean {near[0]!r}? " if near else ""
         raise ValueError(f"No challenge {challenge_id!r}. {hint}Known: {', '.join(CHALLENGES)}.")
-    if isinstance(_answers(challenge_id)["expected"], np.ndarray):
-        return _check_mask(challenge_id, answer)
-    return _check_number(challenge_id, answer)
+    is_mask = isinstance(_answers(challenge_id)["expected"], np.ndarray)
+    result = (_check_mask if is_mask else _check_number)(challenge_id, answer)
+    _gray.cache_clear()  # a photograph in the kernel's memory until the next check: no
+    return result
