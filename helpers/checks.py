@@ -18,6 +18,7 @@ from functools import lru_cache
 import imageio.v3 as iio
 import numpy as np
 import skimage as ski
+from scipy import ndimage as ndi
 
 from helpers.images import load_image, load_mask
 from helpers.plotting import OKABE_ITO, overlay
@@ -30,11 +31,11 @@ MISTAKES = {
         "passed: the answer has one value for each pixel of the image the challenge names."),
     "not-a-mask": ("this is an image, not a mask", "A mask is what a comparison gives, such as "
         "`blurred > t`: True or False for each pixel."),
-    "not-a-number": ("this is not a single number", "The answer here is one number, such as a "
-        "threshold or a fraction, not an array."),
-    "wrong-scale": ("the threshold is on the wrong scale, so everything or nothing is selected",
-        "After `rgb2gray` or a blur the values go from 0 to 1, so the threshold must too (128 "
-        "fits 8-bit images, from 0 to 255, and 0.5 on those selects almost everything)."),
+    "not-a-number": ("this is not the number, or numbers, the challenge asks for", "Give one "
+        "number, or a few in the order the challenge names them, such as `(count4, count8)`."),
+    "wrong-scale": ("the value is on the wrong scale, 0 to 255 against 0 to 1", "After "
+        "`rgb2gray`, `img_as_float` or a blur, values (and thresholds) go from 0 to 1; 8-bit "
+        "images go from 0 to 255 (128 on 0-1 values selects nothing, 0.5 on 8-bit ones all)."),
     "inverted": ("the mask is inverted: background where the objects are", "Use the other "
         "comparison: `>` keeps what is brighter than the threshold, `<` what is darker."),
     "no-blur": ("speckle: the image was thresholded without the blur", "Blur the grey image "
@@ -46,14 +47,24 @@ MISTAKES = {
         "objects (`<`), negative for bright ones (`>`)."),
     "small-block": ("the block is too small: only the objects' edges are found", "Choose a "
         "block wider than the objects are thick, so that every window holds some background."),
-    "count": ("a number of pixels instead of a fraction", "Divide the count by the number of "
-        "pixels in the image, `mask.size`."),
+    "count": ("a number of pixels instead of a fraction", "Divide it by the number of pixels "
+        "it is a share of, such as `np.count_nonzero(truth)`."),
     "percent": ("a percentage instead of a fraction", "A fraction goes from 0 to 1: divide by "
         "the number of pixels (`mask.size`), and leave out the `* 100`."),
+    "swapped": ("the numbers are in the wrong order", "Give them in the order the challenge "
+        "names them: a position is (row, column), and `connectivity=1` is 4-connectivity."),
+    "quantile": ("fractions given to `np.percentile`, which takes percentages", "Write "
+        "`(2, 98)`: `np.percentile` takes percentages from 0 to 100."),
+    "by-fraction": ("chosen by the fraction, not by the mask", "Choose the setting with the "
+        "highest Dice coefficient: a fraction can be right while the mask is wrong."),
+    "global": ("a global threshold: the shadow counts as ink", "Compare each pixel with its "
+        "own neighbourhood, `ski.filters.threshold_local`, not with one number for the page."),
+    "not-split": ("touching objects are counted as one", "Split them with the watershed, from "
+        "one marker per object (the peaks of `ndi.distance_transform_edt`)."),
     "close": ("close, but not there yet", "Compare each setting with the challenge's (image, "
-        "`sigma`, threshold, comparison); the picture shows where your answer differs."),
-    "unknown": ("not one of the mistakes this check knows", "Compare each step with the "
-        "challenge's settings; the picture shows where your answer differs."),
+        "`sigma`, threshold, comparison), one step at a time."),
+    "unknown": ("not one of the mistakes this check knows", "Go through the steps one at a "
+        "time, print what each gives, and compare each setting with the challenge's."),
 }  # fmt: skip
 #: Colours of the picture (Okabe-Ito: told apart with colour-vision deficiencies too).
 COLOURS = {"agree": "sky blue", "missed": "yellow", "extra": "vermillion"}
@@ -66,25 +77,22 @@ WORDS = {
 
 @dataclass(frozen=True)
 class Challenge:
-    """A challenge whose answer is a mask or a number, computed from the lesson's data.
+    """A challenge's answer, a mask or numbers: ``expected()`` computes it from the lesson's
+    data, each of ``mistakes`` the answer a named mistake gives. Right is within
+    ``tolerance``: ``1 - Dice`` for a mask. ``image`` is what a mask is drawn on; ``mask_of``
+    turns a number (a setting) into its mask, to draw."""
 
-    ``expected`` and each of ``mistakes`` (the answer a named mistake gives) compute an
-    answer when called; ``image`` names the lesson image a picture is drawn on; ``mask_of``
-    turns a number (a threshold) into its mask. ``tolerance`` is how far from the expected
-    answer is still right: for a mask ``1 - Dice``, for a number the difference.
-    """
-
-    image: str
     expected: Callable[[], np.ndarray | float]
     mistakes: dict[str, Callable[[], np.ndarray | float]] = field(default_factory=dict)
     tolerance: float = 0.005
-    speckle: str = "no-blur"  # what many small pieces mean in this challenge
+    image: str | None = None
     mask_of: Callable[[float], np.ndarray] | None = None
+    speckle: str = "no-blur"  # what many small pieces mean in this challenge
 
 
 @lru_cache(maxsize=1)  # during a check, its answers and its picture use the same image
-def _gray(name: str) -> np.ndarray:
-    gray = load_image(name, gray=True)
+def _gray(name: str, dtype: str = "float") -> np.ndarray:
+    gray = load_image(name, gray=True, dtype=dtype)
     gray.flags.writeable = False
     return gray
 
@@ -98,48 +106,141 @@ def _otsu_below(name: str, sigma: float = 1.0) -> np.ndarray:
     return blurred < ski.filters.threshold_otsu(blurred)
 
 
-def _band_mask(name: str, sigma: float = 1.0, cut_off: float = 1.0) -> np.ndarray:
+def _band_mask(name: str, sigma: float = 1.0, cut_off: float = 1.01) -> np.ndarray:
     blurred = _blurred(name, sigma)
     band = blurred < cut_off
     return (blurred > ski.filters.threshold_otsu(blurred[band])) & band
 
 
-def _local_above(name: str, block_size: int, offset: float) -> np.ndarray:
-    blurred = _blurred(name)
-    return blurred > ski.filters.threshold_local(blurred, block_size, "mean", offset=offset)
+def _local(name: str, block: int, offset: float, sigma: float = 1.0, above=True) -> np.ndarray:
+    blurred = _blurred(name, sigma)
+    threshold = ski.filters.threshold_local(blurred, block, "mean", offset=offset)
+    return blurred > threshold if above else blurred < threshold
 
 
-#: The challenges, by id.
+@lru_cache(maxsize=2)
+def _best_band(name: str, sigmas: tuple, cut_offs: tuple, by: str = "dice") -> float:
+    """The sigma or cut-off (the one of several) whose band mask is best against the truth."""
+    truth, settings = load_mask(name), [(s, c) for s in sigmas for c in cut_offs]
+    masks = [_band_mask(name, *setting) for setting in settings]
+    scores = [_dice(m, truth) if by == "dice" else -abs(m.mean() - truth.mean()) for m in masks]
+    best = settings[int(np.argmax(scores))]
+    return best[0] if len(sigmas) > 1 else best[1]
+
+
+def _brightest() -> tuple[int, int]:
+    gray = _gray("shapes-light", "uint8")
+    return np.unravel_index(np.argmax(gray), gray.shape)
+
+
+def _moon_differ(mapped: bool) -> int:
+    moon = _gray("moon", "uint8")
+    low, high = np.percentile(moon, (2, 98))
+    stretched = ski.exposure.rescale_intensity(moon, in_range=(low, high))
+    t_moon = ski.filters.threshold_otsu(moon)
+    t = (t_moon - low) / (high - low) * 255 if mapped else ski.filters.threshold_otsu(stretched)
+    return np.count_nonzero((moon > t_moon) != (stretched > t))
+
+
+def _strip_dice(noise: float, sigma: float) -> float:
+    strip = np.zeros((500, 500), dtype=bool)
+    strip[:, :5] = True
+    image = np.where(strip, 0.7, 0.3) + np.random.default_rng(0).normal(0, noise, strip.shape)
+    image = ski.filters.gaussian(image, sigma) if sigma else image
+    return _dice(image > ski.filters.threshold_otsu(image), strip)
+
+
+def _bright_share(sigma: float, count: bool = False) -> float:
+    truth = load_mask("maize-roots")
+    bright = np.count_nonzero(_blurred("maize-roots", sigma)[truth] > 0.9)
+    return bright if count else bright / np.count_nonzero(truth)
+
+
+def _colonies(radius: int = 2, closing: int = 0) -> np.ndarray:
+    """Episode 6's colonies: multi-Otsu's brightest class, opened, small objects removed."""
+    blurred = _blurred("colonies")
+    mask = blurred > ski.filters.threshold_multiotsu(blurred, classes=3)[1]
+    opened = ski.morphology.opening(mask, ski.morphology.disk(radius))
+    cleaned = ski.morphology.remove_small_objects(opened, max_size=20)
+    closed = ski.morphology.closing(cleaned, ski.morphology.disk(closing)) if closing else cleaned
+    return ski.measure.label(closed)
+
+
+def _colony_estimate(split: bool = True) -> int:
+    regions = ski.measure.regionprops(_colonies())
+    return len(regions) + split * sum(region.solidity < 0.9 for region in regions)
+
+
+def _coins(local: bool = True) -> int:
+    coins = ski.filters.gaussian(_gray("coins"), sigma=1.0)
+    t = ski.filters.threshold_local(coins, 101, offset=-0.02) if local else None
+    opened = ski.morphology.opening(coins > (t if local else ski.filters.threshold_otsu(coins)),
+                                    ski.morphology.disk(2))  # fmt: skip
+    filled = ski.morphology.remove_small_objects(ndi.binary_fill_holes(opened), max_size=500)
+    return ski.measure.label(filled).max()
+
+
+def _watershed(split: bool = True) -> int:
+    y, x = np.mgrid[0:40, 0:60]
+    pair = ((y - 20) ** 2 + (x - 20) ** 2 < 144) | ((y - 20) ** 2 + (x - 40) ** 2 < 144)
+    if not split:
+        return ski.measure.label(pair).max()
+    distance = ndi.distance_transform_edt(pair)
+    peaks = ski.feature.peak_local_max(distance, min_distance=5, labels=pair.astype(int))
+    markers = np.zeros(pair.shape, dtype=int)
+    markers[tuple(peaks.T)] = np.arange(1, len(peaks) + 1)
+    return ski.segmentation.watershed(-distance, markers, mask=pair).max()
+
+
+#: Episode 6's Challenge 1, as it prints it.
+ROWS = "11000011 11001001 00100100 00000000 10011101 01010010 00110000 10000111"
+GRID = np.array([[c == "1" for c in row] for row in ROWS.split()])
+SIGMAS, CUT_OFFS = (0, 0.5, 1, 1.5, 2, 3, 4), (0.5, 0.8, 0.85, 0.9, 0.95, 0.99)
+C, FRACTIONS = Challenge, (0.3, 0.5, 0.7, 0.9)
+#: The challenges, by id: each computes its answer, and the answers of its mistakes.
 CHALLENGES = {
-    "01-dark-shapes": Challenge("shapes-dark", lambda: load_mask("shapes-dark"), tolerance=0.02),
-    "02-otsu-dark-objects": Challenge(
-        "shapes-light",
-        lambda: _otsu_below("shapes-light"),
-        {"no-blur": lambda: _otsu_below("shapes-light", 0)},
-    ),
-    "04-roots-adaptive": Challenge(
-        "maize-roots",
-        lambda: _local_above("maize-roots", 151, -0.05),
-        {
-            "offset-sign": lambda: _local_above("maize-roots", 151, 0.05),
-            "small-block": lambda: _local_above("maize-roots", 15, -0.05),
-        },
-    ),
-    "05-band-mask": Challenge(
-        "trial-016",
-        lambda: _band_mask("trial-016", cut_off=0.9),
-        {
-            "bright-objects": lambda: _band_mask("trial-016"),
-            "no-blur": lambda: _band_mask("trial-016", 0, 0.9),
-        },
-    ),
-    "05-root-fraction": Challenge(
-        "trial-016",
-        lambda: _band_mask("trial-016", cut_off=0.9).mean(),
-        {"bright-objects": lambda: _band_mask("trial-016").mean()},
-        tolerance=0.0005,
-    ),
-}
+    "00-brightest-pixel": C(_brightest, tolerance=0),
+    "00-moon-percentiles": C(lambda: np.percentile(_gray("moon", "uint8"), (2, 98)),
+        {"quantile": lambda: np.percentile(_gray("moon", "uint8"), (0.02, 0.98)),
+         "wrong-scale": lambda: np.percentile(_gray("moon"), (2, 98))}, 0.5),
+    "01-dark-shapes": C(lambda: load_mask("shapes-dark"), tolerance=0.02, image="shapes-dark"),
+    "01-threshold-fractions": C(lambda: [np.mean(_blurred("shapes-light") < t) for t in FRACTIONS],
+        {"inverted": lambda: [np.mean(_blurred("shapes-light") > t) for t in FRACTIONS]}, 0.001),
+    "02-otsu-dark-objects": C(lambda: _otsu_below("shapes-light"),
+        {"no-blur": lambda: _otsu_below("shapes-light", 0)}, image="shapes-light"),
+    "02-moon-stretch": C(lambda: (_moon_differ(False), _moon_differ(True)), tolerance=10),
+    "03-strip-rescue": C(lambda: (_strip_dice(0.02, 0), _strip_dice(0.05, 2)),
+        {"no-blur": lambda: (_strip_dice(0.02, 0), _strip_dice(0.05, 0))}, 0.05),
+    "04-no-offset": C(lambda: _local("uneven-text", 25, 0, 0, above=False), image="uneven-text"),
+    "04-maize-block-15": C(lambda: _local("maize-roots", 15, -0.05),
+        {"offset-sign": lambda: _local("maize-roots", 15, 0.05),
+         "no-blur": lambda: _local("maize-roots", 15, -0.05, 0)}, image="maize-roots"),
+    "04-maize-block-151": C(lambda: _local("maize-roots", 151, -0.05),
+        {"offset-sign": lambda: _local("maize-roots", 151, 0.05),
+         "small-block": lambda: _local("maize-roots", 15, -0.05)}, image="maize-roots"),
+    "04-scan-local": C(lambda: _local("page", 25, 0.02, 0, above=False),
+        {"global": lambda: _otsu_below("page", 0),
+         "offset-sign": lambda: _local("page", 25, -0.02, 0, above=False)}, 0.2, "page"),
+    "05-best-sigma": C(lambda: _best_band("trial-016", SIGMAS, (0.9,)),
+        {"by-fraction": lambda: _best_band("trial-016", SIGMAS, (0.9,), "fraction")}, 0,
+        "trial-016", lambda sigma: _band_mask("trial-016", sigma, 0.9)),
+    "05-cut-off-293": C(lambda: _best_band("trial-293", (1,), CUT_OFFS),
+        {"by-fraction": lambda: _best_band("trial-293", (1,), CUT_OFFS, "fraction")}, 0,
+        "trial-293", lambda cut_off: _band_mask("trial-293", 1, cut_off)),
+    "05-mask-293": C(lambda: _band_mask("trial-293", cut_off=0.9),
+        {"bright-objects": lambda: _band_mask("trial-293"),
+         "no-blur": lambda: _band_mask("trial-293", 0, 0.9)}, image="trial-293"),
+    "05-no-label-bright-roots": C(lambda: _bright_share(1.0), {"no-blur": lambda: _bright_share(0),
+        "count": lambda: _bright_share(1.0, count=True),
+        "inverted": lambda: 1 - _bright_share(1.0)}, 0.001),
+    "06-count-grid": C(lambda: [ski.measure.label(GRID, connectivity=c).max() for c in (1, 2)],
+                       tolerance=0),
+    "06-opening-disk": C(lambda: [_colonies(r).max() for r in (1, 2, 4, 8)], tolerance=0),
+    "06-closing": C(lambda: [_colonies(closing=r).max() for r in (3, 8)], tolerance=0),
+    "06-estimate": C(_colony_estimate, {"not-split": lambda: _colony_estimate(False)}, 0),
+    "06-coins": C(_coins, {"global": lambda: _coins(False)}, 0),
+    "06-watershed": C(_watershed, {"not-split": lambda: _watershed(False)}, 0),
+}  # fmt: skip
 
 
 @lru_cache(maxsize=2)  # the last two challenges checked: checking again is quick
@@ -173,7 +274,7 @@ def _mask_mistake(mask: np.ndarray, answers: dict, speckle: str) -> str:
     expected = answers["expected"]
     if not 0.001 < np.count_nonzero(mask) / mask.size < 0.999:
         return "wrong-scale"
-    if _dice(~mask, expected) > max(0.5, _dice(mask, expected)):
+    if _dice(~mask, expected) > max(0.3, 2 * _dice(mask, expected)):
         return "inverted"
     wrong = mask ^ expected
     scores = {name: _dice(wrong, other ^ expected) for name, other in answers.items()}
@@ -187,18 +288,26 @@ def _mask_mistake(mask: np.ndarray, answers: dict, speckle: str) -> str:
     return "close" if _dice(mask, expected) >= 0.8 else "unknown"
 
 
-def _number_mistake(value: float, answers: dict, tolerance: float, pixels: int) -> str:
-    """The named mistake that gives this number (within the tolerance), or the nearest kind."""
-    expected = answers["expected"]
-    for name, other in answers.items():
-        if name != "expected" and abs(value - other) <= tolerance:
-            return name
-    for name, per in (("percent", 100), ("count", pixels)):
-        if abs(value / per - expected) <= tolerance:
-            return name
-    if expected <= 1 < value:
+def _number_mistake(values: np.ndarray, answers: dict, tolerance: float) -> str:
+    """The named mistake that gives these numbers (within the tolerance), or the nearest kind."""
+    expected = np.ravel(answers["expected"])
+
+    def near(other, scale: float = 1.0) -> bool:
+        other = np.ravel(other)
+        same = other.shape == values.shape
+        return same and bool(np.all(abs(values / scale - other) <= tolerance))
+
+    named = [name for name, other in answers.items() if name != "expected" and near(other)]
+    if named:
+        return named[0]
+    if values.size > 1 and near(expected[::-1]):
+        return "swapped"
+    if near(expected, 100):
+        return "percent"
+    if near(expected, 255) or near(expected, 1 / 255) or (max(expected) <= 1 < max(values)):
         return "wrong-scale"
-    return "close" if abs(value - expected) <= 10 * tolerance else "unknown"
+    close = np.all(abs(values - expected) <= np.maximum(10 * tolerance, 0.1 * abs(expected)))
+    return "close" if close else "unknown"
 
 
 def _picture(gray: np.ndarray, mask: np.ndarray, expected: np.ndarray, longest: int = 640):
@@ -288,17 +397,24 @@ def _check_mask(challenge_id: str, answer: object) -> CheckResult:
 
 def _check_number(challenge_id: str, answer: object) -> CheckResult:
     challenge, answers = CHALLENGES[challenge_id], _answers(challenge_id)
-    if np.ndim(answer) != 0 or not np.issubdtype(np.asarray(answer).dtype, np.number):
-        return CheckResult(challenge_id, False, "your answer is not one number.", "not-a-number")
-    value, expected, tolerance = float(answer), answers["expected"], challenge.tolerance
-    summary, mistake = f"{value:.4g} is within {tolerance:g} of the expected value.", None
-    if abs(value - expected) > tolerance:
-        mistake = _number_mistake(value, answers, tolerance, _gray(challenge.image).size)
-        side = "above" if value > expected else "below"
-        summary = f"{value:.4g} is more than {tolerance:g} {side} the expected value."
+    expected, tolerance = np.ravel(answers["expected"]).astype(float), challenge.tolerance
+    try:  # one number, a few (a tuple, a list), or a dict of them
+        values = np.ravel(list(answer.values()) if isinstance(answer, dict) else answer)
+        values = values.astype(float) if values.size == expected.size else None
+    except (TypeError, ValueError):
+        values = None
+    if values is None:
+        summary = f"the challenge asks for {expected.size} number(s), in the order it names them."
+        return CheckResult(challenge_id, False, summary, "not-a-number")
+    off = values - expected
+    wrong = abs(off) > tolerance
+    summary = f"{np.count_nonzero(~wrong)} of {values.size} within {tolerance:g} of the expected"
+    summary += "".join(f"; number {i + 1} is {'above' if off[i] > 0 else 'below'}"
+                       for i in np.flatnonzero(wrong)) + "."  # fmt: skip
+    mistake = _number_mistake(values, answers, tolerance) if wrong.any() else None
     if challenge.mask_of is None:
         return CheckResult(challenge_id, mistake is None, summary, mistake)
-    mask, expected_mask = challenge.mask_of(value), challenge.mask_of(expected)
+    mask, expected_mask = challenge.mask_of(values[0]), challenge.mask_of(expected[0])
     dice = _dice(mask, expected_mask)
     picture, counts = _picture(_gray(challenge.image), mask, expected_mask)
     summary += f" Its mask: Dice {dice:.4f} against the expected one."
@@ -339,7 +455,7 @@ def check(challenge_id: str, answer: object) -> CheckResult:
         near = difflib.get_close_matches(str(challenge_id), CHALLENGES, n=1)
         hint = f"Did you mean {near[0]!r}? " if near else ""
         raise ValueError(f"No challenge {challenge_id!r}. {hint}Known: {', '.join(CHALLENGES)}.")
-    is_mask = isinstance(_answers(challenge_id)["expected"], np.ndarray)
+    is_mask = np.asarray(_answers(challenge_id)["expected"]).dtype == bool
     result = (_check_mask if is_mask else _check_number)(challenge_id, answer)
     _gray.cache_clear()  # a photograph in the kernel's memory until the next check: no
     return result

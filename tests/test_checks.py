@@ -10,16 +10,19 @@ import jupytext
 import numpy as np
 import pytest
 import skimage as ski
+from scipy import ndimage as ndi
 
 import helpers
 from helpers import checks
 from helpers.roots import root_mask
 from tests.support.site import website_module
 
+DATA = helpers.data_dir()
+
 
 def gray(name, sigma=0.0, dtype="float"):
     image = helpers.load_image(name, gray=True, dtype=dtype)
-    return ski.filters.gaussian(image, sigma=sigma, preserve_range=True) if sigma else image
+    return ski.filters.gaussian(image, sigma=sigma) if sigma else image
 
 
 def otsu_below(image):
@@ -31,42 +34,175 @@ def band_mask(blurred, cut_off=0.9):
     return (blurred > ski.filters.threshold_otsu(blurred[band])) & band
 
 
-def local_above(image, block_size, offset):
-    return image > ski.filters.threshold_local(image, block_size, "mean", offset=offset)
+def local(image, block_size, offset, above=True):
+    threshold = ski.filters.threshold_local(image, block_size, "mean", offset=offset)
+    return image > threshold if above else image < threshold
 
 
-# Each answer as a learner writes it (the episode's way, or OpenCV's), computed here again.
+def shapes_light8():  # episode 0's way
+    return ski.util.img_as_ubyte(ski.color.rgb2gray(iio.imread(DATA / "shapes-light.jpg")))
+
+
+def trial293(sigma=1.0):  # episode 5's way
+    return ski.filters.gaussian(ski.color.rgb2gray(iio.imread(DATA / "trial-293.jpg")), sigma)
+
+
+def moon_stretch():  # episode 2's Challenge 3
+    moon = ski.data.moon()
+    low, high = np.percentile(moon, (2, 98))
+    stretched = ski.exposure.rescale_intensity(moon, in_range=(low, high))
+    t_moon, t_stretched = ski.filters.threshold_otsu(moon), ski.filters.threshold_otsu(stretched)
+    t_mapped = (t_moon - low) / (high - low) * 255
+    differ = np.count_nonzero((moon > t_moon) != (stretched > t_stretched))
+    return differ, np.count_nonzero((moon > t_moon) != (stretched > t_mapped))
+
+
+def strip_dice(sigma, seed=1):  # episode 3's Challenge 2, with noise of its own
+    rng = np.random.default_rng(seed)
+    strip = np.zeros((500, 500), dtype=bool)
+    strip[:, :5] = True
+    quiet = np.where(strip, 0.7, 0.3) + rng.normal(0, 0.02, strip.shape)
+    loud = np.where(strip, 0.7, 0.3) + rng.normal(0, 0.05, strip.shape)
+    loud = ski.filters.gaussian(loud, sigma) if sigma else loud
+    return tuple(
+        float(checks._dice(i > ski.filters.threshold_otsu(i), strip)) for i in (quiet, loud)
+    )
+
+
+def colonies(radius=2):  # episode 6
+    image = ski.filters.gaussian(ski.color.rgb2gray(helpers.load_image("colonies")), sigma=1.0)
+    mask = image > ski.filters.threshold_multiotsu(image, classes=3)[1]
+    opened = ski.morphology.opening(mask, ski.morphology.disk(radius))
+    return ski.morphology.remove_small_objects(opened, max_size=20)
+
+
+def regions_estimate():
+    regions = ski.measure.regionprops(ski.measure.label(colonies()))
+    return len(regions) + np.count_nonzero([region.solidity < 0.9 for region in regions])
+
+
+def bright_roots(sigma=1.0):
+    truth = helpers.load_mask("maize-roots")
+    return np.count_nonzero(gray("maize-roots", sigma)[truth] > 0.9), np.count_nonzero(truth)
+
+
+def coins_count(local_threshold=True):
+    coins = ski.filters.gaussian(ski.util.img_as_float(ski.data.coins()), sigma=1.0)
+    t = ski.filters.threshold_local(coins, 101, offset=-0.02)
+    t = t if local_threshold else ski.filters.threshold_otsu(coins)
+    filled = ndi.binary_fill_holes(ski.morphology.opening(coins > t, ski.morphology.disk(2)))
+    return ski.measure.label(ski.morphology.remove_small_objects(filled, max_size=500)).max()
+
+
+def watershed_regions():
+    y, x = np.mgrid[0:40, 0:60]
+    pair = ((y - 20) ** 2 + (x - 20) ** 2 < 144) | ((y - 20) ** 2 + (x - 40) ** 2 < 144)
+    distance = ndi.distance_transform_edt(pair)
+    peaks = ski.feature.peak_local_max(distance, min_distance=5, labels=pair.astype(int))
+    markers = np.zeros(pair.shape, dtype=int)
+    markers[tuple(peaks.T)] = np.arange(1, len(peaks) + 1)
+    return ski.segmentation.watershed(-distance, markers, mask=pair).max()
+
+
+def with_specks(mask, share=0.01, seed=0):
+    return mask | (np.random.default_rng(seed).random(mask.shape) < share)
+
+
+# Each answer as a learner writes it (the episode's code, or one of the settings it allows).
 RIGHT = {
-    "01-dark-shapes": lambda: gray("shapes-dark", 1.0) > 0.5,
+    "00-brightest-pixel": lambda: np.unravel_index(np.argmax(shapes_light8()), (600, 800)),
+    "00-moon-percentiles": lambda: np.percentile(ski.data.moon(), (2, 98)),
+    "01-dark-shapes": lambda: gray("shapes-dark", 1.0) > 0.4,
+    "01-threshold-fractions": lambda: {
+        t: np.count_nonzero(gray("shapes-light", 1.0) < t) / (600 * 800)
+        for t in (0.3, 0.5, 0.7, 0.9)
+    },
     "02-otsu-dark-objects": lambda: otsu_below(gray("shapes-light", 1.0)),
-    "04-roots-adaptive": lambda: local_above(gray("maize-roots", 1.0), 151, -0.05),
-    "05-band-mask": lambda: band_mask(gray("trial-016", 1.0)),
-    "05-root-fraction": lambda: band_mask(gray("trial-016", 1.0)).mean(),
+    "02-moon-stretch": moon_stretch,
+    "03-strip-rescue": lambda: strip_dice(2),
+    "04-no-offset": lambda: gray("uneven-text") < ndi.uniform_filter(gray("uneven-text"), size=25),
+    "04-maize-block-15": lambda: local(gray("maize-roots", 1.0), 15, -0.05),
+    "04-maize-block-151": lambda: local(gray("maize-roots", 1.0), 151, -0.05),
+    "04-scan-local": lambda: local(ski.util.img_as_float(ski.data.page()), 35, 0.03, above=False),
+    "05-best-sigma": lambda: 1,
+    "05-cut-off-293": lambda: 0.9,
+    "05-mask-293": lambda: band_mask(trial293()),
+    "05-no-label-bright-roots": lambda: np.divide(*bright_roots()),
+    "06-count-grid": lambda: tuple(
+        ski.measure.label(checks.GRID, connectivity=c).max() for c in (1, 2)
+    ),
+    "06-opening-disk": lambda: [ski.measure.label(colonies(r)).max() for r in (1, 2, 4, 8)],
+    "06-closing": lambda: [
+        ski.measure.label(ski.morphology.closing(colonies(), ski.morphology.disk(r))).max()
+        for r in (3, 8)
+    ],
+    "06-estimate": regions_estimate,
+    "06-coins": coins_count,
+    "06-watershed": watershed_regions,
 }
 # (challenge, the mistake expected, a wrong answer that makes it)
 WRONG = [
     ("02-otsu-dark-objects", "inverted", lambda: ~otsu_below(gray("shapes-light", 1.0))),
-    ("05-band-mask", "inverted", lambda: ~band_mask(gray("trial-016", 1.0))),
+    ("04-scan-local", "inverted", lambda: ~local(gray("page"), 25, 0.02, above=False)),
+    (
+        "01-threshold-fractions",
+        "inverted",
+        lambda: [np.mean(gray("shapes-light", 1.0) > t) for t in (0.3, 0.5, 0.7, 0.9)],
+    ),
+    ("05-no-label-bright-roots", "inverted", lambda: 1 - np.divide(*bright_roots())),
     ("01-dark-shapes", "wrong-scale", lambda: gray("shapes-dark", 1.0) > 128),  # nothing
     ("01-dark-shapes", "wrong-scale", lambda: gray("shapes-dark", dtype="uint8") > 0.5),  # all
+    (
+        "00-moon-percentiles",
+        "wrong-scale",
+        lambda: np.percentile(ski.util.img_as_float(ski.data.moon()), (2, 98)),
+    ),
     ("02-otsu-dark-objects", "colour", lambda: helpers.load_image("shapes-light") < 0.6),
     ("02-otsu-dark-objects", "wrong-array", lambda: otsu_below(gray("shapes-light", 1.0))[:300]),
     ("02-otsu-dark-objects", "not-a-mask", lambda: gray("shapes-light", 1.0)),
+    ("05-no-label-bright-roots", "not-a-number", lambda: gray("maize-roots") > 0.9),
+    ("06-count-grid", "not-a-number", lambda: 12),
     ("02-otsu-dark-objects", "no-blur", lambda: otsu_below(gray("shapes-light"))),
-    ("05-band-mask", "no-blur", lambda: band_mask(gray("trial-016"))),
-    ("04-roots-adaptive", "no-blur", lambda: local_above(gray("maize-roots"), 151, -0.05)),
-    ("05-band-mask", "bright-objects", lambda: band_mask(gray("trial-016", 1.0), cut_off=1.1)),
-    ("05-root-fraction", "bright-objects", lambda: band_mask(gray("trial-016", 1.0), 1.1).mean()),
-    ("04-roots-adaptive", "offset-sign", lambda: local_above(gray("maize-roots", 1.0), 151, 0.05)),
-    ("04-roots-adaptive", "offset-sign", lambda: local_above(gray("maize-roots", 1.0), 101, 0.0)),
-    ("04-roots-adaptive", "small-block", lambda: local_above(gray("maize-roots", 1.0), 15, -0.05)),
-    ("04-roots-adaptive", "small-block", lambda: local_above(gray("maize-roots", 1.0), 25, -0.05)),
+    ("05-mask-293", "no-blur", lambda: band_mask(trial293(0))),
+    ("04-maize-block-15", "no-blur", lambda: local(gray("maize-roots"), 15, -0.05)),
+    ("03-strip-rescue", "no-blur", lambda: strip_dice(0)),
+    ("05-no-label-bright-roots", "no-blur", lambda: np.divide(*bright_roots(0))),
+    (
+        "04-maize-block-151",
+        "no-blur",
+        lambda: with_specks(local(gray("maize-roots", 1.0), 151, -0.05)),
+    ),
+    ("05-mask-293", "bright-objects", lambda: band_mask(trial293(), cut_off=1.1)),
+    ("04-maize-block-151", "offset-sign", lambda: local(gray("maize-roots", 1.0), 151, 0.05)),
+    ("04-maize-block-151", "offset-sign", lambda: local(gray("maize-roots", 1.0), 101, 0.0)),
+    ("04-maize-block-15", "offset-sign", lambda: local(gray("maize-roots", 1.0), 15, 0.03)),
+    ("04-scan-local", "offset-sign", lambda: local(gray("page"), 25, -0.02, above=False)),
+    ("04-maize-block-151", "small-block", lambda: local(gray("maize-roots", 1.0), 15, -0.05)),
+    ("04-maize-block-151", "small-block", lambda: local(gray("maize-roots", 1.0), 25, -0.05)),
+    ("05-no-label-bright-roots", "count", lambda: bright_roots()[0]),
+    ("05-no-label-bright-roots", "percent", lambda: 100 * np.divide(*bright_roots())),
+    (
+        "00-brightest-pixel",
+        "swapped",
+        lambda: np.unravel_index(np.argmax(shapes_light8()), (600, 800))[::-1],
+    ),
+    ("06-count-grid", "swapped", lambda: (6, 12)),
+    ("00-moon-percentiles", "quantile", lambda: np.percentile(ski.data.moon(), (0.02, 0.98))),
+    ("05-best-sigma", "by-fraction", lambda: 1.5),
+    ("05-cut-off-293", "by-fraction", lambda: 0.85),
+    ("04-scan-local", "global", lambda: otsu_below(gray("page"))),
+    ("06-coins", "global", lambda: coins_count(local_threshold=False)),
+    (
+        "06-estimate",
+        "not-split",
+        lambda: len(ski.measure.regionprops(ski.measure.label(colonies()))),
+    ),
+    ("06-watershed", "not-split", lambda: 1),
     ("02-otsu-dark-objects", "close", lambda: gray("shapes-light", 1.0) < 0.45),
-    ("05-band-mask", "close", lambda: band_mask(gray("trial-016", 2.0))),
+    ("05-mask-293", "close", lambda: band_mask(trial293(2.0))),
+    ("06-opening-disk", "close", lambda: (59, 58, 53, 34)),
     ("02-otsu-dark-objects", "unknown", lambda: helpers.load_mask("shapes-dark")),
-    ("05-root-fraction", "percent", lambda: 100 * band_mask(gray("trial-016", 1.0)).mean()),
-    ("05-root-fraction", "count", lambda: np.count_nonzero(band_mask(gray("trial-016", 1.0)))),
-    ("05-root-fraction", "not-a-number", lambda: band_mask(gray("trial-016", 1.0))),
+    ("06-coins", "unknown", lambda: 5),
 ]
 
 
@@ -100,18 +236,24 @@ def test_an_opencv_mask_of_0_and_255_is_a_mask():
     assert helpers.check("02-otsu-dark-objects", mask.astype(np.uint8)).right
 
 
-def test_the_expected_root_fraction_matches_the_root_mass_command():
+def test_the_expected_band_mask_matches_the_root_mass_command():
     # an independent oracle: the command's OpenCV pipeline, not scikit-image's
-    mask, _ = root_mask(helpers.load_image("trial-016", gray=True), 1.0, exclude_above=0.9)
-    assert abs(checks._answers("05-root-fraction")["expected"] - mask.mean()) < 1e-4
+    mask, _ = root_mask(helpers.load_image("trial-293", gray=True), 1.0, exclude_above=0.9)
+    assert checks._dice(checks._answers("05-mask-293")["expected"], mask) > 0.999
 
 
-def test_a_number_that_is_wrong_does_not_give_the_expected_value_away():
-    expected = checks._answers("05-root-fraction")["expected"]
-    result = helpers.check("05-root-fraction", 0.05)
-    shown = repr(result) + result._repr_html_()
-    for digits in (2, 3, 4, 5):
-        assert f"{expected:.{digits}f}" not in shown and f"{expected:.{digits}g}" not in shown
+def test_numbers_that_are_wrong_do_not_give_the_expected_ones_away():
+    for challenge_id, answer in [("05-no-label-bright-roots", 0.05), ("06-count-grid", (3, 4))]:
+        result = helpers.check(challenge_id, answer)
+        shown = repr(result) + result._repr_html_()
+        for value in np.ravel(checks._answers(challenge_id)["expected"]):
+            assert not re.search(rf"(?<![\d.]){value:.3g}", shown), (value, shown)
+
+
+def test_a_setting_is_shown_by_the_mask_it_gives():
+    result = helpers.check("05-cut-off-293", 0.5)
+    assert not result.right and result.picture is not None and result.dice < 0.9
+    assert "Its mask: Dice" in repr(result)
 
 
 def test_the_picture_colours_agreement_missed_and_extra_pixels():
