@@ -87,7 +87,6 @@ class Challenge:
     tolerance: float = 0.005
     image: str | None = None
     mask_of: Callable[[float], np.ndarray] | None = None
-    speckle: str = "no-blur"  # what many small pieces mean in this challenge
 
 
 @lru_cache(maxsize=1)  # during a check, its answers and its picture use the same image
@@ -269,7 +268,7 @@ def _as_mask(answer: object, shape: tuple[int, ...]) -> tuple[np.ndarray | None,
     return array != 0, None
 
 
-def _mask_mistake(mask: np.ndarray, answers: dict, speckle: str) -> str:
+def _mask_mistake(mask: np.ndarray, answers: dict) -> str:
     """The named mistake most like a wrong mask: the one whose wrong pixels it shares."""
     expected = answers["expected"]
     if not 0.001 < np.count_nonzero(mask) / mask.size < 0.999:
@@ -284,7 +283,7 @@ def _mask_mistake(mask: np.ndarray, answers: dict, speckle: str) -> str:
         return best
     extra = mask & ~expected  # speckle: many more pieces than expected, the extra ones small
     if _pieces(mask) > 2 * _pieces(expected) + 50 and np.count_nonzero(extra) < 20 * _pieces(extra):
-        return speckle
+        return "no-blur"
     return "close" if _dice(mask, expected) >= 0.8 else "unknown"
 
 
@@ -310,7 +309,7 @@ def _number_mistake(values: np.ndarray, answers: dict, tolerance: float) -> str:
     return "close" if close else "unknown"
 
 
-def _picture(gray: np.ndarray, mask: np.ndarray, expected: np.ndarray, longest: int = 640):
+def _picture(gray: np.ndarray, mask: np.ndarray, expected: np.ndarray, longest: int = 1000):
     """The image, at most ``longest`` pixels wide, coloured where the masks agree, where the
     answer misses and where it adds pixels (a small block shows what it holds, a miss or an
     extra before an agreement); and the number of pixels of each."""
@@ -390,7 +389,7 @@ def _check_mask(challenge_id: str, answer: object) -> CheckResult:
     right = bool(dice >= 1 - challenge.tolerance)
     least = f"{1 - challenge.tolerance:g} or more"
     summary = f"Dice {dice:.4f} against the expected mask (right: {least})."
-    mistake = None if right else _mask_mistake(mask, _answers(challenge_id), challenge.speckle)
+    mistake = None if right else _mask_mistake(mask, _answers(challenge_id))
     picture, counts = _picture(_gray(challenge.image), mask, expected)
     return CheckResult(challenge_id, right, summary, mistake, dice, picture, counts)
 
