@@ -172,9 +172,9 @@ def _colony_estimate(split: bool = True) -> int:
 
 def _coins(local: bool = True) -> int:
     coins = ski.filters.gaussian(_gray("coins"), sigma=1.0)
-    t = ski.filters.threshold_local(coins, 101, offset=-0.02) if local else None
-    opened = ski.morphology.opening(coins > (t if local else ski.filters.threshold_otsu(coins)),
-                                    ski.morphology.disk(2))  # fmt: skip
+    otsu = ski.filters.threshold_otsu(coins)
+    t = ski.filters.threshold_local(coins, 101, offset=-0.02) if local else otsu
+    opened = ski.morphology.opening(coins > t, ski.morphology.disk(2))
     filled = ski.morphology.remove_small_objects(ndi.binary_fill_holes(opened), max_size=500)
     return ski.measure.label(filled).max()
 
