@@ -388,7 +388,7 @@ def _check_mask(challenge_id: str, answer: object) -> CheckResult:
     dice = _dice(mask, expected)
     right = bool(dice >= 1 - challenge.tolerance)
     least = f"{1 - challenge.tolerance:g} or more"
-    summary = f"Dice {dice:.4f} against the expected mask (right: {least})."
+    summary = f"Dice {dice:.4f} against the expected mask (right is {least})."
     mistake = None if right else _mask_mistake(mask, _answers(challenge_id))
     picture, counts = _picture(_gray(challenge.image), mask, expected)
     return CheckResult(challenge_id, right, summary, mistake, dice, picture, counts)
@@ -407,9 +407,15 @@ def _check_number(challenge_id: str, answer: object) -> CheckResult:
         return CheckResult(challenge_id, False, summary, "not-a-number")
     off = values - expected
     wrong = abs(off) > tolerance
-    summary = f"{np.count_nonzero(~wrong)} of {values.size} within {tolerance:g} of the expected"
-    summary += "".join(f"; number {i + 1} is {'above' if off[i] > 0 else 'below'}"
-                       for i in np.flatnonzero(wrong)) + "."  # fmt: skip
+    sides = {i: "above" if off[i] > 0 else "below" for i in np.flatnonzero(wrong)}
+    within = f"within {tolerance:g} of" if tolerance else "exactly"
+    numbers = ", ".join(f"number {i + 1} is {side}" for i, side in sides.items())
+    summary = f"{numbers} the expected value (right is {within} it)."
+    if not sides:
+        summary = f"all {values.size} are the expected values (right is {within} them)."
+    if values.size == 1:
+        summary = f"{values[0]:.4g} is {sides[0] + ' ' if sides else ''}the expected value"
+        summary += f" (right is {within} it)."
     mistake = _number_mistake(values, answers, tolerance) if wrong.any() else None
     if challenge.mask_of is None:
         return CheckResult(challenge_id, mistake is None, summary, mistake)
@@ -447,7 +453,7 @@ def check(challenge_id: str, answer: object) -> CheckResult:
     >>> check("02-otsu-dark-objects", blurred < t).right
     True
     >>> print(check("02-otsu-dark-objects", blurred > t))  # doctest: +ELLIPSIS
-    Not yet. 02-otsu-dark-objects: Dice 0.0... against the expected mask (right: 0.995 or more).
+    Not yet. 02-otsu-dark-objects: Dice 0.0... against the expected mask (right is 0.995 or more).
     Most likely, the mask is inverted: background where the objects are. Use the other ...
     """
     if challenge_id not in CHALLENGES:
