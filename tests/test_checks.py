@@ -3,6 +3,7 @@ deliberately wrong answer, as a learner would write it."""
 
 import base64
 import re
+from functools import cache
 
 import cv2
 import imageio.v3 as iio
@@ -20,9 +21,12 @@ from tests.support.site import website_module
 DATA = helpers.data_dir()
 
 
+@cache  # the photographs once for the whole module (read-only)
 def gray(name, sigma=0.0, dtype="float"):
     image = helpers.load_image(name, gray=True, dtype=dtype)
-    return ski.filters.gaussian(image, sigma=sigma) if sigma else image
+    image = ski.filters.gaussian(image, sigma=sigma) if sigma else image
+    image.flags.writeable = False
+    return image
 
 
 def otsu_below(image):
@@ -43,8 +47,11 @@ def shapes_light8():  # episode 0's way
     return ski.util.img_as_ubyte(ski.color.rgb2gray(iio.imread(DATA / "shapes-light.jpg")))
 
 
+@cache
 def trial293(sigma=1.0):  # episode 5's way
-    return ski.filters.gaussian(ski.color.rgb2gray(iio.imread(DATA / "trial-293.jpg")), sigma)
+    image = ski.filters.gaussian(ski.color.rgb2gray(iio.imread(DATA / "trial-293.jpg")), sigma)
+    image.flags.writeable = False
+    return image
 
 
 def moon_stretch():  # episode 2's Challenge 3
