@@ -29,7 +29,7 @@ MISTAKES = {
         "`ski.color.rgb2gray` (and blur it) first: a mask has one value per pixel, not three."),
     "wrong-array": ("this array has another shape than the image", "Check which variable you "
         "passed: the answer has one value for each pixel of the image the challenge names."),
-    "not-a-mask": ("this is an image, not a mask", "A mask is what a comparison gives, such as "
+    "not-a-mask": ("this is not a mask", "A mask is what a comparison gives, such as "
         "`blurred > t`: True or False for each pixel."),
     "not-a-number": ("this is not the number, or numbers, the challenge asks for", "Give one "
         "number, or a few in the order the challenge names them, such as `(count4, count8)`."),
@@ -261,6 +261,8 @@ def _pieces(mask: np.ndarray) -> int:
 def _as_mask(answer: object, shape: tuple[int, ...]) -> tuple[np.ndarray | None, str | None]:
     """The answer as a mask of ``shape``, or None and the mistake that keeps it from one."""
     array = np.asarray(answer)
+    if array.ndim == 0:  # a threshold, say, where the challenge asks for its mask
+        return None, "not-a-mask"
     if array.shape != shape:
         return None, "colour" if array.shape[:2] == shape and array.ndim == 3 else "wrong-array"
     if array.dtype != bool and not np.isin(array, (0, 1, 255)).all():  # 255: OpenCV's masks
@@ -384,6 +386,8 @@ def _check_mask(challenge_id: str, answer: object) -> CheckResult:
     if mask is None:
         shape, dtype = np.shape(answer), np.asarray(answer).dtype
         summary = f"your answer has shape {shape} ({dtype}); the mask has {expected.shape}."
+        if not shape:
+            summary = f"your answer is one value ({answer!r}); the answer is a mask."
         return CheckResult(challenge_id, False, summary, problem)
     dice = _dice(mask, expected)
     right = bool(dice >= 1 - challenge.tolerance)
@@ -400,13 +404,14 @@ def _check_number(challenge_id: str, answer: object) -> CheckResult:
     try:  # one number, a few (a tuple, a list), or a dict of them
         values = np.ravel(list(answer.values()) if isinstance(answer, dict) else answer)
         values = values.astype(float) if values.size == expected.size else None
+        values = None if values is None or np.isnan(values).any() else values
     except (TypeError, ValueError):
         values = None
     if values is None:
         summary = f"the challenge asks for {expected.size} number(s), in the order it names them."
         return CheckResult(challenge_id, False, summary, "not-a-number")
     off = values - expected
-    wrong = abs(off) > tolerance
+    wrong = ~(abs(off) <= tolerance)  # NaN too
     sides = {i: "above" if off[i] > 0 else "below" for i in np.flatnonzero(wrong)}
     within = f"within {tolerance:g} of" if tolerance else "exactly"
     numbers = ", ".join(f"number {i + 1} is {side}" for i, side in sides.items())
@@ -417,9 +422,10 @@ def _check_number(challenge_id: str, answer: object) -> CheckResult:
         summary = f"{values[0]:.4g} is {sides[0] + ' ' if sides else ''}the expected value"
         summary += f" (right is {within} it)."
     mistake = _number_mistake(values, answers, tolerance) if wrong.any() else None
-    if challenge.mask_of is None:
+    try:  # a setting is shown by the mask it gives, if it gives one
+        mask, expected_mask = challenge.mask_of(values[0]), challenge.mask_of(expected[0])
+    except (TypeError, ValueError):  # no mask_of (None), or a setting that makes none
         return CheckResult(challenge_id, mistake is None, summary, mistake)
-    mask, expected_mask = challenge.mask_of(values[0]), challenge.mask_of(expected[0])
     dice = _dice(mask, expected_mask)
     picture, counts = _picture(_gray(challenge.image), mask, expected_mask)
     summary += f" Its mask: Dice {dice:.4f} against the expected one."

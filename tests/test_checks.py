@@ -167,6 +167,12 @@ WRONG = [
     ("02-otsu-dark-objects", "colour", lambda: helpers.load_image("shapes-light") < 0.6),
     ("02-otsu-dark-objects", "wrong-array", lambda: otsu_below(gray("shapes-light", 1.0))[:300]),
     ("02-otsu-dark-objects", "not-a-mask", lambda: gray("shapes-light", 1.0)),
+    (
+        "02-otsu-dark-objects",
+        "not-a-mask",
+        lambda: ski.filters.threshold_otsu(gray("shapes-light")),
+    ),
+    ("06-estimate", "not-a-number", lambda: np.nan),
     ("05-no-label-bright-roots", "not-a-number", lambda: gray("maize-roots") > 0.9),
     ("06-count-grid", "not-a-number", lambda: 12),
     ("02-otsu-dark-objects", "no-blur", lambda: otsu_below(gray("shapes-light"))),
@@ -261,6 +267,8 @@ def test_a_setting_is_shown_by_the_mask_it_gives():
     result = helpers.check("05-cut-off-293", 0.5)
     assert not result.right and result.picture is not None and result.dice < 0.9
     assert "Its mask: Dice" in repr(result)
+    impossible = helpers.check("05-best-sigma", -1)  # no mask to show, and no error
+    assert not impossible.right and impossible.picture is None
 
 
 def test_the_picture_colours_agreement_missed_and_extra_pixels():
