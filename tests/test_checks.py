@@ -385,3 +385,15 @@ def test_learner_notebooks_end_a_checked_challenge_with_its_check(tmp_path):
     namespace = {"ski": ski, "helpers": helpers}
     exec(answer + checked.rsplit("\n", 1)[0], namespace)
     assert eval(checked.splitlines()[-1], namespace).right
+
+
+def test_jupyter_shows_the_picture_and_print_the_text():
+    from IPython.core.formatters import DisplayFormatter
+
+    result = helpers.check("02-otsu-dark-objects", ~otsu_below(gray("shapes-light", 1.0)))
+    bundle, _ = DisplayFormatter().format(result)
+    assert bundle["text/plain"] == repr(result) == str(result)
+    assert (
+        bundle["text/html"] == result._repr_html_()
+        and 'alt="The image shapes-light' in bundle["text/html"]
+    )
