@@ -387,7 +387,7 @@ def _check_mask(challenge_id: str, answer: object) -> CheckResult:
         shape, dtype = np.shape(answer), np.asarray(answer).dtype
         summary = f"your answer has shape {shape} ({dtype}); the mask has {expected.shape}."
         if not shape:
-            summary = f"your answer is one value ({answer!r}); the answer is a mask."
+            summary = f"your answer is one value ({answer}); the answer is a mask."
         return CheckResult(challenge_id, False, summary, problem)
     dice = _dice(mask, expected)
     right = bool(dice >= 1 - challenge.tolerance)
