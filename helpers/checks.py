@@ -45,6 +45,8 @@ MISTAKES = {
     "offset-sign": ("the offset has the wrong sign (or is 0), so noise counts as objects",
         "`threshold_local` subtracts the offset from the local mean: positive for dark "
         "objects (`<`), negative for bright ones (`>`)."),
+    "offset-kept": ("the offset is still there", "This challenge asks for `offset = 0`: compare "
+        "each pixel with its local mean itself."),
     "small-block": ("the block is too small: only the objects' edges are found", "Choose a "
         "block wider than the objects are thick, so that every window holds some background."),
     "count": ("a number of pixels instead of a fraction", "Divide it by the number of pixels "
@@ -210,7 +212,9 @@ CHALLENGES = {
     "02-moon-stretch": C(lambda: (_moon_differ(False), _moon_differ(True)), tolerance=10),
     "03-strip-rescue": C(lambda: (_strip_dice(0.02, 0), _strip_dice(0.05, 2)),
         {"no-blur": lambda: (_strip_dice(0.02, 0), _strip_dice(0.05, 0))}, 0.05),
-    "04-no-offset": C(lambda: _local("uneven-text", 25, 0, 0, above=False), image="uneven-text"),
+    "04-no-offset": C(lambda: _local("uneven-text", 25, 0, 0, above=False),
+        {"offset-kept": lambda: _local("uneven-text", 25, 0.02, 0, above=False),
+         "global": lambda: _otsu_below("uneven-text", 0)}, image="uneven-text"),
     "04-maize-block-15": C(lambda: _local("maize-roots", 15, -0.05),
         {"offset-sign": lambda: _local("maize-roots", 15, 0.05),
          "no-blur": lambda: _local("maize-roots", 15, -0.05, 0)}, image="maize-roots"),

@@ -204,6 +204,8 @@ WRONG = [
     ("05-best-sigma", "by-fraction", lambda: 1.5),
     ("05-cut-off-293", "by-fraction", lambda: 0.85),
     ("04-scan-local", "global", lambda: otsu_below(gray("page"))),
+    ("04-no-offset", "global", lambda: otsu_below(gray("uneven-text"))),
+    ("04-no-offset", "offset-kept", lambda: local(gray("uneven-text"), 25, 0.02, above=False)),
     ("06-coins", "global", lambda: coins_count(local_threshold=False)),
     (
         "06-estimate",
