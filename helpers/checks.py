@@ -63,6 +63,12 @@ MISTAKES = {
         "own neighbourhood, `ski.filters.threshold_local`, not with one number for the page."),
     "not-split": ("touching objects are counted as one", "Split them with the watershed, from "
         "one marker per object (the peaks of `ndi.distance_transform_edt`)."),
+    "low-cut-off": ("the cut-off is too low: it leaves out the roots themselves", "Put the "
+        "cut-off between the brightest roots and the darkest paper, as the challenge says."),
+    "too-little": ("your mask misses part of the objects", "Move the threshold so that the "
+        "mask keeps more: towards the background's peak, into the histogram's valley."),
+    "too-much": ("your mask takes in background too", "Move the threshold so that the mask "
+        "keeps less: away from the background's peak, into the histogram's valley."),
     "close": ("close, but not there yet", "Compare each setting with the challenge's (image, "
         "`sigma`, threshold, comparison), one step at a time."),
     "unknown": ("not one of the mistakes this check knows", "Go through the steps one at a "
@@ -232,7 +238,8 @@ CHALLENGES = {
         "trial-293", lambda cut_off: _band_mask("trial-293", 1, cut_off)),
     "05-mask-293": C(lambda: _band_mask("trial-293", cut_off=0.9),
         {"bright-objects": lambda: _band_mask("trial-293"),
-         "no-blur": lambda: _band_mask("trial-293", 0, 0.9)}, image="trial-293"),
+         "no-blur": lambda: _band_mask("trial-293", 0, 0.9),
+         "low-cut-off": lambda: _band_mask("trial-293", cut_off=0.5)}, image="trial-293"),
     "05-no-label-bright-roots": C(lambda: _bright_share(1.0), {"no-blur": lambda: _bright_share(0),
         "count": lambda: _bright_share(1.0, count=True),
         "inverted": lambda: 1 - _bright_share(1.0)}, 0.001),
@@ -290,6 +297,10 @@ def _mask_mistake(mask: np.ndarray, answers: dict) -> str:
     extra = mask & ~expected  # speckle: many more pieces than expected, the extra ones small
     if _pieces(mask) > 2 * _pieces(expected) + 50 and np.count_nonzero(extra) < 20 * _pieces(extra):
         return "no-blur"
+    missed, added = np.count_nonzero(expected & ~mask), np.count_nonzero(extra)
+    if max(missed, added) > 0.05 * np.count_nonzero(expected):  # mostly one kind of error
+        if missed > 4 * added or added > 4 * missed:
+            return "too-little" if missed > added else "too-much"
     return "close" if _dice(mask, expected) >= 0.8 else "unknown"
 
 

@@ -213,7 +213,11 @@ WRONG = [
         lambda: len(ski.measure.regionprops(ski.measure.label(colonies()))),
     ),
     ("06-watershed", "not-split", lambda: 1),
-    ("02-otsu-dark-objects", "close", lambda: gray("shapes-light", 1.0) < 0.45),
+    ("02-otsu-dark-objects", "too-little", lambda: gray("shapes-light", 1.0) < 0.45),
+    ("01-dark-shapes", "too-little", lambda: gray("shapes-dark", 1.0) > 0.8),
+    ("01-dark-shapes", "too-much", lambda: gray("shapes-dark", 1.0) > 0.2),
+    ("05-mask-293", "low-cut-off", lambda: band_mask(trial293(), cut_off=0.5)),
+    ("05-mask-293", "close", lambda: band_mask(trial293(), cut_off=0.8)),
     ("05-mask-293", "close", lambda: band_mask(trial293(2.0))),
     ("06-opening-disk", "close", lambda: (59, 58, 53, 34)),
     ("02-otsu-dark-objects", "unknown", lambda: helpers.load_mask("shapes-dark")),
@@ -295,7 +299,7 @@ def test_the_picture_colours_agreement_missed_and_extra_pixels():
 
 
 def test_the_notebook_shows_a_picture_with_alt_text_and_a_legend():
-    result = helpers.check("02-otsu-dark-objects", gray("shapes-light", 1.0) < 0.45)
+    result = helpers.check("02-otsu-dark-objects", otsu_below(gray("shapes-light")))  # no blur
     page = result._repr_html_()
     image = re.search(r'<img src="data:image/jpeg;base64,([^"]+)" alt="([^"]+)"', page)
     assert image, page[:500]
