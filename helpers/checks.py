@@ -3,6 +3,7 @@
 ``check(challenge_id, answer)`` computes the challenge's answer from its data and settings,
 compares, and names the most likely mistake (:data:`MISTAKES`) with how to fix it. In a
 notebook the result shows the image with the pixels that agree, are missed and are extra.
+A new challenge is an entry of :data:`CHALLENGES` and a solution ending with its check line.
 """
 
 from __future__ import annotations
