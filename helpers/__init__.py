@@ -2,13 +2,15 @@
 
 Images (:mod:`~helpers.images`), figures (:mod:`~helpers.plotting`), explorers
 (:mod:`~helpers.widgets`), and the episodes' computations that the explorers and the
-root-mass command share (:mod:`~helpers.thresholds`, :mod:`~helpers.roots`).
+root-mass command share (:mod:`~helpers.thresholds`, :mod:`~helpers.roots`), and a check
+of a challenge's answer for learners on their own (:mod:`~helpers.checks`).
 
 >>> import helpers
 >>> helpers.load_image("coins", gray=True).shape
 (303, 384)
 """
 
+from helpers.checks import check
 from helpers.images import bundled_names, data_dir, image_info, load_image, load_mask, prepare_image
 from helpers.plotting import overlay, plot_histogram, show_images
 from helpers.thresholds import between_class_variance, image_histogram, otsu_threshold
@@ -16,6 +18,7 @@ from helpers.thresholds import between_class_variance, image_histogram, otsu_thr
 __all__ = [
     "between_class_variance",
     "bundled_names",
+    "check",
     "data_dir",
     "image_histogram",
     "image_info",

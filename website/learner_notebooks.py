@@ -31,6 +31,53 @@ def _tags(cell: nbformat.NotebookNode) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
+def _solutions_after(cells: list[nbformat.NotebookNode], index: int) -> list:
+    """The solution cells that follow the challenge at ``index``."""
+    solutions = []
+    for cell in cells[index + 1 :]:
+        if "solution" not in _tags(cell):
+            break
+        solutions.append(cell)
+    return solutions
+
+
+#: How a challenge's solution checks its answer (:func:`helpers.check`), in its last line.
+CHECK = "helpers.check("
+
+
+def answer_cell(solutions: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
+    """The code cell a learner answers a challenge in: empty, or, when the challenge's
+    solution code ends with a check of its answer (``helpers.check(...)``), ending with
+    that line, so that the learner can check their own answer.
+
+    Parameters
+    ----------
+    solutions : list of nbformat.NotebookNode
+        The challenge's solution cells (removed from the learner's notebook).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell
+    >>> answer_cell([new_code_cell("t = 0.5")]).source
+    ''
+    >>> print(answer_cell([new_code_cell('mask = a > t\\nhelpers.check("01-x", mask)')]).source)
+    # Your answer here; then run the cell to check it.
+    <BLANKLINE>
+    helpers.check("01-x", mask)
+    """
+    for cell in reversed(solutions):
+        last = cell.source.rstrip().splitlines()[-1:] if cell.cell_type == "code" else []
+        if last and last[0].startswith(CHECK):
+            return nbformat.v4.new_code_cell(
+                f"# Your answer here; then run the cell to check it.\n\n{last[0]}"
+            )
+    return nbformat.v4.new_code_cell("")
+
+
 def code_along(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of an episode notebook for learners: no solutions, no outputs.
 
@@ -59,7 +106,7 @@ def code_along(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     learner = nbformat.v4.new_notebook(
         metadata={key: value for key, value in notebook.metadata.items() if key != "jupytext"}
     )
-    for cell in notebook.cells:
+    for index, cell in enumerate(notebook.cells):
         if "solution" in _tags(cell):
             continue
         if cell.cell_type == "code":
@@ -70,7 +117,7 @@ def code_along(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
             copy = nbformat.v4.new_raw_cell(cell.source, metadata=dict(cell.metadata))
         learner.cells.append(copy)
         if "challenge" in _tags(cell):
-            learner.cells.append(nbformat.v4.new_code_cell(""))
+            learner.cells.append(answer_cell(_solutions_after(notebook.cells, index)))
     for number, cell in enumerate(learner.cells):
         cell.id = f"cell-{number}"  # stable ids: the same episode gives the same file
     nbformat.validate(learner)
