@@ -11,7 +11,9 @@ kernel it starts CurveZMQ keys, so the kernel's messages on its local TCP ports 
 encrypted, and the kernel no longer warns "Kernel is running over TCP without encryption"
 in the console at every start (jupyter_server's documented
 ``MappingKernelManager.transport_encryption``; "auto" uses it for kernels that declare
-support, as ipykernel does, and starts other kernels as before).
+support, as ipykernel does, and starts other kernels as before). And it makes the server
+use :mod:`lessonsetup.server`: episodes open without being marked unsaved, and the
+episodes' figures cause no 404 in the server's log.
 
 Run once per environment: ``python -m lessonsetup.configure`` (``make lab`` does it for you).
 """
@@ -35,8 +37,16 @@ SETTINGS = {
 }
 
 
-#: Jupyter server settings: encrypt the messages between the server and its kernels.
-SERVER_CONFIG = {"MappingKernelManager": {"transport_encryption": "auto"}}
+#: Jupyter server settings: encrypt the messages between the server and its kernels; the
+#: lesson's contents manager and server extension (:mod:`lessonsetup.server`).
+SERVER_CONFIG = {
+    "MappingKernelManager": {"transport_encryption": "auto"},
+    # episodes open unchanged (not marked unsaved), and no 404 for the episodes' figures
+    "ServerApp": {
+        "contents_manager_class": "lessonsetup.server.LessonContentsManager",
+        "jpserver_extensions": {"lessonsetup.server": True},
+    },
+}
 
 
 def overrides_path(prefix: str | Path = sys.prefix) -> Path:
