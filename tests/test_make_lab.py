@@ -147,10 +147,17 @@ def test_the_printed_address_opens_the_first_episode_as_a_notebook(make_lab, pag
     ).first.wait_for(timeout=90_000)
 
 
-def test_the_file_browser_shows_the_repository(make_lab, page):
-    page.goto(f"{make_lab.lab.url}/lab?token={make_lab.lab.token}&reset")
-    page.locator(".jp-BreadCrumbs-home").first.click()
+def test_the_file_browser_shows_what_the_readme_says(make_lab, page):
+    """The README and the Set-up page: the file browser shows the episodes, and its folder
+    icon (above the list) goes up to the lesson's folder, with episodes/, data/, fig/ and
+    learner/."""
+    page.goto(make_lab.lab.notebook_url(f"episodes/{EPISODES[0].name}"))
+    page.locator(f"{NOTEBOOK} .jp-Cell").first.wait_for(timeout=90_000)
     items = page.locator(".jp-DirListing-content .jp-DirListing-itemName")
+    items.filter(has_text=EPISODES[0].name).first.wait_for(timeout=60_000)
+    names = {name.strip() for name in items.all_inner_texts()}
+    assert {path.name for path in EPISODES} <= names, names
+    page.locator(".jp-BreadCrumbs-home").first.click()  # the folder icon
     items.filter(has_text="episodes").first.wait_for(timeout=60_000)
     page.wait_for_timeout(500)
     names = {name.strip() for name in items.all_inner_texts()}
@@ -159,6 +166,25 @@ def test_the_file_browser_shows_the_repository(make_lab, page):
         assert "learner" in names
     hidden = {path.name for pattern in ("*.egg-info", "_build") for path in ROOT.glob(pattern)}
     assert not names & hidden, f"build folders in the file browser: {names & hidden}"
+
+
+@pytest.mark.parametrize("episode", [path.name for path in EPISODES])
+def test_an_episode_opens_unchanged_and_closes_without_asking(make_lab, page, episode):
+    """Not marked unsaved (●) once its kernel is up, and closing its tab asks nothing."""
+    page.goto(make_lab.lab.notebook_url(f"episodes/{episode}"))
+    page.locator(f"{NOTEBOOK} .jp-Cell").first.wait_for(timeout=90_000)
+    page.locator(f"{NOTEBOOK} .jp-Notebook-ExecutionIndicator[data-status='idle']").or_(
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    ).first.wait_for(timeout=90_000)
+    page.wait_for_timeout(2000)  # the kernel's language_info arrives after it is idle
+    tab = page.locator(".lm-DockPanel .lm-TabBar-tab", has_text=episode)
+    assert tab.count() == 1
+    assert "jp-mod-dirty" not in (tab.get_attribute("class") or ""), f"{episode} is unsaved"
+    tab.locator(".lm-TabBar-tabCloseIcon").click()
+    page.wait_for_timeout(1500)
+    assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").inner_text()
+    assert tab.count() == 0
+    make_lab.lab.shut_down_kernels()
 
 
 def _loaded_pictures(page, attempts: int = 3) -> dict[str, int]:
@@ -201,8 +227,24 @@ def test_every_picture_in_the_episode_loads(make_lab, page, episode):
     assert set(seen) == expected, f"{episode}: shown {sorted(seen)}, in the text {expected}"
 
 
+@pytest.mark.parametrize("episode", [path.name for path in EPISODES if _pictures(path)])
+def test_reopening_jupyterlab_restores_the_episode_and_its_pictures(make_lab, page, episode):
+    """A learner comes back to ``/lab``, and JupyterLab reopens the episode left open: its
+    Markdown is rendered on a page at ``/lab``, so a picture's address as written
+    (``../fig/...``) points at ``/fig/...`` (the log test below checks for 404s)."""
+    page.goto(make_lab.lab.notebook_url(f"episodes/{episode}"))
+    page.locator(f"{NOTEBOOK} .jp-MarkdownCell").first.wait_for(timeout=90_000)
+    page.wait_for_timeout(3000)  # JupyterLab saves its workspace: the open episode
+    page.goto(f"{make_lab.lab.url}/lab?token={make_lab.lab.token}")
+    page.locator(f"{NOTEBOOK} .jp-MarkdownCell").first.wait_for(timeout=90_000)
+    assert page.url.split("?")[0].endswith("/lab"), page.url
+    seen = _loaded_pictures(page)
+    assert set(seen) == _pictures(ROOT / "episodes" / episode) and all(seen.values()), seen
+    make_lab.lab.shut_down_kernels()
+
+
 def test_the_server_log_has_no_404_and_no_unencrypted_kernel(make_lab, browser):
-    log = make_lab.log()  # after the browser tests above opened every episode
+    log = make_lab.log()  # after the browser tests above opened and reopened every episode
     assert "Kernel started" in log  # the episodes' kernels did start
     # the server's access log: "[W 2026-11-30 19:50:24.594 ServerApp] 404 GET /files/..."
     not_found = [line for line in log.splitlines() if re.search(r"\] 404 [A-Z]+ /", line)]
