@@ -4,7 +4,8 @@ The episodes are Markdown files (jupytext MyST). With jupytext installed, Jupyte
 open them as notebooks; this writes the setting that makes that the default on
 double-click, into the environment's own settings (not the user's), so nothing outside
 the environment changes. It also turns off JupyterLab's news and update checks, which
-would otherwise ask every learner a question and try to reach the internet.
+would otherwise ask every learner a question and try to reach the internet, and makes
+closing a notebook shut its kernel down (each episode's kernel holds its images).
 
 It also writes a Jupyter server setting into the environment: the server gives every
 kernel it starts CurveZMQ keys, so the kernel's messages on its local TCP ports are
@@ -25,7 +26,9 @@ import sys
 from pathlib import Path
 
 #: JupyterLab settings: open Markdown and MyST files with jupytext's notebook view; no news
-#: or update checks (a workshop room may be offline, and the question distracts learners).
+#: or update checks (a workshop room may be offline, and the question distracts learners);
+#: closing a notebook shuts its kernel down, so that the kernels of finished episodes (each
+#: holding hundreds of MB of images) do not pile up on a learner's laptop.
 SETTINGS = {
     "@jupyterlab/docmanager-extension:plugin": {
         "defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
@@ -34,6 +37,7 @@ SETTINGS = {
         "fetchNews": "false",
         "checkForUpdates": False,
     },
+    "@jupyterlab/notebook-extension:tracker": {"kernelShutdown": True},
 }
 
 

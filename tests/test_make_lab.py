@@ -40,6 +40,7 @@ from tests.support.lab import (
     running_lab,
     running_make_lab,
 )
+from tests.support.site import website_module
 
 ROOT = Path(__file__).resolve().parent.parent
 EPISODES = sorted((ROOT / "episodes").glob("[0-9]*.md"))
@@ -185,6 +186,39 @@ def test_an_episode_opens_unchanged_and_closes_without_asking(make_lab, page, ep
     assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").inner_text()
     assert tab.count() == 0
     make_lab.lab.shut_down_kernels()
+
+
+def test_closing_a_code_along_notebook_shuts_its_kernel_down(make_lab, page):
+    """The lesson's JupyterLab setting (``kernelShutdown``), so that the kernels of finished
+    notebooks do not pile up. (Jupytext's view of the Markdown episodes does not apply it.)"""
+    module = website_module("learner_notebooks")
+    notebook = module.learner_path(EPISODES[0], ROOT / "learner")
+    created = module.write_code_along(EPISODES[0], ROOT / "learner")  # never replaces one
+    try:
+        page.goto(make_lab.lab.notebook_url(notebook.relative_to(ROOT).as_posix()))
+        page.locator(f"{NOTEBOOK} .jp-Cell").first.wait_for(timeout=90_000)
+        deadline = time.monotonic() + 90
+        while not _sessions(make_lab.lab) and time.monotonic() < deadline:
+            time.sleep(0.5)  # its kernel starts
+        assert _sessions(make_lab.lab) == [notebook.relative_to(ROOT).as_posix()]
+        page.wait_for_timeout(1000)
+        tab = page.locator(".lm-DockPanel .lm-TabBar-tab", has_text=notebook.name)
+        tab.locator(".lm-TabBar-tabCloseIcon").click()
+        deadline = time.monotonic() + 30
+        while (running := _sessions(make_lab.lab)) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not running, f"kernels still running after closing {notebook.name}: {running}"
+    finally:
+        if created:
+            notebook.unlink()
+            with contextlib.suppress(OSError):
+                notebook.parent.rmdir()  # only if the test made learner/
+
+
+def _sessions(lab: Lab) -> list[str]:
+    """The paths of the notebooks that have a kernel on the server."""
+    with urllib.request.urlopen(f"{lab.url}/api/sessions?token={lab.token}") as answer:
+        return [session["path"] for session in json.load(answer)]
 
 
 def _loaded_pictures(page, attempts: int = 3) -> dict[str, int]:
