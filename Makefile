@@ -15,10 +15,11 @@ LAB_ARGS ?=
 # JupyterLab's root is the repository, so that the file browser reaches episodes/, data/,
 # fig/ and learner/ and the episodes' ../fig images load (a file argument would make the
 # root episodes/); it opens the first episode, in the browser it starts and at the address
-# it prints. Build folders are hidden, as well as JupyterLab's default globs.
+# it prints, with the file browser at the root (/lesson/PATH: see lessonsetup/server.py).
+# Build folders are hidden, as well as JupyterLab's default globs.
 HIDE_GLOBS := __pycache__ *.pyc *.pyo .DS_Store *~ *.egg-info _build
 LAB_OPTIONS := '--ServerApp.root_dir=$(CURDIR)' \
-  '--LabApp.default_url=/lab/tree/$(firstword $(EPISODES))' \
+  '--LabApp.default_url=/lesson/$(firstword $(EPISODES))' \
   $(foreach glob,$(HIDE_GLOBS),'--ContentsManager.hide_globs=$(glob)')
 SITE := _build/site
 

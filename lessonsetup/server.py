@@ -1,4 +1,4 @@
-"""What the lesson's Jupyter server adds, for two things a learner would otherwise notice.
+"""What the lesson's Jupyter server adds, for three things a learner would otherwise notice.
 
 :mod:`lessonsetup.configure` writes both into the environment's server settings, so
 ``make lab`` and the conda route's ``jupyter lab`` get them.
@@ -20,6 +20,14 @@
    restored) that is ``/fig/overview.png``: a 404 in the server's log. The server extension
    here serves the lesson's ``fig/`` folder at ``/fig/`` too, to logged-in users only, as
    ``/files/`` does.
+
+3. **The first episode opens with the file browser at the lesson's folder.** JupyterLab's
+   ``/lab/tree/PATH`` opens PATH and takes the file browser into PATH's folder, unless the
+   address adds ``?file-browser-path=/`` (documented under "JupyterLab URLs"). But the
+   server prints its ``default_url`` with ``?token=...`` appended as is, which breaks an
+   address that has a query already. So ``make lab``'s ``default_url`` is ``/lesson/PATH``,
+   which the extension redirects (for logged-in users) to
+   ``/lab/tree/PATH?file-browser-path=/``; the address printed with its token works.
 """
 
 from __future__ import annotations
@@ -28,9 +36,12 @@ import copy
 from pathlib import Path
 
 from ipykernel.ipkernel import IPythonKernel
-from jupyter_server.base.handlers import AuthenticatedFileHandler
-from jupyter_server.utils import url_path_join
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import AuthenticatedFileHandler, JupyterHandler
+from jupyter_server.utils import url_escape, url_path_join
 from jupytext import AsyncTextFileContentsManager
+from tornado import web
+from tornado.httputil import url_concat
 
 #: The lesson's figures, which the episodes show as ``../fig/NAME.png``.
 FIGURES = Path(__file__).resolve().parent.parent / "fig"
@@ -60,15 +71,28 @@ class LessonContentsManager(AsyncTextFileContentsManager):
         return model
 
 
+class StartHandler(JupyterHandler):
+    """``/lesson/PATH``: JupyterLab with PATH open and the file browser at the root."""
+
+    auth_resource = "contents"
+
+    @web.authenticated
+    @authorized
+    def get(self, path: str) -> None:
+        target = url_path_join(self.base_url, "lab", "tree", url_escape(path))
+        self.redirect(url_concat(target, {"file-browser-path": "/"}))
+
+
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
     return [{"module": "lessonsetup.server"}]
 
 
 def _load_jupyter_server_extension(serverapp) -> None:
-    """Serve the lesson's ``fig/`` at ``/fig/`` (see the module's docstring)."""
-    if not FIGURES.is_dir():
-        return
-    pattern = url_path_join(serverapp.web_app.settings["base_url"], r"/fig/(.*)")
-    serverapp.web_app.add_handlers(
-        ".*$", [(pattern, AuthenticatedFileHandler, {"path": str(FIGURES)})]
-    )
+    """Serve the lesson's ``fig/`` at ``/fig/``, and ``/lesson/PATH`` (see the module's
+    docstring)."""
+    base_url = serverapp.web_app.settings["base_url"]
+    handlers = [(url_path_join(base_url, r"/lesson/(.*)"), StartHandler)]
+    if FIGURES.is_dir():
+        figures = url_path_join(base_url, r"/fig/(.*)")
+        handlers.append((figures, AuthenticatedFileHandler, {"path": str(FIGURES)}))
+    serverapp.web_app.add_handlers(".*$", handlers)

@@ -131,13 +131,19 @@ def test_make_lab_installs_nothing_and_starts_jupyterlab(make_lab):
     assert not any("pip install" in line or "lessonsetup" in line for line in commands), commands
 
 
-def test_the_printed_address_opens_the_first_episode_as_a_notebook(make_lab, page):
+def _printed_address(make_lab: MakeLab) -> str:
+    """The address `make lab` prints, with the server's token."""
     printed = re.findall(r"http://127\.0\.0\.1:\d+/\S*\?token=\S+", make_lab.log())
     assert printed, make_lab.log()
-    address = printed[0].replace("token=...", f"token={make_lab.lab.token}")
-    assert f"/lab/tree/episodes/{EPISODES[0].name}?" in address
+    return printed[0].replace("token=...", f"token={make_lab.lab.token}")
+
+
+def test_the_printed_address_opens_the_first_episode_as_a_notebook(make_lab, page):
+    address = _printed_address(make_lab)
+    assert f"/lesson/episodes/{EPISODES[0].name}?" in address
     page.goto(address)
     page.locator(f"{NOTEBOOK} .jp-CodeCell").first.wait_for(timeout=90_000)
+    assert f"/lab/tree/episodes/{EPISODES[0].name}" in page.url
     title = page.locator(f"{NOTEBOOK} .jp-MarkdownCell h1").first
     title.wait_for(timeout=30_000)
     assert title.inner_text().strip().startswith("Images are arrays of numbers")
@@ -148,25 +154,32 @@ def test_the_printed_address_opens_the_first_episode_as_a_notebook(make_lab, pag
     ).first.wait_for(timeout=90_000)
 
 
-def test_the_file_browser_shows_what_the_readme_says(make_lab, page):
-    """The README and the Set-up page: the file browser shows the episodes, and its folder
-    icon (above the list) goes up to the lesson's folder, with episodes/, data/, fig/ and
-    learner/."""
-    page.goto(make_lab.lab.notebook_url(f"episodes/{EPISODES[0].name}"))
-    page.locator(f"{NOTEBOOK} .jp-Cell").first.wait_for(timeout=90_000)
+def _listing(page, wanted: str) -> set[str]:
+    """The names in the file browser, once ``wanted`` is among them."""
     items = page.locator(".jp-DirListing-content .jp-DirListing-itemName")
-    items.filter(has_text=EPISODES[0].name).first.wait_for(timeout=60_000)
-    names = {name.strip() for name in items.all_inner_texts()}
-    assert {path.name for path in EPISODES} <= names, names
-    page.locator(".jp-BreadCrumbs-home").first.click()  # the folder icon
-    items.filter(has_text="episodes").first.wait_for(timeout=60_000)
+    items.filter(has_text=wanted).first.wait_for(timeout=60_000)
     page.wait_for_timeout(500)
-    names = {name.strip() for name in items.all_inner_texts()}
+    return {name.strip() for name in items.all_inner_texts()}
+
+
+def test_the_file_browser_shows_what_the_readme_says(make_lab, page):
+    """The README and the Set-up page: with the first episode open, the file browser shows
+    the lesson's folder (episodes/, data/, fig/, learner/); double-clicking `episodes` shows
+    the episodes, and the folder icon above the list goes back up."""
+    page.goto(_printed_address(make_lab))
+    page.locator(f"{NOTEBOOK} .jp-Cell").first.wait_for(timeout=90_000)
+    names = _listing(page, "episodes")
     assert {"episodes", "data", "fig", "README.md"} <= names, names
     if (ROOT / "learner").is_dir():
         assert "learner" in names
     hidden = {path.name for pattern in ("*.egg-info", "_build") for path in ROOT.glob(pattern)}
     assert not names & hidden, f"build folders in the file browser: {names & hidden}"
+    assert page.locator(".jp-BreadCrumbs-item").count() == 0  # at the root: "/" only
+    items = page.locator(".jp-DirListing-content .jp-DirListing-item")
+    items.filter(has_text="episodes").first.dblclick()
+    assert {path.name for path in EPISODES} <= _listing(page, EPISODES[0].name)
+    page.locator(".jp-BreadCrumbs-home").first.click()  # the folder icon
+    assert {"episodes", "data", "fig"} <= _listing(page, "data")
 
 
 @pytest.mark.parametrize("episode", [path.name for path in EPISODES])
