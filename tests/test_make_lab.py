@@ -210,10 +210,11 @@ def test_closing_a_code_along_notebook_shuts_its_kernel_down(make_lab, page):
     try:
         page.goto(make_lab.lab.notebook_url(notebook.relative_to(ROOT).as_posix()))
         page.locator(f"{NOTEBOOK} .jp-Cell").first.wait_for(timeout=90_000)
+        expected = [notebook.relative_to(ROOT).as_posix()]
         deadline = time.monotonic() + 90
-        while not _sessions(make_lab.lab) and time.monotonic() < deadline:
-            time.sleep(0.5)  # its kernel starts
-        assert _sessions(make_lab.lab) == [notebook.relative_to(ROOT).as_posix()]
+        while _sessions(make_lab.lab) != expected and time.monotonic() < deadline:
+            time.sleep(0.5)  # its kernel starts (its session's path is a uuid at first)
+        assert _sessions(make_lab.lab) == expected
         page.wait_for_timeout(1000)
         tab = page.locator(".lm-DockPanel .lm-TabBar-tab", has_text=notebook.name)
         tab.locator(".lm-TabBar-tabCloseIcon").click()
