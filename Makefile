@@ -15,16 +15,17 @@ LAB_ARGS ?=
 # JupyterLab's root is the repository, so that the file browser reaches episodes/, data/,
 # fig/ and learner/ and the episodes' ../fig images load (a file argument would make the
 # root episodes/); it opens the first episode, in the browser it starts and at the address
-# it prints. Build folders are hidden, as well as JupyterLab's default globs.
+# it prints, with the file browser at the root (/lesson/PATH: see lessonsetup/server.py).
+# Build folders are hidden, as well as JupyterLab's default globs.
 HIDE_GLOBS := __pycache__ *.pyc *.pyo .DS_Store *~ *.egg-info _build
 LAB_OPTIONS := '--ServerApp.root_dir=$(CURDIR)' \
-  '--LabApp.default_url=/lab/tree/$(firstword $(EPISODES))' \
+  '--LabApp.default_url=/lesson/$(firstword $(EPISODES))' \
   $(foreach glob,$(HIDE_GLOBS),'--ContentsManager.hide_globs=$(glob)')
 SITE := _build/site
 
 .PHONY: help lab test test-quick lint data figures expected bench site learner clean
 
-help:  ## List the targets
+help:  ## List the targets, and what each one removes or overwrites
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(LEARNER): pyproject.toml lessonsetup/configure.py
@@ -54,13 +55,13 @@ lint: $(TESTING)  ## Check the code style with ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-data: $(LEARNER)  ## Regenerate the lesson's images and masks in data/
+data: $(LEARNER)  ## Regenerate the lesson's images and masks, overwriting those in data/
 	$(BIN)/python data/generate.py
 
-figures: $(LEARNER)  ## Redraw the static figures in fig/
+figures: $(LEARNER)  ## Redraw the static figures, overwriting those in fig/
 	$(BIN)/python fig/make_figures.py
 
-expected: $(TESTING)  ## Re-execute the episodes into tests/expected/ (review the diff!)
+expected: $(TESTING)  ## Re-execute the episodes, overwriting tests/expected/ (review the diff!)
 	$(BIN)/python -m tests.support.episode_notebooks $(EPISODES)
 
 bench: $(TESTING)  ## Run the benchmarks
@@ -71,8 +72,11 @@ site: $(TESTING)  ## Build the lesson's website into _build/site, executing ever
 	tests/offline $(BIN)/sphinx-build -E -j auto -W --keep-going -q -c website -b html . $(SITE)
 	@echo "The site is in $(SITE): open $(SITE)/index.html in a browser."
 
-learner: $(LEARNER)  ## Write code-along notebooks (no solutions, no outputs) into learner/
-	$(BIN)/python website/learner_notebooks.py --out learner
+# A learner types into these notebooks: one already there is kept (the command says which);
+# FORCE=1 replaces them all, saying so.
+learner: $(LEARNER)  ## Write the code-along notebooks missing from learner/ (FORCE=1: rewrite all, losing edits)
+	$(BIN)/python website/learner_notebooks.py --out learner $(if $(FORCE),--force)
 
-clean:  ## Remove the environment and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache _build learner
+# Never learner/ (a learner's own work) nor results/ (what the episodes wrote).
+clean:  ## Remove .venv, _build and the tool caches (keeps learner/ and results/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache _build

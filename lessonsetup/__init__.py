@@ -4,6 +4,8 @@
   and keep it quiet offline (``python -m lessonsetup.configure``; ``make lab`` runs it);
 - :mod:`lessonsetup.check`: check a learner's set-up before the workshop
   (``python -m lessonsetup.check``, or the ``lesson-check`` console script).
+- :mod:`lessonsetup.server`: what the lesson's Jupyter server adds (episodes open without
+  being marked unsaved; no 404 for the episodes' figures); ``configure`` switches it on.
 
-Neither imports the ``helpers`` package, so both run when lesson packages are missing.
+None imports the ``helpers`` package; ``check`` runs when the lesson's packages are missing.
 """

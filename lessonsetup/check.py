@@ -15,15 +15,20 @@ What it checks:
   not disabled;
 - JupyterLab opens the Markdown episodes as notebooks (:mod:`lessonsetup.configure`);
 - the lesson's data folder holds every image its manifest lists.
+
+It runs, and prints crosses rather than a traceback, on any Python 3.8 or newer with none of
+the lesson's packages: that is when a learner needs it most. Run from a Python outside any
+environment (the system's, say), each cross's fix is the command that runs the check in
+the lesson's environment (``.venv/bin/lesson-check``) or creates it (``make lab``). So the
+module uses the standard library of Python 3.8 only, and ``packaging`` (which JupyterLab
+installs) where it is there.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import sys
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
@@ -41,10 +46,15 @@ LAB_EXTENSIONS = {
 }
 #: How to rebuild everything at once, for either route.
 REBUILD = "`make lab` (or, with conda: `conda env update -f environment.yml`)"
+#: How to get a Python that the lesson can use.
+NEWER_PYTHON = (
+    "install Python 3.11 or newer, then `make PYTHON=python3.11 lab` and "
+    "`.venv/bin/lesson-check` (or, with conda: `conda env create -f environment.yml`)"
+)
 
 _REPOSITORY = Path(__file__).resolve().parent.parent
 _PYPROJECT = _REPOSITORY / "pyproject.toml"
-_PIN = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*==\s*([^\s;]+)\s*(?:;(.*))?")
+_VENV = _REPOSITORY / ".venv"
 
 
 def data_folder() -> Path:
@@ -91,6 +101,11 @@ class Result:
 def parse_pins(requirements: Iterable[str]) -> dict[str, str]:
     """The ``name==version`` pins among requirement strings, leaving out optional extras.
 
+    Parsed with :class:`packaging.requirements.Requirement`; a requirement whose marker
+    does not hold here (an extra's, another platform's) is left out. Where ``packaging``
+    is missing (a bare Python, when the lesson's packages are not installed), only the
+    plain ``name==version`` form and extras' markers are understood.
+
     Parameters
     ----------
     requirements : iterable of str
@@ -106,24 +121,54 @@ def parse_pins(requirements: Iterable[str]) -> dict[str, str]:
     >>> parse_pins(["numpy==2.4.6", 'pytest==9.2.0; extra == "test"', "tqdm>=4"])
     {'numpy': '2.4.6'}
     """
+    try:
+        from packaging.requirements import Requirement
+    except ImportError:
+        return _parse_plain_pins(requirements)
     pins = {}
-    for requirement in requirements:
-        match = _PIN.fullmatch(requirement)
-        if match and not (match.group(3) and "extra" in match.group(3)):
-            pins[match.group(1)] = match.group(2)
+    for text in requirements:
+        requirement = Requirement(text)
+        specifiers = list(requirement.specifier)
+        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        if len(specifiers) == 1 and specifiers[0].operator in ("==", "==="):
+            pins[requirement.name] = specifiers[0].version
     return pins
 
 
-def lesson_pins() -> dict[str, str]:
+def _parse_plain_pins(requirements: Iterable[str]) -> dict[str, str]:
+    """:func:`parse_pins` without ``packaging``: ``name==version``, no extra's marker."""
+    pins = {}
+    for text in requirements:
+        requirement, _, marker = text.partition(";")
+        name, equals, version = requirement.partition("==")
+        if equals and "extra" not in marker and not any(c in name for c in "<>!~=[ "):
+            pins[name.strip()] = version.strip()
+    return pins
+
+
+def _pyproject_requirements() -> list[str] | None:
+    """The dependencies in ``pyproject.toml``, or None when this Python cannot read TOML
+    (``tomllib`` is new in 3.11)."""
+    try:
+        import tomllib
+    except ImportError:
+        return None
+    return tomllib.loads(_PYPROJECT.read_text())["project"]["dependencies"]
+
+
+def lesson_pins() -> dict[str, str] | None:
     """The packages the lesson needs and their pinned versions.
 
     Read from the installed helpers distribution's metadata; when it is not installed (the
-    folder was copied, not installed), from the ``pyproject.toml`` beside the package.
+    folder was copied, not installed, or this Python is not the lesson's environment), from
+    the ``pyproject.toml`` beside the package.
 
     Returns
     -------
-    dict of str to str
-        Package name to pinned version.
+    dict of str to str, or None
+        Package name to pinned version; None when neither can be read (no distribution, and
+        a Python older than 3.11, which cannot read ``pyproject.toml``).
 
     Examples
     --------
@@ -133,8 +178,44 @@ def lesson_pins() -> dict[str, str]:
     try:
         requirements = metadata.requires(DISTRIBUTION) or []
     except metadata.PackageNotFoundError:
-        requirements = tomllib.loads(_PYPROJECT.read_text())["project"]["dependencies"]
-    return parse_pins(requirements)
+        requirements = _pyproject_requirements()
+    return None if requirements is None else parse_pins(requirements)
+
+
+def environment_fix(prefix: str | None = None, executable: str | None = None) -> str:
+    """What to run instead when the check runs in a Python outside any environment.
+
+    Installing packages into the system's Python is not the fix there (pip may refuse, and
+    the lesson would not use them): running the check in the lesson's environment is.
+
+    Parameters
+    ----------
+    prefix, executable : str, optional
+        The Python judged (default: the running one's ``sys.prefix`` and ``sys.executable``).
+
+    Returns
+    -------
+    str
+        The command to run, or an empty string when the Python is the lesson's ``.venv``, an
+        active conda environment or another virtual environment (where ``pip install`` is
+        the fix).
+
+    Examples
+    --------
+    >>> environment_fix(sys.base_prefix, "/usr/bin/python3").startswith(("`.venv", "`make"))
+    True
+    """
+    prefix = sys.prefix if prefix is None else prefix
+    executable = sys.executable if executable is None else executable
+    conda = os.environ.get("CONDA_PREFIX")
+    if prefix != sys.base_prefix or (conda and Path(conda).resolve() == Path(prefix).resolve()):
+        return ""
+    if (_VENV / "bin" / "lesson-check").exists():
+        return f"`.venv/bin/lesson-check` ({executable} is not the lesson's environment)"
+    return (
+        "`make lab` (creates the lesson's environment, .venv), then `.venv/bin/lesson-check`;"
+        " with conda: `conda activate thresholding-lesson`, then `lesson-check`"
+    )
 
 
 def check_python(version: tuple[int, ...] = tuple(sys.version_info)) -> Result:
@@ -157,10 +238,10 @@ def check_python(version: tuple[int, ...] = tuple(sys.version_info)) -> Result:
     shown = ".".join(str(part) for part in version[:3])
     if tuple(version[:2]) >= (3, 11):
         return Result(True, f"Python {shown}")
-    return Result(False, f"Python {shown}: the lesson needs 3.11 or newer", REBUILD)
+    return Result(False, f"Python {shown}: the lesson needs 3.11 or newer", NEWER_PYTHON)
 
 
-def check_package(name: str, pin: str) -> Result:
+def check_package(name: str, pin: str, fix: str = "") -> Result:
     """One package is installed, at the version the lesson pins.
 
     Parameters
@@ -169,6 +250,8 @@ def check_package(name: str, pin: str) -> Result:
         Package name, as pip knows it.
     pin : str
         The version the lesson was tested with.
+    fix : str, optional
+        What to run when it is missing (default: the ``pip install`` command).
 
     Returns
     -------
@@ -184,7 +267,7 @@ def check_package(name: str, pin: str) -> Result:
     try:
         installed = metadata.version(name)
     except metadata.PackageNotFoundError:
-        return Result(False, f"{name} is not installed (the lesson uses {pin})", install)
+        return Result(False, f"{name} is not installed (the lesson uses {pin})", fix or install)
     if installed != pin:
         return Result(
             True,
@@ -194,7 +277,7 @@ def check_package(name: str, pin: str) -> Result:
     return Result(True, f"{name} {installed}")
 
 
-def _labextension_dirs(prefix: str | Path | None) -> list[Path]:
+def _labextension_dirs(prefix: str | Path | None) -> list[Path]:  # raises ImportError
     if prefix is not None:
         return [Path(prefix) / "share" / "jupyter" / "labextensions"]
     from jupyter_core.paths import jupyter_path
@@ -223,7 +306,7 @@ def _disabled_extensions(prefix: str | Path | None) -> set[str]:
     return disabled
 
 
-def check_extension(name: str, prefix: str | Path | None = None) -> Result:
+def check_extension(name: str, prefix: str | Path | None = None, fix: str = "") -> Result:
     """A JupyterLab extension is installed and not disabled.
 
     Parameters
@@ -232,6 +315,8 @@ def check_extension(name: str, prefix: str | Path | None = None) -> Result:
         The extension's name, for example ``'jupyter-matplotlib'``.
     prefix : str or path, optional
         Look only in this environment; by default, everywhere JupyterLab looks.
+    fix : str, optional
+        What to run when it is missing (default: the ``pip install`` command).
 
     Returns
     -------
@@ -243,29 +328,32 @@ def check_extension(name: str, prefix: str | Path | None = None) -> Result:
     'pip install "ipympl==0.10.0"'
     """
     package = LAB_EXTENSIONS.get(name, name)
-    pin = lesson_pins().get(package)
-    install = f'pip install "{package}=={pin}"' if pin else f"pip install {package}"
-    if name in _disabled_extensions(prefix):
+    pin = (lesson_pins() or {}).get(package)
+    install = fix or (f'pip install "{package}=={pin}"' if pin else f"pip install {package}")
+    missing = f"JupyterLab extension {name} is missing: figures and sliders will not show"
+    try:
+        disabled, folders = _disabled_extensions(prefix), _labextension_dirs(prefix)
+    except ImportError:  # no jupyter_core: JupyterLab is not installed in this Python
+        return Result(False, f"{missing} (JupyterLab is not installed here)", install)
+    if name in disabled:
         return Result(
             False, f"JupyterLab extension {name} is disabled", f"jupyter labextension enable {name}"
         )
-    for folder in _labextension_dirs(prefix):
+    for folder in folders:
         if (folder / name / "package.json").is_file():
             return Result(True, f"JupyterLab extension {name} ({package})")
-    return Result(
-        False,
-        f"JupyterLab extension {name} is missing: figures and sliders will not show",
-        install,
-    )
+    return Result(False, missing, install)
 
 
-def check_viewer_setting(prefix: str | Path | None = None) -> Result:
+def check_viewer_setting(prefix: str | Path | None = None, fix: str = "") -> Result:
     """JupyterLab opens Markdown episodes as notebooks (:mod:`lessonsetup.configure`'s setting).
 
     Parameters
     ----------
     prefix : str or path, optional
         The environment's prefix (default: the running Python's).
+    fix : str, optional
+        What to run when the setting is missing (default: ``python -m lessonsetup.configure``).
 
     Returns
     -------
@@ -277,7 +365,7 @@ def check_viewer_setting(prefix: str | Path | None = None) -> Result:
     'python -m lessonsetup.configure'
     """
     path = overrides_path(sys.prefix if prefix is None else prefix)
-    fix = "python -m lessonsetup.configure"
+    fix = fix or "python -m lessonsetup.configure"
     try:
         settings = json.loads(path.read_text())
     except OSError:
@@ -349,10 +437,21 @@ def run_checks(prefix: str | Path | None = None) -> list[Result]:
     -------
     list of Result
     """
+    fix = environment_fix() if prefix is None else ""
     results = [check_python()]
-    results += [check_package(name, pin) for name, pin in lesson_pins().items()]
-    results += [check_extension(name, prefix) for name in LAB_EXTENSIONS]
-    results += [check_viewer_setting(prefix), check_data()]
+    pins = lesson_pins()
+    if pins is None:
+        results.append(
+            Result(
+                False,
+                "the lesson's packages could not be listed: pyproject.toml needs 3.11's tomllib",
+                fix,
+            )
+        )
+    else:
+        results += [check_package(name, pin, fix) for name, pin in pins.items()]
+    results += [check_extension(name, prefix, fix) for name in LAB_EXTENSIONS]
+    results += [check_viewer_setting(prefix, fix), check_data()]
     return results
 
 
@@ -366,6 +465,8 @@ def _marks(stream: TextIO) -> tuple[str, str]:
 
 def report(results: list[Result], stream: TextIO | None = None) -> int:
     """Print the results, with a fix for each failure, and return the exit status.
+
+    Failures in a row that share their fix get it once, after the last of them.
 
     Parameters
     ----------
@@ -394,10 +495,19 @@ def report(results: list[Result], stream: TextIO | None = None) -> int:
     """
     stream = sys.stdout if stream is None else stream
     tick, cross = _marks(stream)
-    for result in results:
+    same = 0  # failures in a row with this fix so far
+    for index, result in enumerate(results):
         print(f"{tick if result.ok else cross} {result.what}", file=stream)
-        if not result.ok and result.fix:
-            print(f"    fix: {result.fix}", file=stream)
+        if result.ok or not result.fix:
+            same = 0
+            continue
+        same += 1
+        following = results[index + 1] if index + 1 < len(results) else None
+        if following is not None and not following.ok and following.fix == result.fix:
+            continue  # the fix comes once, after the last line that needs it
+        label = "fix" if same == 1 else f"fix for the {same} lines above"
+        print(f"    {label}: {result.fix}", file=stream)
+        same = 0
     failures = sum(not result.ok for result in results)
     print(file=stream)
     if failures:
@@ -420,7 +530,13 @@ def main() -> int:
         The exit status: 0 when all is well, 1 otherwise.
     """
     print("Checking your set-up for the image thresholding lesson\n")
-    return report(run_checks())
+    try:
+        results = run_checks()
+    except Exception as error:  # a check that breaks must still leave the learner a fix
+        results = [
+            Result(False, f"the check itself failed: {type(error).__name__}: {error}", REBUILD)
+        ]
+    return report(results)
 
 
 if __name__ == "__main__":

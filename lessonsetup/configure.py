@@ -4,14 +4,17 @@ The episodes are Markdown files (jupytext MyST). With jupytext installed, Jupyte
 open them as notebooks; this writes the setting that makes that the default on
 double-click, into the environment's own settings (not the user's), so nothing outside
 the environment changes. It also turns off JupyterLab's news and update checks, which
-would otherwise ask every learner a question and try to reach the internet.
+would otherwise ask every learner a question and try to reach the internet, and makes
+closing a notebook shut its kernel down (each episode's kernel holds its images).
 
 It also writes a Jupyter server setting into the environment: the server gives every
 kernel it starts CurveZMQ keys, so the kernel's messages on its local TCP ports are
 encrypted, and the kernel no longer warns "Kernel is running over TCP without encryption"
 in the console at every start (jupyter_server's documented
 ``MappingKernelManager.transport_encryption``; "auto" uses it for kernels that declare
-support, as ipykernel does, and starts other kernels as before).
+support, as ipykernel does, and starts other kernels as before). And it makes the server
+use :mod:`lessonsetup.server`: episodes open without being marked unsaved, and the
+episodes' figures cause no 404 in the server's log.
 
 Run once per environment: ``python -m lessonsetup.configure`` (``make lab`` does it for you).
 """
@@ -23,7 +26,9 @@ import sys
 from pathlib import Path
 
 #: JupyterLab settings: open Markdown and MyST files with jupytext's notebook view; no news
-#: or update checks (a workshop room may be offline, and the question distracts learners).
+#: or update checks (a workshop room may be offline, and the question distracts learners);
+#: closing a notebook shuts its kernel down, so that the kernels of finished episodes (each
+#: holding hundreds of MB of images) do not pile up on a learner's laptop.
 SETTINGS = {
     "@jupyterlab/docmanager-extension:plugin": {
         "defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
@@ -32,11 +37,20 @@ SETTINGS = {
         "fetchNews": "false",
         "checkForUpdates": False,
     },
+    "@jupyterlab/notebook-extension:tracker": {"kernelShutdown": True},
 }
 
 
-#: Jupyter server settings: encrypt the messages between the server and its kernels.
-SERVER_CONFIG = {"MappingKernelManager": {"transport_encryption": "auto"}}
+#: Jupyter server settings: encrypt the messages between the server and its kernels; the
+#: lesson's contents manager and server extension (:mod:`lessonsetup.server`).
+SERVER_CONFIG = {
+    "MappingKernelManager": {"transport_encryption": "auto"},
+    # episodes open unchanged (not marked unsaved), and no 404 for the episodes' figures
+    "ServerApp": {
+        "contents_manager_class": "lessonsetup.server.LessonContentsManager",
+        "jpserver_extensions": {"lessonsetup.server": True},
+    },
+}
 
 
 def overrides_path(prefix: str | Path = sys.prefix) -> Path:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
@@ -53,13 +54,13 @@ LESSON_STACK = {
 def _pins(requirements: list[str]) -> dict[str, str]:
     """``name==version`` pins, skipping the project's references to its own extras."""
     pins = {}
-    for requirement in requirements:
-        if requirement.startswith(PROJECT["name"] + "["):
+    for text in requirements:
+        requirement = Requirement(text)
+        if requirement.name == PROJECT["name"]:
             continue
-        name, version = re.fullmatch(
-            r"([A-Za-z0-9_.-]+)==([0-9][0-9A-Za-z.]*)", requirement
-        ).groups()
-        pins[name.lower()] = version
+        (specifier,) = requirement.specifier  # exactly one: a pin
+        assert specifier.operator == "==", f"not a pin: {text}"
+        pins[requirement.name.lower()] = specifier.version
     return pins
 
 
@@ -76,10 +77,7 @@ def _conda_pins(file: str) -> dict[str, str]:
     pins = {}
     for entry in environment["dependencies"]:
         if isinstance(entry, dict):
-            for requirement in entry["pip"]:
-                match = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", requirement)
-                if match:
-                    pins[match.group(1).lower()] = match.group(2)
+            pins.update(_pins([req for req in entry["pip"] if not req.startswith("-")]))
             continue
         match = re.fullmatch(r"([A-Za-z0-9_.-]+)=(\d\S*)", entry)
         if match:

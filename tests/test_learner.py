@@ -2,12 +2,18 @@
 
 import ast
 import builtins
+import json
+import os
+import shutil
+import subprocess
+import urllib.request
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from tests.support.episode_notebooks import episode_paths, read_episode
+from tests.support.episode_notebooks import ROOT, episode_paths, read_episode
+from tests.support.lab import MAKE_VARIABLES, running_lab
 from tests.support.site import website_module
 
 EPISODES = episode_paths()
@@ -30,11 +36,13 @@ def learner_dir(tmp_path_factory):
 
 
 def _learner(learner_dir, episode):
-    return nbformat.read(learner_dir / f"{episode.stem}.ipynb", as_version=4)
+    return nbformat.read(learner_dir / f"{episode.stem}-codealong.ipynb", as_version=4)
 
 
-def test_one_notebook_per_episode(learner_dir):
-    assert sorted(path.stem for path in learner_dir.glob("*.ipynb")) == IDS
+def test_one_notebook_per_episode_with_a_name_of_its_own(learner_dir):
+    """In JupyterLab's tab bar, a code-along notebook must not look like its episode."""
+    names = sorted(path.name for path in learner_dir.glob("*.ipynb"))
+    assert names == [f"{name}-codealong.ipynb" for name in IDS]
 
 
 @pytest.mark.parametrize("episode", EPISODES, ids=IDS)
@@ -167,3 +175,96 @@ def test_setup_cells_run(learner_dir, episode, tmp_path):
     for cell in learner.cells:
         for output in cell.get("outputs", []):
             assert output.output_type != "error", cell.source
+
+
+# --- `make learner` and `make clean` never lose what a learner typed -----------------------
+
+
+@pytest.fixture
+def checkout(tmp_path):
+    """A copy of what `make learner` and `make clean` use, sharing this checkout's .venv by a
+    symbolic link (which `make clean` removes without touching the real one)."""
+    root = tmp_path / "lesson"
+    root.mkdir()
+    for name in ("Makefile", "website", "episodes"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, root / name)
+    (root / ".venv").symlink_to(ROOT / ".venv")
+    return root
+
+
+def _make(root, *arguments) -> str:
+    """Run make in ``root`` as a learner would, without updating the environment."""
+    environment = {k: v for k, v in os.environ.items() if k not in MAKE_VARIABLES}
+    done = subprocess.run(
+        ["make", "-o", ".venv/.installed", *arguments],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def _type_a_cell(lab, path: str, source: str) -> None:
+    """Add a code cell at the end of a notebook and save it, as JupyterLab does: through the
+    Jupyter server's contents API."""
+    url = f"{lab.url}/api/contents/{path}?token={lab.token}"
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        model = json.load(answer)
+    notebook = nbformat.from_dict(model["content"])
+    notebook.cells.append(nbformat.v4.new_code_cell(source))
+    body = json.dumps({"type": "notebook", "format": "json", "content": notebook}).encode()
+    request = urllib.request.Request(
+        url, data=body, method="PUT", headers={"Content-Type": "application/json"}
+    )
+    urllib.request.urlopen(request, timeout=30).close()
+
+
+def _sources(path) -> list[str]:
+    return [cell.source for cell in nbformat.read(path, as_version=4).cells]
+
+
+@pytest.mark.slow  # starts JupyterLab, runs make four times
+def test_make_targets_keep_what_a_learner_typed(checkout, tmp_path):
+    typed = "my_threshold = 0.42  # typed by a learner"
+    first = _make(checkout, "learner")
+    notebooks = sorted((checkout / "learner").glob("*.ipynb"))
+    assert [path.name for path in notebooks] == [f"{name}-codealong.ipynb" for name in IDS]
+    assert first.count("wrote learner/") == len(IDS), first
+    edited = notebooks[min(2, len(notebooks) - 1)]
+    (tmp_path / "lab").mkdir()
+    with running_lab(checkout, tmp_path / "lab") as lab:
+        _type_a_cell(lab, f"learner/{edited.name}", typed)
+    assert typed in _sources(edited)
+
+    again = _make(checkout, "learner")
+    assert f"kept learner/{edited.name}" in again, again
+    assert "wrote" not in again and "make learner FORCE=1" in again
+    assert typed in _sources(edited)
+
+    (checkout / "_build").mkdir()
+    _make(checkout, "clean")
+    assert not (checkout / "_build").exists() and not (checkout / ".venv").exists()
+    assert (ROOT / ".venv" / "bin" / "python").exists()  # the link went, not the environment
+    assert typed in _sources(edited)
+    (checkout / ".venv").symlink_to(ROOT / ".venv")
+
+    forced = _make(checkout, "learner", "FORCE=1")
+    assert f"replacing learner/{edited.name}" in forced, forced
+    assert typed not in _sources(edited)
+
+
+def test_make_help_says_what_clean_and_learner_remove():
+    environment = {k: v for k, v in os.environ.items() if k not in MAKE_VARIABLES}
+    done = subprocess.run(
+        ["make", "help"], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
+    )
+    targets = dict(line.split("\t", 1) for line in done.stdout.splitlines())
+    assert "keeps learner/" in targets["clean"] and ".venv" in targets["clean"]
+    assert "missing" in targets["learner"] and "FORCE=1" in targets["learner"]

@@ -40,6 +40,7 @@ from tests.support.lab import (
     running_lab,
     running_make_lab,
 )
+from tests.support.site import website_module
 
 ROOT = Path(__file__).resolve().parent.parent
 EPISODES = sorted((ROOT / "episodes").glob("[0-9]*.md"))
@@ -130,13 +131,19 @@ def test_make_lab_installs_nothing_and_starts_jupyterlab(make_lab):
     assert not any("pip install" in line or "lessonsetup" in line for line in commands), commands
 
 
-def test_the_printed_address_opens_the_first_episode_as_a_notebook(make_lab, page):
+def _printed_address(make_lab: MakeLab) -> str:
+    """The address `make lab` prints, with the server's token."""
     printed = re.findall(r"http://127\.0\.0\.1:\d+/\S*\?token=\S+", make_lab.log())
     assert printed, make_lab.log()
-    address = printed[0].replace("token=...", f"token={make_lab.lab.token}")
-    assert f"/lab/tree/episodes/{EPISODES[0].name}?" in address
+    return printed[0].replace("token=...", f"token={make_lab.lab.token}")
+
+
+def test_the_printed_address_opens_the_first_episode_as_a_notebook(make_lab, page):
+    address = _printed_address(make_lab)
+    assert f"/lesson/episodes/{EPISODES[0].name}?" in address
     page.goto(address)
     page.locator(f"{NOTEBOOK} .jp-CodeCell").first.wait_for(timeout=90_000)
+    assert f"/lab/tree/episodes/{EPISODES[0].name}" in page.url
     title = page.locator(f"{NOTEBOOK} .jp-MarkdownCell h1").first
     title.wait_for(timeout=30_000)
     assert title.inner_text().strip().startswith("Images are arrays of numbers")
@@ -147,18 +154,85 @@ def test_the_printed_address_opens_the_first_episode_as_a_notebook(make_lab, pag
     ).first.wait_for(timeout=90_000)
 
 
-def test_the_file_browser_shows_the_repository(make_lab, page):
-    page.goto(f"{make_lab.lab.url}/lab?token={make_lab.lab.token}&reset")
-    page.locator(".jp-BreadCrumbs-home").first.click()
+def _listing(page, wanted: str) -> set[str]:
+    """The names in the file browser, once ``wanted`` is among them."""
     items = page.locator(".jp-DirListing-content .jp-DirListing-itemName")
-    items.filter(has_text="episodes").first.wait_for(timeout=60_000)
+    items.filter(has_text=wanted).first.wait_for(timeout=60_000)
     page.wait_for_timeout(500)
-    names = {name.strip() for name in items.all_inner_texts()}
+    return {name.strip() for name in items.all_inner_texts()}
+
+
+def test_the_file_browser_shows_what_the_readme_says(make_lab, page):
+    """The README and the Set-up page: with the first episode open, the file browser shows
+    the lesson's folder (episodes/, data/, fig/, learner/); double-clicking `episodes` shows
+    the episodes, and the folder icon above the list goes back up."""
+    page.goto(_printed_address(make_lab))
+    page.locator(f"{NOTEBOOK} .jp-Cell").first.wait_for(timeout=90_000)
+    names = _listing(page, "episodes")
     assert {"episodes", "data", "fig", "README.md"} <= names, names
     if (ROOT / "learner").is_dir():
         assert "learner" in names
     hidden = {path.name for pattern in ("*.egg-info", "_build") for path in ROOT.glob(pattern)}
     assert not names & hidden, f"build folders in the file browser: {names & hidden}"
+    assert page.locator(".jp-BreadCrumbs-item").count() == 0  # at the root: "/" only
+    items = page.locator(".jp-DirListing-content .jp-DirListing-item")
+    items.filter(has_text="episodes").first.dblclick()
+    assert {path.name for path in EPISODES} <= _listing(page, EPISODES[0].name)
+    page.locator(".jp-BreadCrumbs-home").first.click()  # the folder icon
+    assert {"episodes", "data", "fig"} <= _listing(page, "data")
+
+
+@pytest.mark.parametrize("episode", [path.name for path in EPISODES])
+def test_an_episode_opens_unchanged_and_closes_without_asking(make_lab, page, episode):
+    """Not marked unsaved (●) once its kernel is up, and closing its tab asks nothing."""
+    page.goto(make_lab.lab.notebook_url(f"episodes/{episode}"))
+    page.locator(f"{NOTEBOOK} .jp-Cell").first.wait_for(timeout=90_000)
+    page.locator(f"{NOTEBOOK} .jp-Notebook-ExecutionIndicator[data-status='idle']").or_(
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    ).first.wait_for(timeout=90_000)
+    page.wait_for_timeout(2000)  # the kernel's language_info arrives after it is idle
+    tab = page.locator(".lm-DockPanel .lm-TabBar-tab", has_text=episode)
+    assert tab.count() == 1
+    assert "jp-mod-dirty" not in (tab.get_attribute("class") or ""), f"{episode} is unsaved"
+    tab.locator(".lm-TabBar-tabCloseIcon").click()
+    page.wait_for_timeout(1500)
+    assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").inner_text()
+    assert tab.count() == 0
+    make_lab.lab.shut_down_kernels()
+
+
+def test_closing_a_code_along_notebook_shuts_its_kernel_down(make_lab, page):
+    """The lesson's JupyterLab setting (``kernelShutdown``), so that the kernels of finished
+    notebooks do not pile up. (Jupytext's view of the Markdown episodes does not apply it.)"""
+    module = website_module("learner_notebooks")
+    notebook = module.learner_path(EPISODES[0], ROOT / "learner")
+    created = module.write_code_along(EPISODES[0], ROOT / "learner")  # never replaces one
+    try:
+        page.goto(make_lab.lab.notebook_url(notebook.relative_to(ROOT).as_posix()))
+        page.locator(f"{NOTEBOOK} .jp-Cell").first.wait_for(timeout=90_000)
+        expected = [notebook.relative_to(ROOT).as_posix()]
+        deadline = time.monotonic() + 90
+        while _sessions(make_lab.lab) != expected and time.monotonic() < deadline:
+            time.sleep(0.5)  # its kernel starts (its session's path is a uuid at first)
+        assert _sessions(make_lab.lab) == expected
+        page.wait_for_timeout(1000)
+        tab = page.locator(".lm-DockPanel .lm-TabBar-tab", has_text=notebook.name)
+        tab.locator(".lm-TabBar-tabCloseIcon").click()
+        deadline = time.monotonic() + 30
+        while (running := _sessions(make_lab.lab)) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not running, f"kernels still running after closing {notebook.name}: {running}"
+    finally:
+        if created:
+            notebook.unlink()
+            with contextlib.suppress(OSError):
+                notebook.parent.rmdir()  # only if the test made learner/
+
+
+def _sessions(lab: Lab) -> list[str]:
+    """The paths of the notebooks that have a kernel on the server."""
+    with urllib.request.urlopen(f"{lab.url}/api/sessions?token={lab.token}") as answer:
+        return [session["path"] for session in json.load(answer)]
 
 
 def _loaded_pictures(page, attempts: int = 3) -> dict[str, int]:
@@ -201,8 +275,24 @@ def test_every_picture_in_the_episode_loads(make_lab, page, episode):
     assert set(seen) == expected, f"{episode}: shown {sorted(seen)}, in the text {expected}"
 
 
+@pytest.mark.parametrize("episode", [path.name for path in EPISODES if _pictures(path)])
+def test_reopening_jupyterlab_restores_the_episode_and_its_pictures(make_lab, page, episode):
+    """A learner comes back to ``/lab``, and JupyterLab reopens the episode left open: its
+    Markdown is rendered on a page at ``/lab``, so a picture's address as written
+    (``../fig/...``) points at ``/fig/...`` (the log test below checks for 404s)."""
+    page.goto(make_lab.lab.notebook_url(f"episodes/{episode}"))
+    page.locator(f"{NOTEBOOK} .jp-MarkdownCell").first.wait_for(timeout=90_000)
+    page.wait_for_timeout(3000)  # JupyterLab saves its workspace: the open episode
+    page.goto(f"{make_lab.lab.url}/lab?token={make_lab.lab.token}")
+    page.locator(f"{NOTEBOOK} .jp-MarkdownCell").first.wait_for(timeout=90_000)
+    assert page.url.split("?")[0].endswith("/lab"), page.url
+    seen = _loaded_pictures(page)
+    assert set(seen) == _pictures(ROOT / "episodes" / episode) and all(seen.values()), seen
+    make_lab.lab.shut_down_kernels()
+
+
 def test_the_server_log_has_no_404_and_no_unencrypted_kernel(make_lab, browser):
-    log = make_lab.log()  # after the browser tests above opened every episode
+    log = make_lab.log()  # after the browser tests above opened and reopened every episode
     assert "Kernel started" in log  # the episodes' kernels did start
     # the server's access log: "[W 2026-11-30 19:50:24.594 ServerApp] 404 GET /files/..."
     not_found = [line for line in log.splitlines() if re.search(r"\] 404 [A-Z]+ /", line)]

@@ -30,6 +30,9 @@ LATE_IMPORTS = {
     ("rootmass.dask_cluster", "distributed"),
     # the set-up check must run, and say what is missing, when jupyterlab is not installed
     ("lessonsetup.check", "jupyter_core.paths"),
+    # ... and on Python 3.8 to 3.10 (no tomllib) and without packaging (a bare Python)
+    ("lessonsetup.check", "tomllib"),
+    ("lessonsetup.check", "packaging.requirements"),
 }
 
 

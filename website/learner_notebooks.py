@@ -1,11 +1,16 @@
 """Code-along notebooks for learners: the episodes without their solutions.
 
-    python website/learner_notebooks.py [--out DIR] [EPISODE.md ...]
+    python website/learner_notebooks.py [--out DIR] [--force] [EPISODE.md ...]
 
-Each episode becomes ``DIR/<episode>.ipynb`` (default ``learner/``): outputs cleared, every
-cell tagged ``solution`` removed (the "Solution" heading and its code), every challenge
-prompt kept and followed by an empty code cell to answer in. The notebooks are written into a
-folder beside ``episodes/`` so that the episodes' relative links (``../fig/...``) still work.
+Each episode becomes ``DIR/<episode>-codealong.ipynb`` (default ``learner/``): outputs
+cleared, every cell tagged ``solution`` removed (the "Solution" heading and its code), every
+challenge prompt kept and followed by a code cell to answer in (:func:`answer_cell`). The
+notebooks are written into a folder beside ``episodes/`` so that the episodes' relative links
+(``../fig/...``) still work, and their names differ from the episodes' in JupyterLab's tabs.
+
+A learner types into these notebooks, so a notebook that is already there is never replaced:
+it is kept, and the command says so. ``--force`` (``make learner FORCE=1``) writes every
+notebook afresh, saying which ones it replaces.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 EPISODES = ROOT / "episodes"
 LEARNER = ROOT / "learner"
+#: What a code-along notebook's name adds to its episode's.
+SUFFIX = "-codealong"
 
 
 def episode_paths() -> list[Path]:
@@ -124,34 +131,65 @@ def code_along(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return learner
 
 
-def write_code_along(episode: Path, out_dir: Path = LEARNER) -> Path:
-    """Write the code-along notebook of one episode.
+def learner_path(episode: Path, out_dir: Path = LEARNER) -> Path:
+    """Where the code-along notebook of ``episode`` goes.
+
+    Examples
+    --------
+    >>> learner_path(Path("episodes/01-fixed-thresholding.md"), Path("learner")).as_posix()
+    'learner/01-fixed-thresholding-codealong.ipynb'
+    """
+    return out_dir / f"{episode.stem}{SUFFIX}.ipynb"
+
+
+def write_code_along(episode: Path, out_dir: Path = LEARNER, force: bool = False) -> bool:
+    """Write the code-along notebook of one episode, unless it is already there.
 
     Parameters
     ----------
     episode : pathlib.Path
         A Markdown episode.
     out_dir : pathlib.Path, optional
-        Where to write it (default ``learner/``).
+        Where to write it (default ``learner/``), as :func:`learner_path` names it.
+    force : bool, optional
+        Replace a notebook that is already there (what the learner typed into it is lost).
 
     Returns
     -------
-    pathlib.Path
-        The notebook written, ``out_dir/<episode name>.ipynb``.
+    bool
+        True if the notebook was written, False if one was there and was kept.
     """
+    path = learner_path(episode, out_dir)
+    if path.exists() and not force:
+        return False
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{episode.stem}.ipynb"
     nbformat.write(code_along(jupytext.read(episode)), path)
-    return path
+    return True
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("episodes", nargs="*", type=Path, help="default: every episode")
     parser.add_argument("--out", type=Path, default=LEARNER, help="default: learner/")
+    parser.add_argument(
+        "--force", action="store_true", help="replace notebooks that are already there"
+    )
     args = parser.parse_args(argv)
+    kept = []
     for episode in args.episodes or episode_paths():
-        print(f"{episode.name} -> {write_code_along(episode, args.out)}")
+        path = learner_path(episode, args.out)
+        if args.force and path.exists():
+            print(f"replacing {path} with a fresh copy of {episode.name} (--force)", flush=True)
+        if write_code_along(episode, args.out, args.force):
+            print(f"wrote {path}")
+        else:
+            kept.append(path)
+            print(f"kept {path}: it is already there, with whatever you typed into it")
+    if kept:
+        print(
+            f"{len(kept)} notebook(s) kept as they were. To start one afresh, rename or delete "
+            "it and run `make learner` again, or replace them all: `make learner FORCE=1`."
+        )
     return 0
 
 
