@@ -288,7 +288,7 @@ def _mask_mistake(mask: np.ndarray, answers: dict) -> str:
         return "inverted"
     wrong = mask ^ expected
     scores = {name: _dice(wrong, other ^ expected) for name, other in answers.items()}
-    del scores["expected"]
+    del scores["expected"]  # of the named mistakes, the one whose wrong pixels are most alike
     best = max(scores, key=scores.__getitem__, default=None)
     if best is not None and scores[best] >= 0.5:
         return best
@@ -365,24 +365,23 @@ class CheckResult:
     def __repr__(self) -> str:
         return "\n".join(self._lines())
 
+    def _counted(self, name: str) -> str:
+        return f"{self.counts[name]:,} pixels {WORDS[name]} ({COLOURS[name]})"
+
     def alt_text(self) -> str:
         """What the picture shows, in words."""
-        parts = [
-            f"{self.counts[name]:,} pixels {WORDS[name]} ({COLOURS[name]})" for name in COLOURS
-        ]
+        parts = "; ".join(map(self._counted, COLOURS))
         image = CHALLENGES[self.challenge_id].image
-        return f"The image {image}, coloured where your mask differs: {'; '.join(parts)}."
+        return f"The image {image}, coloured where your mask differs: {parts}."
 
     def _repr_html_(self) -> str:
-        first, *rest = map(_html, self._lines())
+        lines = [f"<p>{line}</p>" for line in map(_html, self._lines())]
         verdict = "Right!" if self.right else "Not yet."
-        lines = [f"<p><strong>{verdict}</strong>{first.removeprefix(verdict)}</p>"]
-        lines += [f"<p>{line}</p>" for line in rest]
+        lines[0] = lines[0].replace(verdict, f"<strong>{verdict}</strong>", 1)
         if self.picture is not None:
             jpeg = iio.imwrite("<bytes>", self.picture, extension=".jpg", quality=85, subsampling=0)
             legend = "<br>".join(
-                f'<span style="background:{OKABE_ITO[colour]}">&emsp;</span> '
-                f"{self.counts[name]:,} pixels {WORDS[name]} ({colour})"
+                f'<span style="background:{OKABE_ITO[colour]}">&emsp;</span> {self._counted(name)}'
                 for name, colour in COLOURS.items()
             )
             lines.append(
