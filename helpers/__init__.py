@@ -1,9 +1,9 @@
 """Helpers for the image thresholding lesson: what the episodes call, beyond the lesson.
 
 Images (:mod:`~helpers.images`), figures (:mod:`~helpers.plotting`), explorers
-(:mod:`~helpers.widgets`), and the episodes' computations that the explorers and the
-root-mass command share (:mod:`~helpers.thresholds`, :mod:`~helpers.roots`), and a check
-of a challenge's answer for learners on their own (:mod:`~helpers.checks`).
+(:mod:`~helpers.widgets`), the computations that the explorers and the root-mass command
+share (:mod:`~helpers.thresholds`, :mod:`~helpers.roots`), and a check of a challenge's
+answer for learners on their own (:mod:`~helpers.checks`).
 
 >>> import helpers
 >>> helpers.load_image("coins", gray=True).shape
@@ -16,17 +16,7 @@ from helpers.plotting import overlay, plot_histogram, show_images
 from helpers.thresholds import between_class_variance, image_histogram, otsu_threshold
 
 __all__ = [
-    "between_class_variance",
-    "bundled_names",
-    "check",
-    "data_dir",
-    "image_histogram",
-    "image_info",
-    "load_image",
-    "load_mask",
-    "otsu_threshold",
-    "overlay",
-    "plot_histogram",
-    "prepare_image",
-    "show_images",
-]
+    "between_class_variance", "bundled_names", "check", "data_dir", "image_histogram",
+    "image_info", "load_image", "load_mask", "otsu_threshold", "overlay", "plot_histogram",
+    "prepare_image", "show_images",
+]  # fmt: skip

@@ -1,10 +1,8 @@
 """Check my answer: is a challenge's mask or number right, and if not, what went wrong?
 
-``check(challenge_id, answer)`` computes the challenge's answer from its data and settings,
-compares, and names the most likely mistake (:data:`MISTAKES`) with how to fix it. In a
-notebook the result shows the image with the pixels that agree, are missed and are extra.
-A new challenge is an entry of :data:`CHALLENGES` and a solution ending with its check line.
-"""
+:func:`check` computes the answer of one of :data:`CHALLENGES` from its data and settings,
+compares, and names the most likely of :data:`MISTAKES`. A new challenge is an entry of
+:data:`CHALLENGES` and a solution ending with its check line."""
 
 from __future__ import annotations
 
@@ -86,10 +84,9 @@ WORDS = {
 
 @dataclass(frozen=True)
 class Challenge:
-    """A challenge's answer, a mask or numbers: ``expected()`` computes it from the lesson's
-    data, each of ``mistakes`` the answer a named mistake gives. Right is within
-    ``tolerance``: ``1 - Dice`` for a mask. ``image`` is what a mask is drawn on; ``mask_of``
-    turns a number (a setting) into its mask, to draw."""
+    """``expected()`` computes a challenge's answer (a mask or numbers), each of ``mistakes``
+    the answer of a named mistake; right is within ``tolerance`` (``1 - Dice`` for a mask).
+    A mask is drawn on ``image``; ``mask_of`` turns a number (a setting) into its mask."""
 
     expected: Callable[[], np.ndarray | float]
     mistakes: dict[str, Callable[[], np.ndarray | float]] = field(default_factory=dict)
@@ -291,7 +288,7 @@ def _mask_mistake(mask: np.ndarray, answers: dict) -> str:
         return "inverted"
     wrong = mask ^ expected
     scores = {name: _dice(wrong, other ^ expected) for name, other in answers.items()}
-    del scores["expected"]
+    del scores["expected"]  # of the named mistakes, the one whose wrong pixels are most alike
     best = max(scores, key=scores.__getitem__, default=None)
     if best is not None and scores[best] >= 0.5:
         return best
@@ -328,9 +325,8 @@ def _number_mistake(values: np.ndarray, answers: dict, tolerance: float) -> str:
 
 
 def _picture(gray: np.ndarray, mask: np.ndarray, expected: np.ndarray, longest: int = 1000):
-    """The image, at most ``longest`` pixels wide, coloured where the masks agree, where the
-    answer misses and where it adds pixels (a small block shows what it holds, a miss or an
-    extra before an agreement); and the number of pixels of each."""
+    """The image (at most ``longest`` pixels wide, a block showing a miss or an extra before
+    an agreement) coloured by :data:`COLOURS`, and the number of pixels of each colour."""
     kinds = np.select([mask & expected, expected & ~mask, mask & ~expected], [1, 2, 3], 0)
     counts = {name: int(np.count_nonzero(kinds == kind)) for kind, name in enumerate(COLOURS, 1)}
     step = -(-max(kinds.shape) // longest)
@@ -369,24 +365,23 @@ class CheckResult:
     def __repr__(self) -> str:
         return "\n".join(self._lines())
 
+    def _counted(self, name: str) -> str:
+        return f"{self.counts[name]:,} pixels {WORDS[name]} ({COLOURS[name]})"
+
     def alt_text(self) -> str:
         """What the picture shows, in words."""
-        parts = [
-            f"{self.counts[name]:,} pixels {WORDS[name]} ({COLOURS[name]})" for name in COLOURS
-        ]
+        parts = "; ".join(map(self._counted, COLOURS))
         image = CHALLENGES[self.challenge_id].image
-        return f"The image {image}, coloured where your mask differs: {'; '.join(parts)}."
+        return f"The image {image}, coloured where your mask differs: {parts}."
 
     def _repr_html_(self) -> str:
-        first, *rest = map(_html, self._lines())
+        lines = [f"<p>{line}</p>" for line in map(_html, self._lines())]
         verdict = "Right!" if self.right else "Not yet."
-        lines = [f"<p><strong>{verdict}</strong>{first.removeprefix(verdict)}</p>"]
-        lines += [f"<p>{line}</p>" for line in rest]
+        lines[0] = lines[0].replace(verdict, f"<strong>{verdict}</strong>", 1)
         if self.picture is not None:
             jpeg = iio.imwrite("<bytes>", self.picture, extension=".jpg", quality=85, subsampling=0)
             legend = "<br>".join(
-                f'<span style="background:{OKABE_ITO[colour]}">&emsp;</span> '
-                f"{self.counts[name]:,} pixels {WORDS[name]} ({colour})"
+                f'<span style="background:{OKABE_ITO[colour]}">&emsp;</span> {self._counted(name)}'
                 for name, colour in COLOURS.items()
             )
             lines.append(
@@ -406,11 +401,16 @@ def _check_mask(challenge_id: str, answer: object) -> CheckResult:
             summary = f"your answer is one value ({answer}); the answer is a mask."
         return CheckResult(challenge_id, False, summary, problem)
     dice = _dice(mask, expected)
-    right = bool(dice >= 1 - challenge.tolerance)
     least = f"{1 - challenge.tolerance:g} or more"
     summary = f"Dice {dice:.4f} against the expected mask (right is {least})."
+    right = dice >= 1 - challenge.tolerance
     mistake = None if right else _mask_mistake(mask, _answers(challenge_id))
-    picture, counts = _picture(_gray(challenge.image), mask, expected)
+    return _pictured(challenge_id, summary, mistake, mask, expected)
+
+
+def _pictured(challenge_id, summary, mistake, mask, expected) -> CheckResult:
+    picture, counts = _picture(_gray(CHALLENGES[challenge_id].image), mask, expected)
+    dice, right = _dice(mask, expected), mistake is None
     return CheckResult(challenge_id, right, summary, mistake, dice, picture, counts)
 
 
@@ -419,17 +419,14 @@ def _check_number(challenge_id: str, answer: object) -> CheckResult:
     expected, tolerance = np.ravel(answers["expected"]).astype(float), challenge.tolerance
     try:  # one number, a few (a tuple, a list), or a dict of them
         values = np.ravel(list(answer.values()) if isinstance(answer, dict) else answer)
-        values = values.astype(float) if values.size == expected.size else None
-        values = None if values is None or np.isnan(values).any() else values
+        values = values.astype(float)
     except (TypeError, ValueError):
-        values = None
-    if values is None:
+        values = np.array([np.nan])
+    if values.size != expected.size or np.isnan(values).any():
         summary = f"the challenge asks for {expected.size} number(s), in the order it names them."
         return CheckResult(challenge_id, False, summary, "not-a-number")
-    off = values - expected
-    wrong = ~(abs(off) <= tolerance)  # NaN too
-    sides = {i: "above" if off[i] > 0 else "below" for i in np.flatnonzero(wrong)}
-    within = f"within {tolerance:g} of" if tolerance else "exactly"
+    off, within = values - expected, f"within {tolerance:g} of" if tolerance else "exactly"
+    sides = {i: "above" if off[i] > 0 else "below" for i in np.flatnonzero(abs(off) > tolerance)}
     numbers = ", ".join(f"number {i + 1} is {side}" for i, side in sides.items())
     summary = f"{numbers} the expected value (right is {within} it)."
     if not sides:
@@ -437,23 +434,20 @@ def _check_number(challenge_id: str, answer: object) -> CheckResult:
     if values.size == 1:
         summary = f"{values[0]:.4g} is {sides[0] + ' ' if sides else ''}the expected value"
         summary += f" (right is {within} it)."
-    mistake = _number_mistake(values, answers, tolerance) if wrong.any() else None
+    mistake = _number_mistake(values, answers, tolerance) if sides else None
     try:  # a setting is shown by the mask it gives, if it gives one
         mask, expected_mask = challenge.mask_of(values[0]), challenge.mask_of(expected[0])
     except (TypeError, ValueError):  # no mask_of (None), or a setting that makes none
         return CheckResult(challenge_id, mistake is None, summary, mistake)
-    dice = _dice(mask, expected_mask)
-    picture, counts = _picture(_gray(challenge.image), mask, expected_mask)
-    summary += f" Its mask: Dice {dice:.4f} against the expected one."
-    return CheckResult(challenge_id, mistake is None, summary, mistake, dice, picture, counts)
+    summary += f" Its mask: Dice {_dice(mask, expected_mask):.4f} against the expected one."
+    return _pictured(challenge_id, summary, mistake, mask, expected_mask)
 
 
 def check(challenge_id: str, answer: object) -> CheckResult:
     """Check the answer to a challenge: right or not, and if not, the most likely mistake.
 
     The expected answer is computed from the data and settings the challenge states. A
-    notebook shows the result with the image, coloured where the answer agrees with the
-    expected mask, misses pixels and adds pixels; ``print`` shows it as text.
+    notebook shows the image coloured where the answer agrees, misses and adds pixels.
 
     Parameters
     ----------

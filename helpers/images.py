@@ -40,10 +40,8 @@ class UnknownImageError(KeyError):
 
 
 def data_dir() -> Path:
-    """The folder of the lesson's own images: ``data/`` beside the package.
-
-    Found from the package's location, so it works from any working directory; the
-    environment variable ``THRESHOLDING_DATA`` names another folder.
+    """The folder of the lesson's own images: ``data/`` beside the package (from any working
+    directory), or the folder the environment variable ``THRESHOLDING_DATA`` names.
 
     Examples
     --------
@@ -88,10 +86,8 @@ def _image_path(name: str) -> Path:
 
 
 def load_mask(name: str) -> np.ndarray:
-    """Ground-truth mask of one of the lesson's own images (``name`` as ``'trial-016'``).
-
-    Returns an array of bool, True where the object (root, shape, colony, ink) is; raises
-    KeyError if the image does not exist or has no mask.
+    """Ground-truth mask of one of the lesson's images: True where the object (root, shape,
+    colony, ink) is. KeyError if the image does not exist or has no mask.
 
     Examples
     --------
@@ -105,11 +101,8 @@ def load_mask(name: str) -> np.ndarray:
 
 
 def image_info(name: str) -> dict:
-    """What ``data/manifest.json`` records about one of the lesson's images, as a dict.
-
-    Written by the images' generator: size, description, what the image teaches, and facts
-    known by construction, such as the true number of colonies. KeyError if the image does
-    not exist or the manifest does not describe it.
+    """What ``data/manifest.json`` records about one of the lesson's images (size, what it
+    teaches, facts known by construction such as the number of colonies); else KeyError.
 
     Examples
     --------
@@ -153,7 +146,8 @@ def _header(data: bytes, extension: str | None) -> tuple[int, int, float, str]:
 
 
 def _read_file(path: Path, max_pixels: int | None) -> np.ndarray:
-    """Read an image file, turning every failure into an error that names the file."""
+    """Read an image file (a one-frame file as its frame; through Pillow where imageio's
+    choice fails, such as an LZW TIFF), every failure an error that names the file."""
     if not path.exists():
         raise FileNotFoundError(
             f"{path} does not exist. Check the spelling and the folder "
@@ -178,7 +172,14 @@ def _read_file(path: Path, max_pixels: int | None) -> np.ndarray:
     lift = width * height * weight > (Image.MAX_IMAGE_PIXELS or 0)
     try:
         with _without_pillow_limit() if lift else contextlib.nullcontext():
-            return _decode(data, extension, mode)
+            try:  # CMYK through Pillow as RGB: imageio would take K for alpha
+                plugin = {"plugin": "pillow", "mode": "RGB"} if mode == "CMYK" else {}
+                image = np.asarray(iio.imread(data, extension=extension, **plugin))
+            except Exception:
+                if not mode:  # Pillow cannot read it either
+                    raise
+                image = np.asarray(iio.imread(data, plugin="pillow"))
+        return image[0] if image.ndim == 4 and len(image) == 1 else image
     except Exception as error:  # imageio raises many kinds; all mean "cannot decode"
         detail = (str(error).splitlines() or [""])[0]
         problem = "could not be read as an image (the file is not an image or is damaged)"
@@ -190,19 +191,6 @@ def _read_file(path: Path, max_pixels: int | None) -> np.ndarray:
         ) from error
 
 
-def _decode(data: bytes, extension: str | None, mode: str) -> np.ndarray:
-    """The pixels, through Pillow where imageio's choice fails (an LZW TIFF: tifffile needs
-    the optional imagecodecs); a file of one frame (a GIF) as that frame."""
-    try:
-        plugin = {"plugin": "pillow", "mode": "RGB"} if mode == "CMYK" else {}  # else K=alpha
-        image = np.asarray(iio.imread(data, extension=extension, **plugin))
-    except Exception:
-        if not mode:  # Pillow cannot read it either
-            raise
-        image = np.asarray(iio.imread(data, plugin="pillow"))
-    return image[0] if image.ndim == 4 and len(image) == 1 else image
-
-
 def prepare_image(
     image: np.ndarray,
     *,
@@ -210,30 +198,21 @@ def prepare_image(
     dtype: Literal["float", "uint8"] = "float",
     source: str = "the image",
 ) -> np.ndarray:
-    """Convert an image array to the lesson's standard form; ValueError for NaN, floats
-    outside [0, 1], negative integers, or not 2-D.
+    """Convert an image array to the lesson's standard form.
 
     Parameters
     ----------
     image : ndarray
-        Grayscale (H, W), gray with alpha (H, W, 2), RGB (H, W, 3) or RGBA (H, W, 4);
-        ``bool``, any integer type, or float in [0, 1]. Integers are scaled by their type
-        alone, never by their values: 0 is black and the type's largest value white
-        (uint8 255, uint16 65,535, uint32 2**32 - 1, uint64 2**64 - 1; int8 127, int16
-        32,767, int32 2**31 - 1, int64 2**63 - 1, as ``ski.util.img_as_float``); negative
-        values are refused.
+        Gray (H, W), gray and alpha (H, W, 2), RGB or RGBA; ``bool``, integers (scaled by
+        their type alone, as ``ski.util.img_as_float``: uint8 255 and int16 32,767 are white)
+        or float in [0, 1]. NaN, other floats, negative integers, other shapes: ValueError.
     gray : bool, optional
-        Grayscale (H, W), colour converted as ``ski.color.rgb2gray`` does; otherwise colour
-        (H, W, 3), gray repeated in the three channels (code for photographs works on it).
+        Grayscale (H, W) as ``ski.color.rgb2gray``; else colour (H, W, 3), a gray image
+        repeated in the three channels. Transparent pixels are composited onto white.
     dtype : {'float', 'uint8'}, optional
-        ``'float'`` gives float64 in [0, 1]; ``'uint8'`` gives integers in [0, 255].
+        float64 in [0, 1], or integers in [0, 255].
     source : str, optional
         What to call the image in error messages (usually its file name).
-
-    Returns
-    -------
-    ndarray
-        (H, W) if ``gray``, else (H, W, 3). Transparent pixels are composited onto white.
 
     Examples
     --------
@@ -246,7 +225,7 @@ def prepare_image(
     """
     if dtype not in ("float", "uint8"):
         raise ValueError(f"dtype must be 'float' or 'uint8', not {dtype!r}.")
-    image = _checked_values(_checked_shape(np.asarray(image), source), source)
+    image = _checked(np.asarray(image), source)
     if image.ndim == 3 and image.shape[-1] in (2, 4):  # alpha: transparent shown as white
         image = ski.util.img_as_float64(image)
         colour, alpha = image[..., :-1], image[..., -1:]
@@ -262,8 +241,9 @@ def prepare_image(
     return image if gray or image.ndim == 3 else ski.color.gray2rgb(image)
 
 
-def _checked_shape(image: np.ndarray, source: str) -> np.ndarray:
-    """A 2-D grayscale or colour image (1 to 4 channels) with pixels."""
+def _checked(image: np.ndarray, source: str) -> np.ndarray:
+    """A 2-D image (1 to 4 channels) with pixels; finite floats in [0, 1] or integers of at
+    least 0 (bool becomes 0 and 255)."""
     if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[-1] not in (1, 2, 3, 4)):
         raise ValueError(
             f"{source} has shape {image.shape}, which is not a 2-D grayscale or colour image. "
@@ -272,34 +252,25 @@ def _checked_shape(image: np.ndarray, source: str) -> np.ndarray:
         )
     if image.size == 0:
         raise ValueError(f"{source} has no pixels (shape {image.shape}).")
-    return image
-
-
-def _checked_values(image: np.ndarray, source: str) -> np.ndarray:
-    """Finite floats in [0, 1], or integers of at least 0 (bool becomes 0 and 255)."""
     if image.dtype == bool:
         return image.astype(np.uint8) * 255
-    if image.dtype.kind == "f":
-        low, high = float(image.min()), float(image.max())  # NaN if there is one
-        if not np.isfinite(low + high):
-            raise ValueError(
-                f"{source} contains NaN or infinite values. Replace them first, for example "
-                "with np.nan_to_num(image), or mask them out."
-            )
-        if low < 0 or high > 1:
-            raise ValueError(
-                f"{source} is a floating-point image with values from {low:g} to {high:g}, "
-                "outside [0, 1]. Rescale it first, for example with "
-                "ski.exposure.rescale_intensity(image, out_range=(0, 1))."
-            )
-    elif image.dtype.kind == "i":
-        if image.min() < 0:
-            raise ValueError(
-                f"{source} has negative integer values; rescale it to [0, 1] first with "
-                "ski.exposure.rescale_intensity(image, out_range=(0.0, 1.0))."
-            )
-    elif image.dtype.kind != "u":
+    if image.dtype.kind not in "uif":
         raise ValueError(f"{source} has data type {image.dtype}, which is not an image type.")
+    if image.dtype.kind == "u":
+        return image
+    low, high = float(image.min()), float(image.max())  # NaN if there is one
+    if not np.isfinite(low + high):
+        raise ValueError(
+            f"{source} contains NaN or infinite values. Replace them first, for example "
+            "with np.nan_to_num(image), or mask them out."
+        )
+    if low < 0 or (image.dtype.kind == "f" and high > 1):
+        what = f"values from {low:g} to {high:g}, outside [0, 1]"
+        what = "negative integer values" if image.dtype.kind == "i" else what
+        raise ValueError(
+            f"{source} has {what}. Rescale it first, for example with "
+            "ski.exposure.rescale_intensity(image, out_range=(0.0, 1.0))."
+        )
     return image
 
 
@@ -310,22 +281,14 @@ def load_image(
     dtype: Literal["float", "uint8"] = "float",
     max_pixels: int | None = MAX_PIXELS,
 ) -> np.ndarray:
-    """Load an image from a file, or a bundled image by name.
+    """Load an image from a file, or a bundled image by name, as :func:`prepare_image` (of
+    ``gray`` and ``dtype``) makes it.
 
-    Bad input raises FileNotFoundError, IsADirectoryError, ValueError or KeyError, with a
-    message that names the file (or name) and says what to do.
-
-    Parameters
-    ----------
-    source : str or path
-        A file path (``'data/trial-016.jpg'``), or a name from :func:`bundled_names`: one
-        of the lesson's images (``'trial-016'``) or of scikit-image's samples (``'coins'``).
-    gray : bool, optional
-        Grayscale (H, W) instead of colour (H, W, 3), as :func:`prepare_image`.
-    dtype : {'float', 'uint8'}, optional
-        Floating point in [0, 1] (the default) or integers in [0, 255].
-    max_pixels : int or None, optional
-        More pixels are refused before decoding (frames add up, an alpha a third); None: any.
+    ``source`` is a file path (``'data/trial-016.jpg'``) or a name from
+    :func:`bundled_names` (``'trial-016'``, ``'coins'``). A file of more than ``max_pixels``
+    (frames add up, an alpha a third; None: any) is refused before decoding. Bad input
+    raises FileNotFoundError, IsADirectoryError, ValueError or KeyError, with a message
+    that names the file and says what to do.
 
     Examples
     --------

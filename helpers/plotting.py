@@ -50,18 +50,6 @@ def _new_figure(ncols: int = 1, nrows: int = 1, size: float = 4.0) -> tuple[Figu
     return figure, axes.ravel()
 
 
-def _show(ax: Axes, image: np.ndarray, title: str | None) -> None:
-    image = np.asarray(image)
-    if image.ndim == 2:  # over the full range of its type: panels compare
-        vmin, vmax = _value_range(image)
-        ax.imshow(image, cmap="gray", vmin=vmin, vmax=vmax, interpolation="antialiased")
-    else:
-        ax.imshow(image, interpolation="antialiased")
-    ax.set_axis_off()
-    if title:
-        ax.set_title(title)
-
-
 def show_images(
     images: Sequence[np.ndarray],
     titles: Sequence[str] | None = None,
@@ -69,21 +57,11 @@ def show_images(
     ncols: int | None = None,
     size: float = 4.0,
 ) -> Figure:
-    """A figure of images side by side, with titles.
+    """A figure of images (grayscale, boolean or RGB) side by side, with one title each.
 
-    Grayscale images are drawn over the full range of their type (0 to 1 for float, 0 to
-    255 for ``uint8``, False to True for masks), so brightness compares between panels.
-
-    Parameters
-    ----------
-    images : sequence of ndarray
-        Grayscale, boolean or RGB images.
-    titles : sequence of str, optional
-        One title per image.
-    ncols : int, optional
-        Panels per row (default: all in one row, at most 4).
-    size : float, optional
-        Width of one panel in inches.
+    ``ncols`` panels per row (default: all, at most 4), each ``size`` inches wide. Grayscale
+    images are drawn over the full range of their type (0 to 1 for float, 0 to 255 for
+    ``uint8``, False to True for masks), so brightness compares between panels.
 
     Examples
     --------
@@ -97,13 +75,18 @@ def show_images(
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"Got {len(images)} images but {len(titles)} titles.")
     ncols = ncols or min(len(images), 4)
-    nrows = -(-len(images) // ncols)
-    figure, axes = _new_figure(ncols, nrows, size)
-    for index, ax in enumerate(axes):
-        if index < len(images):
-            _show(ax, images[index], titles[index] if titles else None)
+    figure, axes = _new_figure(ncols, -(-len(images) // ncols), size)
+    for ax, image, title in zip(axes, images, titles or [""] * len(images), strict=False):
+        image = np.asarray(image)
+        if image.ndim == 2:  # over the full range of its type: panels compare
+            vmin, vmax = _value_range(image)
+            ax.imshow(image, cmap="gray", vmin=vmin, vmax=vmax, interpolation="antialiased")
         else:
-            ax.set_visible(False)
+            ax.imshow(image, interpolation="antialiased")
+        ax.set_axis_off()
+        ax.set_title(title)
+    for ax in axes[len(images) :]:
+        ax.set_visible(False)
     return figure
 
 
@@ -115,20 +98,8 @@ def plot_histogram(
     ax: Axes | None = None,
     title: str | None = "Histogram",
 ) -> Figure:
-    """Histogram of a grayscale image, with the threshold as a vertical line (a figure).
-
-    Parameters
-    ----------
-    image : ndarray
-        Grayscale image (float in [0, 1] or ``uint8``).
-    threshold : float, optional
-        Where to draw the threshold line.
-    bins : int, optional
-        Number of bins.
-    ax : matplotlib.axes.Axes, optional
-        Draw here (the figure returned is then its figure).
-    title : str, optional
-        Axes title.
+    """Histogram of a grayscale image in ``bins`` bins, with the ``threshold`` as a vertical
+    line: a new figure, or drawn into ``ax`` (and its figure returned).
 
     Examples
     --------
@@ -162,22 +133,9 @@ def plot_histogram(
 def overlay(
     image: np.ndarray, mask: np.ndarray, colour: str = OVERLAY_COLOUR, alpha: float = 0.5
 ) -> np.ndarray:
-    """Blend a colour into an image where a mask is True (the explorers and the montage too).
-
-    Parameters
-    ----------
-    image : ndarray
-        Grayscale or RGB image, float in [0, 1] or ``uint8``.
-    mask : ndarray of bool or float
-        Of the image's height and width. A float mask in [0, 1] says how much of each pixel
-        is covered (a thin root in a thumbnail's pixel), the colour's opacity times it.
-    colour, alpha : optional
-        Any matplotlib colour, and its opacity.
-
-    Returns
-    -------
-    ndarray of float32
-        RGB image in [0, 1].
+    """An RGB float32 copy of an image (gray or RGB, float or ``uint8``) with a colour (any
+    matplotlib colour, of opacity ``alpha``) blended in where the mask is True; a float mask
+    in [0, 1] says how much of each pixel is covered (a thin root in a thumbnail's pixel).
 
     Examples
     --------

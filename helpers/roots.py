@@ -17,9 +17,7 @@ MAX_SIGMA = 100.0
 
 
 def check_sigma(sigma: float) -> float:
-    """A blur's standard deviation in pixels as a float: from 0 (no blur) to :data:`MAX_SIGMA`.
-
-    Raises ValueError otherwise. The explorer, the command and :func:`root_mask` share it.
+    """A blur in pixels as a float, from 0 (no blur) to :data:`MAX_SIGMA`; else ValueError.
 
     Examples
     --------
@@ -37,29 +35,21 @@ def check_sigma(sigma: float) -> float:
 
 
 def check_exclude_above(exclude_above: float | None) -> float | None:
-    """A brightness cut-off as a float above 0 and at most 1, or None (leave nothing out).
-
-    Raises ValueError otherwise. The explorer, the command and :func:`root_mask` share it.
+    """A brightness cut-off as a float in (0, 1], or None (leave nothing out); else ValueError.
 
     Examples
     --------
     >>> check_exclude_above(0.9), check_exclude_above(None)
     (0.9, None)
-    >>> check_exclude_above(95)
-    Traceback (most recent call last):
-    ValueError: exclude_above must be above 0 and at most 1, not 95.0.
     """
-    if exclude_above is None:
-        return None
-    exclude_above = float(exclude_above)
-    if not 0 < exclude_above <= 1:  # False for NaN too
-        raise ValueError(f"exclude_above must be above 0 and at most 1, not {exclude_above}.")
-    return exclude_above
+    if exclude_above is not None and not 0 < float(exclude_above) <= 1:  # False for NaN too
+        text = f"above 0 and at most 1, not {float(exclude_above)}"
+        raise ValueError(f"exclude_above must be {text}.")
+    return None if exclude_above is None else float(exclude_above)
 
 
 def _otsu_threshold(blurred: np.ndarray, band: np.ndarray) -> float:
-    """``ski.filters.threshold_otsu(blurred[band])``: 256 bins from the least to the most,
-    counted by OpenCV (faster on a photograph than NumPy), and scikit-image's Otsu on them."""
+    """``ski.filters.threshold_otsu(blurred[band])`` on 256 bins counted by OpenCV."""
     inside = band.view(np.uint8)
     low, high, _, _ = cv2.minMaxLoc(blurred, inside)
     # a constant image blurs to values a few float32 units in the last place apart
@@ -83,28 +73,10 @@ def root_mask(
 ) -> tuple[np.ndarray, float]:
     """Mask of the roots in a grayscale photograph of bright roots on a dark background.
 
-    The root-mass episode's steps: blur; the band ``blurred < exclude_above`` (every pixel
-    if None; a white label is above it); Otsu's threshold ``t`` of the band's pixels alone;
-    the mask ``(blurred > t) & band``.
-
-    Parameters
-    ----------
-    gray : ndarray
-        Grayscale image, float in [0, 1].
-    sigma : float, optional
-        Standard deviation of the Gaussian blur, in pixels (0: no blur).
-    exclude_above : float, optional
-        Leave pixels this bright or brighter after blurring out of Otsu's histogram and mask.
-
-    Returns
-    -------
-    mask, threshold : ndarray of bool, float
-        True where there is root; Otsu's threshold of the blurred band.
-
-    Raises
-    ------
-    ValueError
-        For a bad setting (:func:`check_sigma`), or a constant or empty band.
+    The root-mass episode's steps: blur (``sigma`` pixels, 0: none); the band ``blurred <
+    exclude_above`` (every pixel if None; a white label is above it); Otsu's threshold ``t``
+    of the band's pixels alone; the mask ``(blurred > t) & band``. Returns the mask and
+    ``t``; ValueError for a bad setting, or a constant or empty band.
 
     Examples
     --------
@@ -121,7 +93,6 @@ def root_mask(
         raise ValueError(f"root_mask needs a 2-D grayscale image, not shape {gray.shape}.")
     size = 2 * int(4 * sigma + 0.5) + 1  # as ski.filters.gaussian; 1 for sigma 0: no blur
     blurred = cv2.GaussianBlur(gray, (size, size), sigma, borderType=cv2.BORDER_REPLICATE)
-    # every pixel, or leave out what is brighter
     band = np.ones(blurred.shape, bool) if exclude_above is None else blurred < exclude_above
     if not band.any():
         raise ValueError(

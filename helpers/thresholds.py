@@ -1,6 +1,5 @@
 """Thresholds: Otsu's method as episode 2 writes it, and adaptive (local) thresholds with
-``cv2.adaptiveThreshold``'s conventions (episode 4). Arrays in, numbers or arrays out.
-"""
+``cv2.adaptiveThreshold``'s conventions (episode 4). Arrays in, numbers or arrays out."""
 
 from __future__ import annotations
 
@@ -11,13 +10,20 @@ import numpy as np
 import skimage as ski
 
 
-def image_histogram(image: np.ndarray, nbins: int = 256) -> tuple[np.ndarray, np.ndarray]:
-    """Histogram of a grayscale image from its smallest to its largest value.
+def _grayscale(image: np.ndarray) -> np.ndarray:
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError(
+            f"Expected a grayscale image (2-D), got shape {image.shape}. "
+            "Convert colour images first, e.g. ski.color.rgb2gray(image)."
+        )
+    return image
 
-    Returns ``counts, centers``: the pixels in each bin and the value at its centre. One bin
-    per value for integer images, ``nbins`` for float ones. It is
-    ``ski.exposure.histogram(image, nbins, source_range="image")``, the histogram
-    ``ski.filters.threshold_otsu`` computes.
+
+def image_histogram(image: np.ndarray, nbins: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """Histogram of a grayscale image from its smallest to its largest value: ``counts,
+    centers``, one bin per value for integer images, ``nbins`` for float ones. It is
+    ``ski.exposure.histogram(image, nbins, source_range="image")``, as Otsu's uses.
 
     Examples
     --------
@@ -28,30 +34,12 @@ def image_histogram(image: np.ndarray, nbins: int = 256) -> tuple[np.ndarray, np
     return ski.exposure.histogram(np.asarray(image), nbins, source_range="image")
 
 
-def _check_thresholdable(image: np.ndarray) -> np.ndarray:
-    image = np.asarray(image)
-    if image.ndim != 2:
-        raise ValueError(
-            f"Expected a grayscale image (2-D), got shape {image.shape}. "
-            "Convert colour images first, e.g. ski.color.rgb2gray(image)."
-        )
-    if image.dtype.kind == "f" and not np.all(np.isfinite(image)):
-        raise ValueError("The image contains NaN or infinite values; replace or mask them first.")
-    if image.min() == image.max():
-        raise ValueError(
-            f"The image is constant (every pixel is {image.flat[0]}): no threshold splits "
-            "it into two classes. Check that the right image was loaded."
-        )
-    return image
-
-
 def between_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndarray:
     """Otsu's between-class variance for every split of a histogram: episode 2's lines.
 
     For each candidate (every bin centre but the last), ``w0 * w1 * (m0 - m1) ** 2``, with
     ``w0``, ``w1`` the fractions of the pixels at or below it and above it, and ``m0``,
-    ``m1`` their means: one value fewer than there are bins, NaN where class 0 is empty.
-    :func:`otsu_threshold` calls it; ``ski.filters.threshold_otsu`` computes the same.
+    ``m1`` their means; NaN where class 0 is empty.
 
     Examples
     --------
@@ -60,17 +48,15 @@ def between_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndarra
     """
     p = np.asarray(counts, dtype=np.float64) / np.sum(counts)
     w0 = np.cumsum(p)[:-1]
-    w1 = 1 - w0
     class0_sum = np.cumsum(p * centers)[:-1]
     with np.errstate(invalid="ignore", divide="ignore"):  # an empty class: NaN
-        m0 = class0_sum / w0
-        m1 = (np.sum(p * centers) - class0_sum) / w1
-    return w0 * w1 * (m0 - m1) ** 2
+        m0, m1 = class0_sum / w0, (np.sum(p * centers) - class0_sum) / (1 - w0)
+    return w0 * (1 - w0) * (m0 - m1) ** 2
 
 
 def otsu_threshold(image: np.ndarray, nbins: int = 256) -> float:
     """Otsu's threshold: the bin centre of :func:`image_histogram` of largest
-    :func:`between_class_variance`; ``ski.filters.threshold_otsu(image, nbins)``'s too.
+    :func:`between_class_variance`, as ``ski.filters.threshold_otsu(image, nbins)``.
 
     Raises ValueError if the image is constant, not 2-D, or contains NaN.
 
@@ -79,7 +65,15 @@ def otsu_threshold(image: np.ndarray, nbins: int = 256) -> float:
     >>> otsu_threshold(np.array([[10, 12, 200, 210]], dtype=np.uint8))
     12.0
     """
-    counts, centers = image_histogram(_check_thresholdable(image), nbins)
+    image = _grayscale(image)
+    if image.dtype.kind == "f" and not np.all(np.isfinite(image)):
+        raise ValueError("The image contains NaN or infinite values; replace or mask them first.")
+    if image.min() == image.max():
+        raise ValueError(
+            f"The image is constant (every pixel is {image.flat[0]}): no threshold splits "
+            "it into two classes. Check that the right image was loaded."
+        )
+    counts, centers = image_histogram(image, nbins)
     return float(centers[np.nanargmax(between_class_variance(counts, centers))])
 
 
@@ -89,23 +83,10 @@ def local_threshold(
     offset: float = 0.0,
     method: Literal["mean", "gaussian"] = "mean",
 ) -> np.ndarray:
-    """Threshold for every pixel: the (weighted) mean of its window minus ``offset``.
-
-    Parameters
-    ----------
-    image : ndarray
-        Grayscale image, ``uint8`` or float.
-    block_size : int
-        Odd width of the square window, in pixels.
-    offset : float, optional
-        Subtracted from the local mean (OpenCV's ``C``, scikit-image's ``offset``).
-    method : {'mean', 'gaussian'}, optional
-        Plain mean, or weighted by OpenCV's Gaussian (``cv2.getGaussianKernel``).
-
-    Returns
-    -------
-    ndarray of float
-        For ``uint8`` images the mean is rounded and ``offset`` rounded up, as OpenCV does.
+    """Threshold for every pixel: the mean of its ``block_size`` window minus ``offset``
+    (OpenCV's ``C``), the edge pixels repeated; ``method="gaussian"`` weighs the window by
+    ``cv2.getGaussianKernel``. For ``uint8`` the mean is rounded and the offset rounded up,
+    as OpenCV does.
 
     Examples
     --------
@@ -120,18 +101,14 @@ def local_threshold(
         )
     if method not in ("mean", "gaussian"):
         raise ValueError(f"method must be 'mean' or 'gaussian', not {method!r}.")
-    image = np.asarray(image)
-    if image.ndim != 2:
-        raise ValueError(f"Expected a grayscale (2-D) image, got shape {image.shape}.")
-    values, edges = image.astype(np.float64), cv2.BORDER_REPLICATE  # edge pixels repeated
+    image = _grayscale(image)
+    values, edges = image.astype(np.float64), cv2.BORDER_REPLICATE
     if method == "mean":
         mean = cv2.blur(values, (block_size, block_size), borderType=edges)
     else:
         weights = cv2.getGaussianKernel(block_size, 0)
         mean = cv2.sepFilter2D(values, cv2.CV_64F, weights, weights, borderType=edges)
-    if image.dtype == np.uint8:
-        return np.rint(mean) - np.ceil(offset)
-    return mean - offset
+    return np.rint(mean) - np.ceil(offset) if image.dtype == np.uint8 else mean - offset
 
 
 def adaptive_threshold(
@@ -140,17 +117,12 @@ def adaptive_threshold(
     offset: float = 0.0,
     method: Literal["mean", "gaussian"] = "mean",
 ) -> np.ndarray:
-    """Foreground mask where each pixel is brighter than its :func:`local_threshold`.
-
-    Pixel for pixel ``cv2.adaptiveThreshold(image, 255, ADAPTIVE_THRESH_MEAN_C,
-    THRESH_BINARY, block_size, offset) > 0`` on ``uint8`` images (within a few pixels for
-    the Gaussian method, which OpenCV computes in single precision). For dark objects use
-    ``~adaptive_threshold(...)``: a negative offset only raises the threshold.
+    """Mask of the pixels brighter than their :func:`local_threshold`: on ``uint8`` images
+    ``cv2.adaptiveThreshold(image, 255, ADAPTIVE_THRESH_MEAN_C, THRESH_BINARY, block_size,
+    offset) > 0``. For dark objects use ``~adaptive_threshold(...)``.
 
     Examples
     --------
-    The bright pixel and the flat ends (each equal to its local mean) are foreground:
-
     >>> image = np.array([[10, 10, 50, 10, 10]], dtype=np.uint8)
     >>> adaptive_threshold(image, 3, offset=2).tolist()
     [[True, False, True, False, True]]
