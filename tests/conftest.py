@@ -16,6 +16,14 @@ import pytest
 from tests.support.site import build_site, serving
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
+#: What nbval may leave out of its comparison: helpers.check's HTML, whose words it compares
+#: as text/plain (see the file).
+SANITIZE = Path(__file__).resolve().parent / "nbval-sanitize.cfg"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if getattr(config.option, "nbval_sanitize_with", "") is None:
+        config.option.nbval_sanitize_with = str(SANITIZE)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -75,6 +75,54 @@ def test_every_challenge_is_kept_with_a_cell_to_answer_in(learner_dir, episode):
         assert answer.source == "" or answer.source.splitlines()[-1].startswith(CHECK)
 
 
+def _check_lines(episode):
+    """Per challenge of the episode: the check its solution's code ends with, or None."""
+    cells = read_episode(episode).cells
+    checks = []
+    for index, cell in enumerate(cells):
+        if "challenge" not in _tags(cell):
+            continue
+        last_lines = []
+        for solution in cells[index + 1 :]:
+            if "solution" not in _tags(solution):
+                break
+            if solution.cell_type == "code" and solution.source.strip():
+                last_lines.append(solution.source.rstrip().splitlines()[-1])
+        checks.append(next((ln for ln in reversed(last_lines) if ln.startswith(CHECK)), None))
+    return checks
+
+
+@pytest.mark.parametrize("episode", EPISODES, ids=IDS)
+def test_a_challenge_whose_solution_checks_its_answer_hands_the_learner_that_check(
+    learner_dir, episode
+):
+    """The learner's cell ends with the very line the solution ends with (issue 28 item 4)."""
+    cells = _learner(learner_dir, episode).cells
+    answers = [cells[index + 1] for index, cell in enumerate(cells) if "challenge" in _tags(cell)]
+    handed = [answer.source.splitlines()[-1] if answer.source else None for answer in answers]
+    assert handed == _check_lines(episode)
+
+
+def test_the_core_episodes_check_every_registered_challenge_only_in_solutions():
+    """Every challenge helpers.check knows is checked by its solution, and only there: the
+    episode's own flow (and the site) shows the check only inside the folded solution."""
+    from helpers.checks import CHALLENGES
+
+    used = {
+        line.split('"')[1]
+        for episode in EPISODES
+        for line in _check_lines(episode)
+        if line is not None
+    }
+    # the same challenges' other answers (the largest block; the cut-off instead of its mask)
+    alternatives = {"04-maize-block-151", "05-cut-off-293"}
+    assert used == set(CHALLENGES) - alternatives
+    for episode in EPISODES:
+        for cell in read_episode(episode).cells:
+            if "solution" not in _tags(cell):
+                assert "helpers.check(" not in cell.source, (episode.name, cell.source)
+
+
 @pytest.mark.parametrize("episode", EPISODES, ids=IDS)
 def test_the_rest_is_the_episode_without_outputs(learner_dir, episode):
     learner = _learner(learner_dir, episode)
