@@ -430,7 +430,9 @@ def _check_number(challenge_id: str, answer: object) -> CheckResult:
     numbers = ", ".join(f"number {i + 1} is {side}" for i, side in sides.items())
     summary = f"{numbers} the expected value (right is {within} it)."
     if not sides:
-        summary = f"all {values.size} are the expected values (right is {within} them)."
+        every = "both" if values.size == 2 else f"all {values.size}"
+        how = f"each within {tolerance:g}" if tolerance else "exactly"
+        summary = f"{every} numbers are as expected ({how})."
     if values.size == 1:
         summary = f"{values[0]:.4g} is {sides[0] + ' ' if sides else ''}the expected value"
         summary += f" (right is {within} it)."
