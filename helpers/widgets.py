@@ -1,23 +1,29 @@
 """Interactive explorers: one line in an episode, sliders that answer at once.
 
 Each factory returns an :class:`Explorer`; :mod:`helpers.thresholds`, :mod:`helpers.roots`
-and scikit-image compute, this module wires controls to figures.
+and scikit-image compute, this module wires controls to figures. The threshold, adaptive and
+root-mass explorers draw with matplotlib's Agg canvas and its blitting (``copy_from_bbox``,
+``restore_region``) and show each frame as a whole PNG in an :class:`ipywidgets.Image`: a
+widget's value is state, so the latest frame wins and none depends on an earlier one. The
+annotation explorer needs mouse events: its figure is an ipympl canvas (``%matplotlib widget``).
 """
 
 import base64
-import functools
 import html
 import io
 import threading
 from collections.abc import Callable
 from typing import Literal
 
+import cv2
 import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
 import skimage as ski
 import traitlets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from helpers import plotting
 from helpers.images import UnknownImageError, load_image, load_mask, prepare_image
@@ -30,12 +36,10 @@ METHODS = {name: f"threshold_{name.lower()}" for name in ("Otsu", "Li", "Yen", "
 
 #: Longest side, in pixels, of the images shown; the computing uses every pixel.
 DISPLAY_SIZE = 500
-#: Not opaque, so that matplotlib's web backend sends whole frames, never differences: ipympl
-#: shows the last frame to arrive, and a lost difference would leave stale pixels.
-_BACKGROUND_ALPHA = 254 / 255
-#: A frame is a PNG of the whole figure, encoded in time proportional to its pixels: 90 dpi
-#: keeps a move under 20 ms at 2000 x 3000 (``python -m benchmarks.explorers``).
+#: A frame is a PNG of the whole figure, encoded in time proportional to its pixels
+#: (``python -m benchmarks.explorers``); zlib level 1 encodes it fastest.
 _FIGURE_DPI = 90
+_PNG_LEVEL = 1
 _RED = OKABE_ITO["vermillion"]
 #: Black and white as RGBA: ``table.take(mask, axis=0)`` draws twice as fast as a colour map.
 _BLACK_WHITE = np.array([[0, 0, 0, 255], [255, 255, 255, 255]], dtype=np.uint8)
@@ -61,9 +65,13 @@ class OddIntSlider(widgets.IntSlider):
 
 
 def _slider(description, value, low, high, step, kind=widgets.FloatSlider):
-    """A wide slider; a float one has its ends on its steps and the digits they need. It
-    sends values while dragged: ipywidgets sends the latest once the last one is handled."""
-    look = {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="600px")}
+    """A slider as wide as the screen allows; a float one has its ends on its steps and the
+    digits they need. It sends values while dragged: ipywidgets sends the latest once the last
+    one is handled."""
+    look = {
+        "style": {"description_width": "initial"},
+        "layout": widgets.Layout(width="600px", max_width="100%"),
+    }
     if kind is widgets.FloatSlider:  # so that the readout shows every value exactly
         look["readout_format"] = f".{(digits := _decimals(step))}f"
         low = round(float(np.floor(low / step + 1e-9)) * step, digits)
@@ -72,39 +80,35 @@ def _slider(description, value, low, high, step, kind=widgets.FloatSlider):
     return kind(description=description, **limits, **look)
 
 
-@functools.cache
-def _ipympl() -> tuple[type, type]:
-    # Imported late: importing ipympl calls matplotlib.use("module://ipympl.backend_nbagg").
-    from ipympl.backend_nbagg import Canvas, FigureManager
-
-    class LockedCanvas(Canvas):
-        def draw(self) -> None:
-            with self.lock:
-                super().draw()
-
-    return LockedCanvas, FigureManager
-
-
 class Explorer(widgets.VBox):
-    """Controls, a readout, an ipympl figure and a message line, stacked.
+    """Controls, a readout, a figure and a message line, stacked.
 
     Attributes
     ----------
+    kind : str
+        ``'threshold'``, ``'adaptive'``, ``'root mass'`` or ``'annotation'``: which explorer.
+    image : ndarray
+        The grayscale image it computes on, every pixel.
     controls : dict of str to ipywidgets.Widget
         The sliders, menus and toggles, by name.
     readout, message : ipywidgets.HTML
         The numbers the controls give; notes on the input and any error an update raised.
+    picture : ipywidgets.Image or ipympl canvas
+        What shows the figure: each frame as a PNG, or (annotation) an ipympl canvas; its
+        ``tooltip`` describes the figure for screen readers.
     figure, lock, draws
-        The figure (no pyplot, on an ipympl canvas); held to update or draw (JupyterLab may
-        run widget messages on subshell threads); :meth:`redraw` calls, one per action.
+        The figure (no pyplot, except the annotation's); held to update or draw (JupyterLab
+        may run widget messages on subshell threads); :meth:`redraw` calls, one per action.
 
     Examples
     --------
     >>> explorer = threshold_explorer(np.eye(4))
     >>> explorer.controls["threshold"].value = 0.8
-    >>> explorer.controls["method"].value, explorer.draws
-    ('manual', 2)
+    >>> explorer.controls["method"].value, explorer.draws, explorer.kind
+    ('manual', 2, 'threshold')
     """
+
+    kind = ""
 
     def __init__(self, image, ncols, figsize, notes=()):
         super().__init__()
@@ -116,20 +120,20 @@ class Explorer(widgets.VBox):
         if self.image.min() == self.image.max():  # refused before the figure is built
             value = self.image.flat[0]
             raise ValueError(f"The image is constant ({value:g}): check it is the right one.")
-        canvas_class, manager_class = _ipympl()
         with mpl.rc_context(STYLE):
-            self.figure = Figure(figsize=figsize, dpi=_FIGURE_DPI, layout="constrained")
+            self.figure = self._new_figure(figsize)
             self.axes = list(self.figure.subplots(1, ncols))
-        self.figure.patch.set_alpha(_BACKGROUND_ALPHA)
-        canvas = canvas_class(self.figure)
-        self.lock = canvas.lock = threading.RLock()
-        manager_class(canvas, 0)
-        canvas.header_visible = canvas.footer_visible = canvas.resizable = False
-        canvas.toolbar_position = "right"
-        self.draws, self.controls = 0, {}
+        self.lock, self.draws, self.controls = threading.RLock(), 0, {}
         self.readout, self.message = widgets.HTML(), widgets.HTML()
         self._notes = "<br>".join(html.escape(note) for note in self.notes)
-        self._shown = self._background = self._key = self._thread = None
+        self._shown = self._background = None
+
+    def _new_figure(self, figsize) -> Figure:
+        figure = Figure(figsize=figsize, dpi=_FIGURE_DPI, layout="constrained")
+        FigureCanvasAgg(figure)
+        layout = widgets.Layout(max_width="100%", height="auto")
+        self.picture = widgets.Image(format="png", layout=layout)
+        return figure
 
     def _start(self, controls: dict, changing: list) -> None:
         """Freeze the layout, stack the widgets, show the first state (its errors raise)."""
@@ -139,11 +143,9 @@ class Explorer(widgets.VBox):
             for ax in self.axes:
                 ax.set_title(ax.get_title(), y=1.0)
         self.controls, self._changing = controls, changing
-        self.children = [*controls.values(), self.readout, self.figure.canvas, self.message]
+        self.children = [*controls.values(), self.readout, self.picture, self.message]
         self.message.value = self._notes
-        # a full draw (the browser asks for one) re-sends the readout, which may arrive late
-        self.figure.canvas.mpl_connect("draw_event", lambda _: self.readout.send_state("value"))
-        self._refresh()  # no browser shows it yet: nothing else can call it
+        self._refresh()
         for control in controls.values():
             control.observe(self._react, names="value")
 
@@ -171,38 +173,44 @@ class Explorer(widgets.VBox):
             self._shown = state
 
     def redraw(self) -> None:
-        """Blit the changing artists over the kept background; send the whole frame at once."""
+        """Blit the changing artists over the kept background; show the frame as a PNG."""
         with self.lock:
             self.draws += 1
             canvas = self.figure.canvas
-            if canvas.syncing_data_url:  # ipympl's only sign that no browser shows it yet:
-                canvas.draw_idle()  # the browser's first request draws it all
-                return
-            renderer = canvas.get_renderer()
-            views = [tuple(ax.viewLim.bounds) for ax in self.axes]
-            if (key := (renderer.width, renderer.height, self.figure.dpi, views)) != self._key:
+            if self._background is None:  # the rest of the figure, drawn once
                 for artist in self._changing:
                     artist.set_visible(False)
-                renderer.clear()
-                self.figure.draw(renderer)
+                canvas.draw()
+                self._background = canvas.copy_from_bbox(self.figure.bbox)
                 for artist in self._changing:
                     artist.set_visible(True)
-                self._background, self._key = canvas.copy_from_bbox(self.figure.bbox), key
             canvas.restore_region(self._background)
             for artist in self._changing:
                 self.figure.draw_artist(artist)
-            canvas.blit(self.figure.bbox)  # a full frame (see _BACKGROUND_ALPHA)
-            thread, self._thread = self._thread, threading.get_ident()
-            if thread not in (None, self._thread):  # kernel subshells: frames sent from two
-                canvas.draw_idle()  # threads may arrive out of order; one more comes last
+            self.picture.value = self._frame()
+            self.picture.tooltip = self.alt_text()
+
+    def png(self) -> bytes:
+        """The figure as shown now, as PNG bytes."""
+        return self._encode("png", compress_level=_PNG_LEVEL)
+
+    def _encode(self, image_format: str, **options) -> bytes:
+        buffer = io.BytesIO()
+        pixels = np.asarray(self.figure.canvas.buffer_rgba())[..., :3]
+        Image.fromarray(pixels).save(buffer, format=image_format, **options)
+        return buffer.getvalue()
+
+    def _frame(self) -> bytes:
+        return self.png()
+
+    def alt_text(self) -> str:
+        """The figure in words: its panels' titles (alt text for the picture)."""
+        return "; ".join(ax.get_title() or f"histogram of {ax.get_xlabel()}s" for ax in self.axes)
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
         # without a browser (nbval, the website): the figure as a PNG, the readout as text
         data = super()._repr_mimebundle_(**kwargs)
-        buffer = io.BytesIO()
-        opaque = mpl.colors.to_rgb(self.figure.get_facecolor())
-        self.figure.savefig(buffer, format="png", facecolor=opaque)
-        data["image/png"] = base64.b64encode(buffer.getvalue()).decode("ascii")
+        data["image/png"] = base64.b64encode(self.png()).decode("ascii")
         data["text/plain"] = html.unescape(self.readout.value)
         return data
 
@@ -218,6 +226,12 @@ def _downsample(image: np.ndarray, size: int) -> np.ndarray:
 def _shown(mask: np.ndarray, size: int) -> np.ndarray:
     """A mask at display resolution, as 0 and 1: a block is foreground where most of it is."""
     return (_downsample(mask, size) >= 0.5).view(np.uint8)
+
+
+def _blur(gray: np.ndarray, sigma: float) -> np.ndarray:
+    """:func:`helpers.roots.root_mask`'s blur, a kernel of ``ski.filters.gaussian``'s size."""
+    size = 2 * int(4 * sigma + 0.5) + 1
+    return cv2.GaussianBlur(gray, (size, size), sigma, borderType=cv2.BORDER_REPLICATE)
 
 
 def _dice(mask: np.ndarray, truth: np.ndarray) -> float:
@@ -272,6 +286,8 @@ def threshold_explorer(
 
 
 class _ThresholdExplorer(Explorer):
+    kind = "threshold"
+
     def __init__(self, image, threshold, foreground):
         super().__init__(image, 3, (9.0, 3.0))
         low, high = _value_range(image := self.image)
@@ -383,6 +399,8 @@ def adaptive_explorer(
 
 
 class _AdaptiveExplorer(Explorer):
+    kind = "adaptive"
+
     def __init__(self, image, block_size, offset, method, foreground):
         super().__init__(image, 3, (9.0, 3.0))
         image, self.foreground = self.image, foreground
@@ -475,9 +493,12 @@ def root_mass_explorer(
 
 
 class _RootMassExplorer(Explorer):
+    kind = "root mass"
+
     def __init__(self, photo, truth, sigma, cut, notes):
         super().__init__(photo, 2, (8.0, 3.6), notes)
         self.photo, self.image = _downsample(photo, self.size), self.image.astype(np.float32)
+        self._blurred, self.picture.format = (None, None), "jpeg"
         self.truth = None if truth is None else np.asarray(truth, dtype=bool)
         if truth is not None and self.truth.shape != self.image.shape:
             raise ValueError(f"The truth mask's shape {self.truth.shape} differs from the image's.")
@@ -494,8 +515,13 @@ class _RootMassExplorer(Explorer):
             self.comparison = _image_axes(self.axes[1], self.photo, title)
         self._start({"sigma": sigma, "exclude_above": cut}, [self.found, self.comparison])
 
+    def _frame(self) -> bytes:  # a photograph: JPEG encodes it ten times faster than PNG
+        return self._encode("jpeg", quality=90, subsampling=0)
+
     def _show(self, sigma: float, cut: float) -> None:
-        mask, threshold = root_mask(self.image, sigma, None if cut >= 1.0 else cut)
+        if self._blurred[0] != sigma:  # kept while only the cut-off moves: blurred again by 0
+            self._blurred = sigma, _blur(self.image, sigma)
+        mask, threshold = root_mask(self._blurred[1], 0.0, None if cut >= 1.0 else cut)
         self.found.set_data(plotting.overlay(self.photo, found := _shown(mask, self.size)))
         text = f"root fraction {100 * np.count_nonzero(mask) / mask.size:.1f} %"
         text += f" (Otsu t = {threshold:.3f})"
@@ -538,6 +564,8 @@ def annotation_explorer(
 
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
+    >>> plt.switch_backend("module://ipympl.backend_nbagg")  # as %matplotlib widget does
     >>> image = np.zeros((20, 20))
     >>> image[5:15, 5:15] = 1
     >>> explorer = annotation_explorer(image, predict=lambda labels: image > 0.5, truth=image > 0)
@@ -545,11 +573,14 @@ def annotation_explorer(
     >>> explorer.paint([(1, 1)], label=1, radius=1)
     >>> explorer.readout.value
     'strokes: 24 foreground, 9 background pixels · prediction: 25.0 % foreground · Dice 1.000'
+    >>> plt.close("all")
     """
     return _Annotator(image, labels, predict, truth)
 
 
 class _Annotator(Explorer):
+    kind = "annotation"
+
     def __init__(self, image, labels, predict, truth):
         super().__init__(image, 2, (8.0, 4.2))
         shape, self.predict = self.image.shape, predict
@@ -576,6 +607,29 @@ class _Annotator(Explorer):
         for name in ("button_press_event", "motion_notify_event", "button_release_event"):
             self.figure.canvas.mpl_connect(name, lambda event: self._react({"event": event}))
         self._start({"label": mode, "brush": brush}, [self.strokes, self.prediction])
+
+    def _new_figure(self, figsize) -> Figure:
+        import matplotlib.pyplot as plt  # ipympl's documented route: its canvas is the widget
+
+        with plt.ioff():
+            figure = plt.figure(figsize=figsize, dpi=_FIGURE_DPI, layout="constrained")
+        if not isinstance(figure.canvas, widgets.DOMWidget):
+            plt.close(figure)
+            raise RuntimeError("The annotation explorer needs `%matplotlib widget` (ipympl) first.")
+        self.picture = canvas = figure.canvas
+        canvas.header_visible = canvas.footer_visible = canvas.resizable = False
+        canvas.toolbar_position = "right"
+        return figure
+
+    def redraw(self) -> None:
+        with self.lock:
+            self.draws += 1
+            self.figure.canvas.draw_idle()
+            self.picture.tooltip = self.alt_text()
+
+    def png(self) -> bytes:
+        self.figure.canvas.draw()
+        return super().png()
 
     def _strokes(self) -> np.ndarray:
         codes = np.zeros(self.gray.shape, np.uint8)
