@@ -41,6 +41,8 @@ DISPLAY_SIZE = 500
 _FIGURE_DPI = 90
 _PNG_LEVEL = 1
 _RED = OKABE_ITO["vermillion"]
+#: Words heard, not seen (the figure shows them).
+_SCREEN_READERS_ONLY = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)"
 #: Black and white as RGBA: ``table.take(mask, axis=0)`` draws twice as fast as a colour map.
 _BLACK_WHITE = np.array([[0, 0, 0, 255], [255, 255, 255, 255]], dtype=np.uint8)
 
@@ -87,15 +89,16 @@ class Explorer(widgets.VBox):
     ----------
     kind : str
         ``'threshold'``, ``'adaptive'``, ``'root mass'`` or ``'annotation'``: which explorer.
-    image : ndarray
-        The grayscale image it computes on, every pixel.
+    image, shown : ndarray
+        The grayscale image it computes on, every pixel; and at display resolution (block
+        means, the longest side at most :data:`DISPLAY_SIZE`).
     controls : dict of str to ipywidgets.Widget
         The sliders, menus and toggles, by name.
     readout, message : ipywidgets.HTML
         The numbers the controls give; notes on the input and any error an update raised.
     picture : ipywidgets.Image or ipympl canvas
-        What shows the figure: each frame as a PNG, or (annotation) an ipympl canvas; its
-        ``tooltip`` describes the figure for screen readers.
+        What shows the figure: each frame as a PNG, or (annotation) an ipympl canvas; before
+        it, words for screen readers say what its panels show (:meth:`alt_text`).
     figure, lock, draws
         The figure (no pyplot, except the annotation's); held to update or draw (JupyterLab
         may run widget messages on subshell threads); :meth:`redraw` calls, one per action.
@@ -123,6 +126,7 @@ class Explorer(widgets.VBox):
         with mpl.rc_context(STYLE):
             self.figure = self._new_figure(figsize)
             self.axes = list(self.figure.subplots(1, ncols))
+        self.shown = _downsample(self.image, self.size)
         self.lock, self.draws, self.controls = threading.RLock(), 0, {}
         self.readout, self.message = widgets.HTML(), widgets.HTML()
         self._notes = "<br>".join(html.escape(note) for note in self.notes)
@@ -143,9 +147,12 @@ class Explorer(widgets.VBox):
             for ax in self.axes:
                 ax.set_title(ax.get_title(), y=1.0)
         self.controls, self._changing = controls, changing
-        self.children = [*controls.values(), self.readout, self.picture, self.message]
         self.message.value = self._notes
         self._refresh()
+        alt = widgets.HTML(
+            f'<span style="{_SCREEN_READERS_ONLY}">{html.escape(self.alt_text())}</span>'
+        )
+        self.children = [*controls.values(), self.readout, alt, self.picture, self.message]
         for control in controls.values():
             control.observe(self._react, names="value")
 
@@ -188,7 +195,6 @@ class Explorer(widgets.VBox):
             for artist in self._changing:
                 self.figure.draw_artist(artist)
             self.picture.value = self._frame()
-            self.picture.tooltip = self.alt_text()
 
     def png(self) -> bytes:
         """The figure as shown now, as PNG bytes."""
@@ -204,8 +210,9 @@ class Explorer(widgets.VBox):
         return self.png()
 
     def alt_text(self) -> str:
-        """The figure in words: its panels' titles (alt text for the picture)."""
-        return "; ".join(ax.get_title() or f"histogram of {ax.get_xlabel()}s" for ax in self.axes)
+        """The figure in words: its panels' first titles (the readout gives the numbers)."""
+        titles = (ax.get_title() or f"histogram of {ax.get_xlabel()}s" for ax in self.axes)
+        return f"Figure of {len(self.axes)} panels: " + "; ".join(titles)
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
         # without a browser (nbval, the website): the figure as a PNG, the readout as text
@@ -270,7 +277,8 @@ def threshold_explorer(
     -------
     Explorer
         Controls ``'method'`` (a method of :data:`METHODS` moves the slider to its threshold;
-        "manual" once the slider leaves it), ``'foreground'`` and ``'threshold'``.
+        "manual" once the slider leaves it), ``'foreground'`` and ``'threshold'``; its
+        ``counts`` and ``edges`` are the histogram drawn.
 
     Examples
     --------
@@ -291,7 +299,7 @@ class _ThresholdExplorer(Explorer):
     def __init__(self, image, threshold, foreground):
         super().__init__(image, 3, (9.0, 3.0))
         low, high = _value_range(image := self.image)
-        self.methods, self.shown = {}, _downsample(image, self.size)
+        self.methods = {}
         self.sorted = np.sort(image, axis=None)  # the fraction of every pixel, by bisection
         integer = image.dtype == np.uint8
         span = (-0.5, 255.5) if integer else (low, high)
@@ -419,7 +427,7 @@ class _AdaptiveExplorer(Explorer):
         kind = widgets.Dropdown(options=kinds, value=method, description="local mean")
         ax_image, ax_global, ax_local = self.axes
         with mpl.rc_context(STYLE):
-            _image_axes(ax_image, _downsample(image, self.size), "image", low, high)
+            _image_axes(ax_image, self.shown, "image", low, high)
             title = f"global (Otsu t = {otsu:.{0 if integer else 3}f})"
             _image_axes(ax_global, shown, f"{title}: {100 * self.global_fraction:.1f} %")
             self.local = _image_axes(ax_local, shown, "local")
@@ -469,7 +477,9 @@ def root_mass_explorer(
     -------
     Explorer
         Controls ``'sigma'`` and ``'exclude_above'`` (at 1: none); the readout gives the
-        root fraction and, with a truth, the true fraction and the Dice coefficient.
+        root fraction and, with a truth, the true fraction and the Dice coefficient. Its
+        ``photo`` is the photograph shown, ``truth`` the truth (or None) and ``shown_truth``
+        the truth at display resolution.
 
     Examples
     --------
@@ -504,7 +514,7 @@ class _RootMassExplorer(Explorer):
             raise ValueError(f"The truth mask's shape {self.truth.shape} differs from the image's.")
         sigma = _slider("blur sigma", sigma, 0.0, 5.0, 0.25)
         cut = _slider("leave out brighter than (1 = none)", cut, 0.3, 1.0, 0.01)
-        self.colours, title = _BLACK_WHITE, "mask"
+        self.colours, title, self.shown_truth = _BLACK_WHITE, "mask", None
         if self.truth is not None:  # codes: 1 truth only, 2 found only, 3 both
             colours = ["black", OKABE_ITO["orange"], OVERLAY_COLOUR, "white"]
             self.colours = (mpl.colors.to_rgba_array(colours) * 255).round().astype(np.uint8)
@@ -625,7 +635,6 @@ class _Annotator(Explorer):
         with self.lock:
             self.draws += 1
             self.figure.canvas.draw_idle()
-            self.picture.tooltip = self.alt_text()
 
     def png(self) -> bytes:
         self.figure.canvas.draw()
