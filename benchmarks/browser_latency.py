@@ -84,7 +84,7 @@ def time_episode(browser, lab, episode: str, presses: int) -> dict[str, list[flo
     for slider_number, key in enumerate(EPISODES[episode]):
         boxes = output.locator(".widget-inline-hbox").filter(has=page.locator(".noUi-handle"))
         slider = boxes.nth(slider_number)
-        label = slider.locator(".widget-label").first.inner_text().strip()
+        label = slider.locator(".widget-label").first.text_content().strip()
         results[label] = time_presses(page, slider, key, presses)
     page.close()
     lab.shut_down_kernels()  # an episode's kernel holds its photographs

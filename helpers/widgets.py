@@ -1,11 +1,8 @@
 """Interactive explorers: one line in an episode, sliders that answer at once.
 
-Each factory returns an :class:`Explorer`; :mod:`helpers.thresholds`, :mod:`helpers.roots`
-and scikit-image compute, this module wires controls to figures. The threshold, adaptive and
-root-mass explorers draw with matplotlib's Agg canvas and its blitting (``copy_from_bbox``,
-``restore_region``) and show each frame as a whole PNG in an :class:`ipywidgets.Image`: a
-widget's value is state, so the latest frame wins and none depends on an earlier one. The
-annotation explorer needs mouse events: its figure is an ipympl canvas (``%matplotlib widget``).
+Each factory returns an :class:`Explorer`: controls wired to a figure drawn by Agg with
+blitting, each frame a whole picture in an :class:`ipywidgets.Image` (the latest value wins),
+or, for the annotation explorer's mouse events, an ipympl canvas.
 """
 
 import base64
@@ -36,13 +33,12 @@ METHODS = {name: f"threshold_{name.lower()}" for name in ("Otsu", "Li", "Yen", "
 
 #: Longest side, in pixels, of the images shown; the computing uses every pixel.
 DISPLAY_SIZE = 500
-#: A frame is a PNG of the whole figure, encoded in time proportional to its pixels
-#: (``python -m benchmarks.explorers``); zlib level 1 encodes it fastest.
+#: A frame is a picture of the whole figure, encoded in time proportional to its pixels
+#: (``python -m benchmarks.explorers``); zlib level 1 encodes a PNG fastest.
 _FIGURE_DPI = 90
-_PNG_LEVEL = 1
-_RED = OKABE_ITO["vermillion"]
+_WIDE = {"width": "600px", "max_width": "100%"}  # a slider, narrower on a small screen
 #: Words heard, not seen (the figure shows them).
-_SCREEN_READERS_ONLY = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)"
+_SCREEN_READERS_ONLY = '<span style="position:absolute;clip:rect(0 0 0 0)">{}</span>'
 #: Black and white as RGBA: ``table.take(mask, axis=0)`` draws twice as fast as a colour map.
 _BLACK_WHITE = np.array([[0, 0, 0, 255], [255, 255, 255, 255]], dtype=np.uint8)
 
@@ -61,19 +57,13 @@ class OddIntSlider(widgets.IntSlider):
     @traitlets.validate("value")
     def _validate_value(self, proposal: dict) -> int:
         value = min(max(proposal["value"], self.min), self.max)
-        if value % 2 == 0:
-            value = value + 1 if value + 1 <= self.max else value - 1
-        return value
+        return value if value % 2 else (value + 1 if value + 1 <= self.max else value - 1)
 
 
 def _slider(description, value, low, high, step, kind=widgets.FloatSlider):
     """A slider as wide as the screen allows; a float one has its ends on its steps and the
-    digits they need. It sends values while dragged: ipywidgets sends the latest once the last
-    one is handled."""
-    look = {
-        "style": {"description_width": "initial"},
-        "layout": widgets.Layout(width="600px", max_width="100%"),
-    }
+    digits they need. While dragged, ipywidgets sends the latest value once one is handled."""
+    look = {"style": {"description_width": "initial"}, "layout": _WIDE}
     if kind is widgets.FloatSlider:  # so that the readout shows every value exactly
         look["readout_format"] = f".{(digits := _decimals(step))}f"
         low = round(float(np.floor(low / step + 1e-9)) * step, digits)
@@ -90,18 +80,15 @@ class Explorer(widgets.VBox):
     kind : str
         ``'threshold'``, ``'adaptive'``, ``'root mass'`` or ``'annotation'``: which explorer.
     image, shown : ndarray
-        The grayscale image it computes on, every pixel; and at display resolution (block
-        means, the longest side at most :data:`DISPLAY_SIZE`).
-    controls : dict of str to ipywidgets.Widget
-        The sliders, menus and toggles, by name.
-    readout, message : ipywidgets.HTML
-        The numbers the controls give; notes on the input and any error an update raised.
+        The grayscale image computed on; its block means shown (:data:`DISPLAY_SIZE`).
+    controls, readout, message
+        The sliders, menus and toggles by name; the numbers they give and notes on the input
+        and any error an update raised (ipywidgets.HTML).
     picture : ipywidgets.Image or ipympl canvas
-        What shows the figure: each frame as a PNG, or (annotation) an ipympl canvas; before
-        it, words for screen readers say what its panels show (:meth:`alt_text`).
+        The figure (after the words :meth:`alt_text` gives screen readers).
     figure, lock, draws
-        The figure (no pyplot, except the annotation's); held to update or draw (JupyterLab
-        may run widget messages on subshell threads); :meth:`redraw` calls, one per action.
+        The figure; held to update or draw (widget messages may come on JupyterLab's subshell
+        threads); :meth:`redraw` calls, one per action.
 
     Examples
     --------
@@ -111,33 +98,28 @@ class Explorer(widgets.VBox):
     ('manual', 2, 'threshold')
     """
 
-    kind = ""
-
-    def __init__(self, image, ncols, figsize, notes=()):
+    def __init__(self, kind, image, ncols, figsize, notes=()):
         super().__init__()
-        image, self.size, self.notes = np.asarray(image), DISPLAY_SIZE, list(notes)
+        self.kind, self.size, self.notes, image = kind, DISPLAY_SIZE, list(notes), np.asarray(image)
         if image.ndim == 3 and image.shape[-1] > 2 and np.ptp(image[..., :3], axis=-1).any():
             self.notes.append(f"The {image.shape} image was converted to grayscale (luminance).")
         keep = "uint8" if image.dtype == np.uint8 and image.ndim == 2 else "float"
         self.image = prepare_image(image, gray=True, dtype=keep)
         if self.image.min() == self.image.max():  # refused before the figure is built
-            value = self.image.flat[0]
-            raise ValueError(f"The image is constant ({value:g}): check it is the right one.")
+            raise ValueError(f"The image is constant ({self.image.flat[0]:g}): check it is right.")
         with mpl.rc_context(STYLE):
             self.figure = self._new_figure(figsize)
             self.axes = list(self.figure.subplots(1, ncols))
         self.shown = _downsample(self.image, self.size)
         self.lock, self.draws, self.controls = threading.RLock(), 0, {}
         self.readout, self.message = widgets.HTML(), widgets.HTML()
-        self._notes = "<br>".join(html.escape(note) for note in self.notes)
+        self._notes = self.message.value = "<br>".join(html.escape(n) for n in self.notes)
         self._shown = self._background = None
 
     def _new_figure(self, figsize) -> Figure:
+        self.picture = widgets.Image(format="png", layout={"max_width": "100%", "height": "auto"})
         figure = Figure(figsize=figsize, dpi=_FIGURE_DPI, layout="constrained")
-        FigureCanvasAgg(figure)
-        layout = widgets.Layout(max_width="100%", height="auto")
-        self.picture = widgets.Image(format="png", layout=layout)
-        return figure
+        return FigureCanvasAgg(figure).figure
 
     def _start(self, controls: dict, changing: list) -> None:
         """Freeze the layout, stack the widgets, show the first state (its errors raise)."""
@@ -147,11 +129,8 @@ class Explorer(widgets.VBox):
             for ax in self.axes:
                 ax.set_title(ax.get_title(), y=1.0)
         self.controls, self._changing = controls, changing
-        self.message.value = self._notes
         self._refresh()
-        alt = widgets.HTML(
-            f'<span style="{_SCREEN_READERS_ONLY}">{html.escape(self.alt_text())}</span>'
-        )
+        alt = widgets.HTML(_SCREEN_READERS_ONLY.format(html.escape(self.alt_text())))
         self.children = [*controls.values(), self.readout, alt, self.picture, self.message]
         for control in controls.values():
             control.observe(self._react, names="value")
@@ -159,7 +138,7 @@ class Explorer(widgets.VBox):
     def _state(self) -> tuple:
         return tuple(control.value for control in self.controls.values())
 
-    def _on_change(self, change: dict) -> None:
+    def _on_change(self, change: dict) -> None:  # a control's value: show it
         self._refresh()
 
     def _react(self, change: dict) -> None:
@@ -168,7 +147,9 @@ class Explorer(widgets.VBox):
                 self._on_change(change)
         except Exception as error:  # shown to the learner, not raised into the void
             text = html.escape(f"{type(error).__name__}: {error}")
-            failed = f'<span style="color:{_RED}"><b>Could not update:</b> {text}</span>'
+            failed = (
+                f'<span style="color:{THRESHOLD_COLOUR}"><b>Could not update:</b> {text}</span>'
+            )
             self.message.value = "<br>".join(filter(None, [self._notes, failed]))
         else:
             self.message.value = self._notes
@@ -184,6 +165,8 @@ class Explorer(widgets.VBox):
         with self.lock:
             self.draws += 1
             canvas = self.figure.canvas
+            if not isinstance(self.picture, widgets.Image):  # ipympl's canvas draws itself
+                return canvas.draw_idle()
             if self._background is None:  # the rest of the figure, drawn once
                 for artist in self._changing:
                     artist.set_visible(False)
@@ -194,20 +177,16 @@ class Explorer(widgets.VBox):
             canvas.restore_region(self._background)
             for artist in self._changing:
                 self.figure.draw_artist(artist)
-            self.picture.value = self._frame()
+            self.picture.value = self.png(self.picture.format)
 
-    def png(self) -> bytes:
-        """The figure as shown now, as PNG bytes."""
-        return self._encode("png", compress_level=_PNG_LEVEL)
-
-    def _encode(self, image_format: str, **options) -> bytes:
-        buffer = io.BytesIO()
-        pixels = np.asarray(self.figure.canvas.buffer_rgba())[..., :3]
-        Image.fromarray(pixels).save(buffer, format=image_format, **options)
+    def png(self, image_format: str = "png") -> bytes:
+        """The figure as shown now, as PNG (or JPEG) bytes."""
+        if not isinstance(self.picture, widgets.Image):  # an ipympl canvas draws when asked
+            self.figure.canvas.draw()
+        buffer, pixels = io.BytesIO(), np.asarray(self.figure.canvas.buffer_rgba())[..., :3]
+        options = {"compress_level": 1} if image_format == "png" else {"subsampling": 0}
+        Image.fromarray(pixels).save(buffer, format=image_format, quality=90, **options)
         return buffer.getvalue()
-
-    def _frame(self) -> bytes:
-        return self.png()
 
     def alt_text(self) -> str:
         """The figure in words: its panels' first titles (the readout gives the numbers)."""
@@ -233,12 +212,6 @@ def _downsample(image: np.ndarray, size: int) -> np.ndarray:
 def _shown(mask: np.ndarray, size: int) -> np.ndarray:
     """A mask at display resolution, as 0 and 1: a block is foreground where most of it is."""
     return (_downsample(mask, size) >= 0.5).view(np.uint8)
-
-
-def _blur(gray: np.ndarray, sigma: float) -> np.ndarray:
-    """:func:`helpers.roots.root_mask`'s blur, a kernel of ``ski.filters.gaussian``'s size."""
-    size = 2 * int(4 * sigma + 0.5) + 1
-    return cv2.GaussianBlur(gray, (size, size), sigma, borderType=cv2.BORDER_REPLICATE)
 
 
 def _dice(mask: np.ndarray, truth: np.ndarray) -> float:
@@ -294,13 +267,10 @@ def threshold_explorer(
 
 
 class _ThresholdExplorer(Explorer):
-    kind = "threshold"
-
     def __init__(self, image, threshold, foreground):
-        super().__init__(image, 3, (9.0, 3.0))
+        super().__init__("threshold", image, 3, (9.0, 3.0))
         low, high = _value_range(image := self.image)
-        self.methods = {}
-        self.sorted = np.sort(image, axis=None)  # the fraction of every pixel, by bisection
+        self.methods, self.sorted = {}, np.sort(image, axis=None)  # fractions by bisection
         integer = image.dtype == np.uint8
         span = (-0.5, 255.5) if integer else (low, high)
         self.counts, self.edges = counts, edges = np.histogram(image, bins=256, range=span)
@@ -407,10 +377,8 @@ def adaptive_explorer(
 
 
 class _AdaptiveExplorer(Explorer):
-    kind = "adaptive"
-
     def __init__(self, image, block_size, offset, method, foreground):
-        super().__init__(image, 3, (9.0, 3.0))
+        super().__init__("adaptive", image, 3, (9.0, 3.0))
         image, self.foreground = self.image, foreground
         low, high = _value_range(image)
         integer = image.dtype == np.uint8
@@ -478,8 +446,7 @@ def root_mass_explorer(
     Explorer
         Controls ``'sigma'`` and ``'exclude_above'`` (at 1: none); the readout gives the
         root fraction and, with a truth, the true fraction and the Dice coefficient. Its
-        ``photo`` is the photograph shown, ``truth`` the truth (or None) and ``shown_truth``
-        the truth at display resolution.
+        ``photo`` is the photograph shown, ``truth`` and ``shown_truth`` the truth or None.
 
     Examples
     --------
@@ -490,8 +457,7 @@ def root_mass_explorer(
     >>> explorer.readout.value
     'root fraction 7.5 % (Otsu t = 0.064) · truth 7.5 % · Dice 1.000'
     """
-    notes: list[str] = []
-    named = isinstance(image_or_name, str)
+    notes, named = [], isinstance(image_or_name, str)
     photo = load_image(image_or_name) if named else prepare_image(image_or_name)
     if named and truth is None:
         try:
@@ -503,40 +469,41 @@ def root_mass_explorer(
 
 
 class _RootMassExplorer(Explorer):
-    kind = "root mass"
-
     def __init__(self, photo, truth, sigma, cut, notes):
-        super().__init__(photo, 2, (8.0, 3.6), notes)
+        super().__init__(
+            "root mass", photo, 2, (9.0, 6.6), notes
+        )  # panels large enough to see misses
         self.photo, self.image = _downsample(photo, self.size), self.image.astype(np.float32)
-        self._blurred, self.picture.format = (None, None), "jpeg"
+        self._blurred, self.picture.format = (None, None), "jpeg"  # 10x faster than PNG
         self.truth = None if truth is None else np.asarray(truth, dtype=bool)
         if truth is not None and self.truth.shape != self.image.shape:
             raise ValueError(f"The truth mask's shape {self.truth.shape} differs from the image's.")
         sigma = _slider("blur sigma", sigma, 0.0, 5.0, 0.25)
         cut = _slider("leave out brighter than (1 = none)", cut, 0.3, 1.0, 0.01)
-        self.colours, title, self.shown_truth = _BLACK_WHITE, "mask", None
-        if self.truth is not None:  # codes: 1 truth only, 2 found only, 3 both
-            colours = ["black", OKABE_ITO["orange"], OVERLAY_COLOUR, "white"]
-            self.colours = (mpl.colors.to_rgba_array(colours) * 255).round().astype(np.uint8)
-            title = "found (white), missed (orange), extra (blue)"
-            self.shown_truth = _shown(self.truth, self.size)
+        key = dict(neither="black", missed=OKABE_ITO["orange"], extra=OVERLAY_COLOUR, found="white")
+        key = key if self.truth is not None else {"background": "black", "roots": "white"}
+        self.colours = (mpl.colors.to_rgba_array(list(key.values())) * 255).round().astype(np.uint8)
+        self.shown_truth = None if self.truth is None else _shown(self.truth, self.size)
         with mpl.rc_context(STYLE):
-            self.found = _image_axes(self.axes[0], self.photo, "photograph and roots found")
+            self.found = _image_axes(self.axes[0], self.photo, "photograph, roots found in blue")
+            title = "against the truth" if self.truth is not None else "mask"
             self.comparison = _image_axes(self.axes[1], self.photo, title)
+            patches = [mpl.patches.Patch(fc=c, ec="0.5", label=name) for name, c in key.items()]
+            self.axes[1].legend(
+                handles=patches, loc="upper center", bbox_to_anchor=(0.5, 0), ncols=2
+            )
         self._start({"sigma": sigma, "exclude_above": cut}, [self.found, self.comparison])
-
-    def _frame(self) -> bytes:  # a photograph: JPEG encodes it ten times faster than PNG
-        return self._encode("jpeg", quality=90, subsampling=0)
 
     def _show(self, sigma: float, cut: float) -> None:
         if self._blurred[0] != sigma:  # kept while only the cut-off moves: blurred again by 0
-            self._blurred = sigma, _blur(self.image, sigma)
+            size = (2 * int(4 * sigma + 0.5) + 1,) * 2  # root_mask's blur
+            self._blurred = sigma, cv2.GaussianBlur(self.image, size, sigma, borderType=1)
         mask, threshold = root_mask(self._blurred[1], 0.0, None if cut >= 1.0 else cut)
         self.found.set_data(plotting.overlay(self.photo, found := _shown(mask, self.size)))
-        text = f"root fraction {100 * np.count_nonzero(mask) / mask.size:.1f} %"
-        text += f" (Otsu t = {threshold:.3f})"
+        fraction = 100 * np.count_nonzero(mask) / mask.size
+        text = f"root fraction {fraction:.1f} % (Otsu t = {threshold:.3f})"
         if self.truth is not None:
-            found = self.shown_truth + 2 * found
+            found = self.shown_truth + 2 * found  # 0 neither, 1 missed, 2 extra, 3 found
             truth = np.count_nonzero(self.truth) / self.truth.size
             text += f" · truth {100 * truth:.1f} % · Dice {_dice(mask, self.truth):.3f}"
         self.comparison.set_data(self.colours.take(found, axis=0))
@@ -589,10 +556,8 @@ def annotation_explorer(
 
 
 class _Annotator(Explorer):
-    kind = "annotation"
-
     def __init__(self, image, labels, predict, truth):
-        super().__init__(image, 2, (8.0, 4.2))
+        super().__init__("annotation", image, 2, (8.0, 4.2))
         shape, self.predict = self.image.shape, predict
         self.truth = None if truth is None else np.asarray(truth, dtype=bool)
         self.labels = np.zeros(shape, np.uint8) if labels is None else np.array(labels, np.uint8)
@@ -631,15 +596,6 @@ class _Annotator(Explorer):
         canvas.toolbar_position = "right"
         return figure
 
-    def redraw(self) -> None:
-        with self.lock:
-            self.draws += 1
-            self.figure.canvas.draw_idle()
-
-    def png(self) -> bytes:
-        self.figure.canvas.draw()
-        return super().png()
-
     def _strokes(self) -> np.ndarray:
         codes = np.zeros(self.gray.shape, np.uint8)
         for label in (1, 2):  # a label shows where any pixel of a block has it
@@ -659,8 +615,7 @@ class _Annotator(Explorer):
         for start, end in zip(points[:-1], points[1:], strict=True):  # each segment
             steps = int(np.hypot(*(end - start)) / max(radius / 2, 0.5)) + 1
             for centre in np.linspace(start, end, steps + 1):
-                where = ski.draw.disk(centre, radius + 0.5, shape=self.labels.shape)
-                self.labels[where] = label
+                self.labels[ski.draw.disk(centre, radius + 0.5, shape=self.labels.shape)] = label
         self.version += 1
         self.strokes.set_data(self._strokes())
 

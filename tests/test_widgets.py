@@ -271,7 +271,7 @@ def test_one_full_frame_per_user_action(explorers, name, control, value):
     frame = bytes(explorer.picture.value)
     explorer.figure.canvas.draw()
     assert explorer.picture.format in ("png", "jpeg")
-    assert np.array_equal(_pixels(frame), _pixels(explorer._frame()))
+    assert np.array_equal(_pixels(frame), _pixels(explorer.png(explorer.picture.format)))
     assert _pixels(frame).shape[:2] == explorer.figure.canvas.get_width_height()[::-1]
 
 

@@ -73,10 +73,10 @@ def link_glossary_terms(app: Sphinx, doctree: nodes.document, docname: str) -> N
     """Link the first use of each glossary term on an episode page to its entry."""
     if not docname.startswith("episodes/"):
         return
-    terms = {
-        term: target
-        for term, target in app.env.domains.standard_domain._terms.items()
-        if term not in NOT_LINKED
+    terms = {  # the glossary's terms, by the standard domain's documented get_objects()
+        name.lower(): (target_doc, label)
+        for name, _, kind, target_doc, label, _ in app.env.get_domain("std").get_objects()
+        if kind == "term" and name.lower() not in NOT_LINKED
     }
     if not terms:
         return
