@@ -47,6 +47,9 @@ nb_execution_mode = "force"
 nb_execution_in_temp = True  # episode 5 writes CSV files into its working folder
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
+# The only hidden cells are solutions (lesson_site.fold_solutions folds them with outputs).
+nb_code_prompt_show = "Show the solution"
+nb_code_prompt_hide = "Hide the solution"
 nb_execution_timeout = 300
 # Widgets as static pictures: load no widget JavaScript (it comes from a CDN) and prefer
 # ipympl's PNG fallback to the live widget view.
