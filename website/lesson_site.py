@@ -169,11 +169,28 @@ def title_once(app: Sphinx, pagename: str, templatename: str, context: dict, doc
         context["docstitle"] = ""
 
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def drop_widget_state(app: Sphinx, pagename: str, templatename: str, context: dict, doctree):
+    """Leave off the page the widgets' saved state that myst-nb adds as a script: no widget
+    JavaScript reads it (conf.py loads none; the live explorers carry their own data), and it
+    weighed as much as the rest of a page. Runs after myst-nb's handler adds it."""
+    scripts = context.get("script_files", [])
+    kept = [
+        script
+        for script in scripts
+        if getattr(script, "attributes", {}).get("type") != WIDGET_STATE
+    ]
+    context["script_files"] = kept
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("source-read", fold_solutions)
     app.connect("doctree-resolved", drop_solution_labels)
     app.connect("html-page-context", refuse_math)
     app.connect("html-page-context", title_once)
+    app.connect("html-page-context", drop_widget_state, priority=900)
     app.connect("doctree-resolved", add_alt_text)
     app.connect("doctree-resolved", link_glossary_terms)
     app.connect("doctree-resolved", note_notebook_only_explorers)
