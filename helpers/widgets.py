@@ -1,8 +1,7 @@
 """Interactive explorers: one line in an episode, sliders that answer at once.
 
-Each factory returns an :class:`Explorer`: controls wired to a figure drawn by Agg with
-blitting, each frame a whole picture in an :class:`ipywidgets.Image` (the latest value wins),
-or, for the annotation explorer's mouse events, an ipympl canvas.
+Each factory returns an :class:`Explorer`: controls and a figure drawn by Agg, each frame a
+whole picture in an :class:`ipywidgets.Image`; the annotation explorer's is an ipympl canvas.
 """
 
 import base64
@@ -181,8 +180,9 @@ class Explorer(widgets.VBox):
 
     def png(self, image_format: str = "png") -> bytes:
         """The figure as shown now, as PNG (or JPEG) bytes."""
-        if not isinstance(self.picture, widgets.Image):  # an ipympl canvas draws when asked
-            self.figure.canvas.draw()
+        if not isinstance(self.picture, widgets.Image):  # an ipympl canvas: drawn afresh
+            self.figure.savefig(buffer := io.BytesIO(), format=image_format)
+            return buffer.getvalue()
         buffer, pixels = io.BytesIO(), np.asarray(self.figure.canvas.buffer_rgba())[..., :3]
         options = {"compress_level": 1} if image_format == "png" else {"subsampling": 0}
         Image.fromarray(pixels).save(buffer, format=image_format, quality=90, **options)
