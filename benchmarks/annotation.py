@@ -13,7 +13,7 @@ import time
 import imageio.v3 as iio
 import matplotlib
 
-matplotlib.use("agg")
+matplotlib.use("module://ipympl.backend_nbagg")  # as the episode's %matplotlib widget
 import skimage as ski  # noqa: E402
 from skimage.future import fit_segmenter, predict_segmenter  # noqa: E402
 from sklearn.ensemble import RandomForestClassifier  # noqa: E402

@@ -1,23 +1,25 @@
 """Interactive explorers: one line in an episode, sliders that answer at once.
 
-Each factory returns an :class:`Explorer`; :mod:`helpers.thresholds`, :mod:`helpers.roots`
-and scikit-image compute, this module wires controls to figures.
+Each factory returns an :class:`Explorer`: controls and a figure drawn by Agg, each frame a
+whole picture in an :class:`ipywidgets.Image`; the annotation explorer's is an ipympl canvas.
 """
 
 import base64
-import functools
 import html
 import io
 import threading
 from collections.abc import Callable
 from typing import Literal
 
+import cv2
 import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
 import skimage as ski
 import traitlets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from helpers import plotting
 from helpers.images import UnknownImageError, load_image, load_mask, prepare_image
@@ -30,13 +32,12 @@ METHODS = {name: f"threshold_{name.lower()}" for name in ("Otsu", "Li", "Yen", "
 
 #: Longest side, in pixels, of the images shown; the computing uses every pixel.
 DISPLAY_SIZE = 500
-#: Not opaque, so that matplotlib's web backend sends whole frames, never differences: ipympl
-#: shows the last frame to arrive, and a lost difference would leave stale pixels.
-_BACKGROUND_ALPHA = 254 / 255
-#: A frame is a PNG of the whole figure, encoded in time proportional to its pixels: 90 dpi
-#: keeps a move under 20 ms at 2000 x 3000 (``python -m benchmarks.explorers``).
+#: A frame is a picture of the whole figure, encoded in time proportional to its pixels
+#: (``python -m benchmarks.explorers``); zlib level 1 encodes a PNG fastest.
 _FIGURE_DPI = 90
-_RED = OKABE_ITO["vermillion"]
+_WIDE = {"width": "600px", "max_width": "100%"}  # a slider, narrower on a small screen
+#: Words heard, not seen (the figure shows them).
+_SCREEN_READERS_ONLY = '<span style="position:absolute;clip:rect(0 0 0 0)">{}</span>'
 #: Black and white as RGBA: ``table.take(mask, axis=0)`` draws twice as fast as a colour map.
 _BLACK_WHITE = np.array([[0, 0, 0, 255], [255, 255, 255, 255]], dtype=np.uint8)
 
@@ -55,15 +56,13 @@ class OddIntSlider(widgets.IntSlider):
     @traitlets.validate("value")
     def _validate_value(self, proposal: dict) -> int:
         value = min(max(proposal["value"], self.min), self.max)
-        if value % 2 == 0:
-            value = value + 1 if value + 1 <= self.max else value - 1
-        return value
+        return value if value % 2 else (value + 1 if value + 1 <= self.max else value - 1)
 
 
 def _slider(description, value, low, high, step, kind=widgets.FloatSlider):
-    """A wide slider; a float one has its ends on its steps and the digits they need. It
-    sends values while dragged: ipywidgets sends the latest once the last one is handled."""
-    look = {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="600px")}
+    """A slider as wide as the screen allows; a float one has its ends on its steps and the
+    digits they need. While dragged, ipywidgets sends the latest value once one is handled."""
+    look = {"style": {"description_width": "initial"}, "layout": _WIDE}
     if kind is widgets.FloatSlider:  # so that the readout shows every value exactly
         look["readout_format"] = f".{(digits := _decimals(step))}f"
         low = round(float(np.floor(low / step + 1e-9)) * step, digits)
@@ -72,64 +71,54 @@ def _slider(description, value, low, high, step, kind=widgets.FloatSlider):
     return kind(description=description, **limits, **look)
 
 
-@functools.cache
-def _ipympl() -> tuple[type, type]:
-    # Imported late: importing ipympl calls matplotlib.use("module://ipympl.backend_nbagg").
-    from ipympl.backend_nbagg import Canvas, FigureManager
-
-    class LockedCanvas(Canvas):
-        def draw(self) -> None:
-            with self.lock:
-                super().draw()
-
-    return LockedCanvas, FigureManager
-
-
 class Explorer(widgets.VBox):
-    """Controls, a readout, an ipympl figure and a message line, stacked.
+    """Controls, a readout, a figure and a message line, stacked.
 
     Attributes
     ----------
-    controls : dict of str to ipywidgets.Widget
-        The sliders, menus and toggles, by name.
-    readout, message : ipywidgets.HTML
-        The numbers the controls give; notes on the input and any error an update raised.
+    kind : str
+        ``'threshold'``, ``'adaptive'``, ``'root mass'`` or ``'annotation'``: which explorer.
+    image, shown : ndarray
+        The grayscale image computed on; its block means shown (:data:`DISPLAY_SIZE`).
+    controls, readout, message
+        The sliders, menus and toggles by name; the numbers they give and notes on the input
+        and any error an update raised (ipywidgets.HTML).
+    picture : ipywidgets.Image or ipympl canvas
+        The figure (after the words :meth:`alt_text` gives screen readers).
     figure, lock, draws
-        The figure (no pyplot, on an ipympl canvas); held to update or draw (JupyterLab may
-        run widget messages on subshell threads); :meth:`redraw` calls, one per action.
+        The figure; held to update or draw (widget messages may come on JupyterLab's subshell
+        threads); :meth:`redraw` calls, one per action.
 
     Examples
     --------
     >>> explorer = threshold_explorer(np.eye(4))
     >>> explorer.controls["threshold"].value = 0.8
-    >>> explorer.controls["method"].value, explorer.draws
-    ('manual', 2)
+    >>> explorer.controls["method"].value, explorer.draws, explorer.kind
+    ('manual', 2, 'threshold')
     """
 
-    def __init__(self, image, ncols, figsize, notes=()):
+    def __init__(self, kind, image, ncols, figsize, notes=()):
         super().__init__()
-        image, self.size, self.notes = np.asarray(image), DISPLAY_SIZE, list(notes)
+        self.kind, self.size, self.notes, image = kind, DISPLAY_SIZE, list(notes), np.asarray(image)
         if image.ndim == 3 and image.shape[-1] > 2 and np.ptp(image[..., :3], axis=-1).any():
             self.notes.append(f"The {image.shape} image was converted to grayscale (luminance).")
         keep = "uint8" if image.dtype == np.uint8 and image.ndim == 2 else "float"
         self.image = prepare_image(image, gray=True, dtype=keep)
         if self.image.min() == self.image.max():  # refused before the figure is built
-            value = self.image.flat[0]
-            raise ValueError(f"The image is constant ({value:g}): check it is the right one.")
-        canvas_class, manager_class = _ipympl()
+            raise ValueError(f"The image is constant ({self.image.flat[0]:g}): check it is right.")
         with mpl.rc_context(STYLE):
-            self.figure = Figure(figsize=figsize, dpi=_FIGURE_DPI, layout="constrained")
+            self.figure = self._new_figure(figsize)
             self.axes = list(self.figure.subplots(1, ncols))
-        self.figure.patch.set_alpha(_BACKGROUND_ALPHA)
-        canvas = canvas_class(self.figure)
-        self.lock = canvas.lock = threading.RLock()
-        manager_class(canvas, 0)
-        canvas.header_visible = canvas.footer_visible = canvas.resizable = False
-        canvas.toolbar_position = "right"
-        self.draws, self.controls = 0, {}
+        self.shown = _downsample(self.image, self.size)
+        self.lock, self.draws, self.controls = threading.RLock(), 0, {}
         self.readout, self.message = widgets.HTML(), widgets.HTML()
-        self._notes = "<br>".join(html.escape(note) for note in self.notes)
-        self._shown = self._background = self._key = self._thread = None
+        self._notes = self.message.value = "<br>".join(html.escape(n) for n in self.notes)
+        self._shown = self._background = None
+
+    def _new_figure(self, figsize) -> Figure:
+        self.picture = widgets.Image(format="png", layout={"max_width": "100%", "height": "auto"})
+        figure = Figure(figsize=figsize, dpi=_FIGURE_DPI, layout="constrained")
+        return FigureCanvasAgg(figure).figure
 
     def _start(self, controls: dict, changing: list) -> None:
         """Freeze the layout, stack the widgets, show the first state (its errors raise)."""
@@ -139,18 +128,16 @@ class Explorer(widgets.VBox):
             for ax in self.axes:
                 ax.set_title(ax.get_title(), y=1.0)
         self.controls, self._changing = controls, changing
-        self.children = [*controls.values(), self.readout, self.figure.canvas, self.message]
-        self.message.value = self._notes
-        # a full draw (the browser asks for one) re-sends the readout, which may arrive late
-        self.figure.canvas.mpl_connect("draw_event", lambda _: self.readout.send_state("value"))
-        self._refresh()  # no browser shows it yet: nothing else can call it
+        self._refresh()
+        alt = widgets.HTML(_SCREEN_READERS_ONLY.format(html.escape(self.alt_text())))
+        self.children = [*controls.values(), self.readout, alt, self.picture, self.message]
         for control in controls.values():
             control.observe(self._react, names="value")
 
     def _state(self) -> tuple:
         return tuple(control.value for control in self.controls.values())
 
-    def _on_change(self, change: dict) -> None:
+    def _on_change(self, change: dict) -> None:  # a control's value: show it
         self._refresh()
 
     def _react(self, change: dict) -> None:
@@ -159,7 +146,9 @@ class Explorer(widgets.VBox):
                 self._on_change(change)
         except Exception as error:  # shown to the learner, not raised into the void
             text = html.escape(f"{type(error).__name__}: {error}")
-            failed = f'<span style="color:{_RED}"><b>Could not update:</b> {text}</span>'
+            failed = (
+                f'<span style="color:{THRESHOLD_COLOUR}"><b>Could not update:</b> {text}</span>'
+            )
             self.message.value = "<br>".join(filter(None, [self._notes, failed]))
         else:
             self.message.value = self._notes
@@ -171,38 +160,43 @@ class Explorer(widgets.VBox):
             self._shown = state
 
     def redraw(self) -> None:
-        """Blit the changing artists over the kept background; send the whole frame at once."""
+        """Blit the changing artists over the kept background; show the frame as a PNG."""
         with self.lock:
             self.draws += 1
             canvas = self.figure.canvas
-            if canvas.syncing_data_url:  # ipympl's only sign that no browser shows it yet:
-                canvas.draw_idle()  # the browser's first request draws it all
-                return
-            renderer = canvas.get_renderer()
-            views = [tuple(ax.viewLim.bounds) for ax in self.axes]
-            if (key := (renderer.width, renderer.height, self.figure.dpi, views)) != self._key:
+            if not isinstance(self.picture, widgets.Image):  # ipympl's canvas draws itself
+                return canvas.draw_idle()
+            if self._background is None:  # the rest of the figure, drawn once
                 for artist in self._changing:
                     artist.set_visible(False)
-                renderer.clear()
-                self.figure.draw(renderer)
+                canvas.draw()
+                self._background = canvas.copy_from_bbox(self.figure.bbox)
                 for artist in self._changing:
                     artist.set_visible(True)
-                self._background, self._key = canvas.copy_from_bbox(self.figure.bbox), key
             canvas.restore_region(self._background)
             for artist in self._changing:
                 self.figure.draw_artist(artist)
-            canvas.blit(self.figure.bbox)  # a full frame (see _BACKGROUND_ALPHA)
-            thread, self._thread = self._thread, threading.get_ident()
-            if thread not in (None, self._thread):  # kernel subshells: frames sent from two
-                canvas.draw_idle()  # threads may arrive out of order; one more comes last
+            self.picture.value = self.png(self.picture.format)
+
+    def png(self, image_format: str = "png") -> bytes:
+        """The figure as shown now, as PNG (or JPEG) bytes."""
+        if not isinstance(self.picture, widgets.Image):  # an ipympl canvas: drawn afresh
+            self.figure.savefig(buffer := io.BytesIO(), format=image_format)
+            return buffer.getvalue()
+        buffer, pixels = io.BytesIO(), np.asarray(self.figure.canvas.buffer_rgba())[..., :3]
+        options = {"compress_level": 1} if image_format == "png" else {"subsampling": 0}
+        Image.fromarray(pixels).save(buffer, format=image_format, quality=90, **options)
+        return buffer.getvalue()
+
+    def alt_text(self) -> str:
+        """The figure in words: its panels' first titles (the readout gives the numbers)."""
+        titles = (ax.get_title() or f"histogram of {ax.get_xlabel()}s" for ax in self.axes)
+        return f"Figure of {len(self.axes)} panels: " + "; ".join(titles)
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
         # without a browser (nbval, the website): the figure as a PNG, the readout as text
         data = super()._repr_mimebundle_(**kwargs)
-        buffer = io.BytesIO()
-        opaque = mpl.colors.to_rgb(self.figure.get_facecolor())
-        self.figure.savefig(buffer, format="png", facecolor=opaque)
-        data["image/png"] = base64.b64encode(buffer.getvalue()).decode("ascii")
+        data["image/png"] = base64.b64encode(self.png()).decode("ascii")
         data["text/plain"] = html.unescape(self.readout.value)
         return data
 
@@ -256,7 +250,8 @@ def threshold_explorer(
     -------
     Explorer
         Controls ``'method'`` (a method of :data:`METHODS` moves the slider to its threshold;
-        "manual" once the slider leaves it), ``'foreground'`` and ``'threshold'``.
+        "manual" once the slider leaves it), ``'foreground'`` and ``'threshold'``; its
+        ``counts`` and ``edges`` are the histogram drawn.
 
     Examples
     --------
@@ -273,10 +268,9 @@ def threshold_explorer(
 
 class _ThresholdExplorer(Explorer):
     def __init__(self, image, threshold, foreground):
-        super().__init__(image, 3, (9.0, 3.0))
+        super().__init__("threshold", image, 3, (9.0, 3.0))
         low, high = _value_range(image := self.image)
-        self.methods, self.shown = {}, _downsample(image, self.size)
-        self.sorted = np.sort(image, axis=None)  # the fraction of every pixel, by bisection
+        self.methods, self.sorted = {}, np.sort(image, axis=None)  # fractions by bisection
         integer = image.dtype == np.uint8
         span = (-0.5, 255.5) if integer else (low, high)
         self.counts, self.edges = counts, edges = np.histogram(image, bins=256, range=span)
@@ -384,7 +378,7 @@ def adaptive_explorer(
 
 class _AdaptiveExplorer(Explorer):
     def __init__(self, image, block_size, offset, method, foreground):
-        super().__init__(image, 3, (9.0, 3.0))
+        super().__init__("adaptive", image, 3, (9.0, 3.0))
         image, self.foreground = self.image, foreground
         low, high = _value_range(image)
         integer = image.dtype == np.uint8
@@ -401,7 +395,7 @@ class _AdaptiveExplorer(Explorer):
         kind = widgets.Dropdown(options=kinds, value=method, description="local mean")
         ax_image, ax_global, ax_local = self.axes
         with mpl.rc_context(STYLE):
-            _image_axes(ax_image, _downsample(image, self.size), "image", low, high)
+            _image_axes(ax_image, self.shown, "image", low, high)
             title = f"global (Otsu t = {otsu:.{0 if integer else 3}f})"
             _image_axes(ax_global, shown, f"{title}: {100 * self.global_fraction:.1f} %")
             self.local = _image_axes(ax_local, shown, "local")
@@ -451,7 +445,8 @@ def root_mass_explorer(
     -------
     Explorer
         Controls ``'sigma'`` and ``'exclude_above'`` (at 1: none); the readout gives the
-        root fraction and, with a truth, the true fraction and the Dice coefficient.
+        root fraction and, with a truth, the true fraction and the Dice coefficient. Its
+        ``photo`` is the photograph shown, ``truth`` and ``shown_truth`` the truth or None.
 
     Examples
     --------
@@ -462,8 +457,7 @@ def root_mass_explorer(
     >>> explorer.readout.value
     'root fraction 7.5 % (Otsu t = 0.064) · truth 7.5 % · Dice 1.000'
     """
-    notes: list[str] = []
-    named = isinstance(image_or_name, str)
+    notes, named = [], isinstance(image_or_name, str)
     photo = load_image(image_or_name) if named else prepare_image(image_or_name)
     if named and truth is None:
         try:
@@ -476,31 +470,40 @@ def root_mass_explorer(
 
 class _RootMassExplorer(Explorer):
     def __init__(self, photo, truth, sigma, cut, notes):
-        super().__init__(photo, 2, (8.0, 3.6), notes)
+        super().__init__(
+            "root mass", photo, 2, (9.0, 6.6), notes
+        )  # panels large enough to see misses
         self.photo, self.image = _downsample(photo, self.size), self.image.astype(np.float32)
+        self._blurred, self.picture.format = (None, None), "jpeg"  # 10x faster than PNG
         self.truth = None if truth is None else np.asarray(truth, dtype=bool)
         if truth is not None and self.truth.shape != self.image.shape:
             raise ValueError(f"The truth mask's shape {self.truth.shape} differs from the image's.")
         sigma = _slider("blur sigma", sigma, 0.0, 5.0, 0.25)
         cut = _slider("leave out brighter than (1 = none)", cut, 0.3, 1.0, 0.01)
-        self.colours, title = _BLACK_WHITE, "mask"
-        if self.truth is not None:  # codes: 1 truth only, 2 found only, 3 both
-            colours = ["black", OKABE_ITO["orange"], OVERLAY_COLOUR, "white"]
-            self.colours = (mpl.colors.to_rgba_array(colours) * 255).round().astype(np.uint8)
-            title = "found (white), missed (orange), extra (blue)"
-            self.shown_truth = _shown(self.truth, self.size)
+        key = dict(neither="black", missed=OKABE_ITO["orange"], extra=OVERLAY_COLOUR, found="white")
+        key = key if self.truth is not None else {"background": "black", "roots": "white"}
+        self.colours = (mpl.colors.to_rgba_array(list(key.values())) * 255).round().astype(np.uint8)
+        self.shown_truth = None if self.truth is None else _shown(self.truth, self.size)
         with mpl.rc_context(STYLE):
-            self.found = _image_axes(self.axes[0], self.photo, "photograph and roots found")
+            self.found = _image_axes(self.axes[0], self.photo, "photograph, roots found in blue")
+            title = "against the truth" if self.truth is not None else "mask"
             self.comparison = _image_axes(self.axes[1], self.photo, title)
+            patches = [mpl.patches.Patch(fc=c, ec="0.5", label=name) for name, c in key.items()]
+            self.axes[1].legend(
+                handles=patches, loc="upper center", bbox_to_anchor=(0.5, 0), ncols=2
+            )
         self._start({"sigma": sigma, "exclude_above": cut}, [self.found, self.comparison])
 
     def _show(self, sigma: float, cut: float) -> None:
-        mask, threshold = root_mask(self.image, sigma, None if cut >= 1.0 else cut)
+        if self._blurred[0] != sigma:  # kept while only the cut-off moves: blurred again by 0
+            size = (2 * int(4 * sigma + 0.5) + 1,) * 2  # root_mask's blur
+            self._blurred = sigma, cv2.GaussianBlur(self.image, size, sigma, borderType=1)
+        mask, threshold = root_mask(self._blurred[1], 0.0, None if cut >= 1.0 else cut)
         self.found.set_data(plotting.overlay(self.photo, found := _shown(mask, self.size)))
-        text = f"root fraction {100 * np.count_nonzero(mask) / mask.size:.1f} %"
-        text += f" (Otsu t = {threshold:.3f})"
+        fraction = 100 * np.count_nonzero(mask) / mask.size
+        text = f"root fraction {fraction:.1f} % (Otsu t = {threshold:.3f})"
         if self.truth is not None:
-            found = self.shown_truth + 2 * found
+            found = self.shown_truth + 2 * found  # 0 neither, 1 missed, 2 extra, 3 found
             truth = np.count_nonzero(self.truth) / self.truth.size
             text += f" · truth {100 * truth:.1f} % · Dice {_dice(mask, self.truth):.3f}"
         self.comparison.set_data(self.colours.take(found, axis=0))
@@ -538,6 +541,8 @@ def annotation_explorer(
 
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
+    >>> plt.switch_backend("module://ipympl.backend_nbagg")  # as %matplotlib widget does
     >>> image = np.zeros((20, 20))
     >>> image[5:15, 5:15] = 1
     >>> explorer = annotation_explorer(image, predict=lambda labels: image > 0.5, truth=image > 0)
@@ -545,13 +550,14 @@ def annotation_explorer(
     >>> explorer.paint([(1, 1)], label=1, radius=1)
     >>> explorer.readout.value
     'strokes: 24 foreground, 9 background pixels · prediction: 25.0 % foreground · Dice 1.000'
+    >>> plt.close("all")
     """
     return _Annotator(image, labels, predict, truth)
 
 
 class _Annotator(Explorer):
     def __init__(self, image, labels, predict, truth):
-        super().__init__(image, 2, (8.0, 4.2))
+        super().__init__("annotation", image, 2, (8.0, 4.2))
         shape, self.predict = self.image.shape, predict
         self.truth = None if truth is None else np.asarray(truth, dtype=bool)
         self.labels = np.zeros(shape, np.uint8) if labels is None else np.array(labels, np.uint8)
@@ -577,6 +583,19 @@ class _Annotator(Explorer):
             self.figure.canvas.mpl_connect(name, lambda event: self._react({"event": event}))
         self._start({"label": mode, "brush": brush}, [self.strokes, self.prediction])
 
+    def _new_figure(self, figsize) -> Figure:
+        import matplotlib.pyplot as plt  # ipympl's documented route: its canvas is the widget
+
+        with plt.ioff():
+            figure = plt.figure(figsize=figsize, dpi=_FIGURE_DPI, layout="constrained")
+        if not isinstance(figure.canvas, widgets.DOMWidget):
+            plt.close(figure)
+            raise RuntimeError("The annotation explorer needs `%matplotlib widget` (ipympl) first.")
+        self.picture = canvas = figure.canvas
+        canvas.header_visible = canvas.footer_visible = canvas.resizable = False
+        canvas.toolbar_position = "right"
+        return figure
+
     def _strokes(self) -> np.ndarray:
         codes = np.zeros(self.gray.shape, np.uint8)
         for label in (1, 2):  # a label shows where any pixel of a block has it
@@ -596,8 +615,7 @@ class _Annotator(Explorer):
         for start, end in zip(points[:-1], points[1:], strict=True):  # each segment
             steps = int(np.hypot(*(end - start)) / max(radius / 2, 0.5)) + 1
             for centre in np.linspace(start, end, steps + 1):
-                where = ski.draw.disk(centre, radius + 0.5, shape=self.labels.shape)
-                self.labels[where] = label
+                self.labels[ski.draw.disk(centre, radius + 0.5, shape=self.labels.shape)] = label
         self.version += 1
         self.strokes.set_data(self._strokes())
 

@@ -4,7 +4,7 @@ A private JupyterLab serves a copy of the episodes (so nothing they write lands 
 repository). The tests check that a double-click on an episode opens it as a notebook,
 then open each episode that has an explorer, Run All, move every slider by keyboard and
 by drag (episode 7: draw a stroke with the mouse), and check that the readout changes and
-that the figure's canvas is repainted (its pixels change). Screenshots go to
+that the figure is repainted (its pixels change). Screenshots go to
 _build/browser-screenshots/. Skips where /usr/bin/chromium or Playwright is missing.
 """
 
@@ -17,6 +17,7 @@ import pytest
 from tests.support.browser_tools import CHROMIUM, chromium
 from tests.support.lab import (
     NOTEBOOK,
+    PICTURE,
     explorer_outputs,
     open_and_run,
     running_lab,
@@ -96,7 +97,7 @@ def _state(output) -> tuple[str, bytes]:
     """The explorer's readouts and a screenshot of its figure."""
     output.page.mouse.move(0, 0)  # ipympl shows its toolbar while the mouse is over the figure
     texts = output.locator(".widget-readout, .widget-html-content").all_inner_texts()
-    picture = output.locator(".jupyter-matplotlib-figure canvas").first.screenshot()
+    picture = output.locator(PICTURE).first.screenshot()
     return " | ".join(texts), picture
 
 

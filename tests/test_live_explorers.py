@@ -1,80 +1,144 @@
-"""The live explorers' pixels (website/live_explorers.py) give the image back: exactly where
-its values are whole numbers of 255ths or whole bytes, else within half a 16-bit step.
+"""The website's live explorers against the notebook's: masks, histograms and readouts.
 
-Decodes the payload as website/static/explorers.js does (tests/test_site_explorers.py checks
-the page itself, against a built site).
+Each test writes a page holding an explorer's HTML (website/live_explorers.explorer_html)
+and the site's own website/static/explorers.js, opens it in headless chromium from disk, and
+compares what the page computed from the payload (decoded by the page's JavaScript) with
+the Python explorer (helpers.widgets) in the same state: for the threshold explorer, on two
+images, every method of the menu in both directions and a manual threshold, the mask at
+display resolution pixel for pixel, the histogram's foreground bars and the readout; for the
+adaptive explorer, the mask and the readout; for the root-mass explorer, the readout at
+every setting tried, and the mask shown close to the notebook's.
 """
 
-import base64
-import zlib
+import html
+import re
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
+import skimage as ski
 
-from tests.support.site import website_module
+import helpers
+from helpers.widgets import METHODS, adaptive_explorer, root_mass_explorer, threshold_explorer
+from tests.support.browser_tools import chromium, missing_browser
+from website import live_explorers
 
-live_explorers = website_module("live_explorers")
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.browser
 
+if missing_browser():
+    pytest.skip(missing_browser(), allow_module_level=True)
 
-def _decoded(data: dict) -> np.ndarray:
-    """The image from a payload, as explorers.js's pixels() computes it."""
-    height, width = data["height"], data["width"]
-    raw = np.frombuffer(zlib.decompress(base64.b64decode(data["pixels"])), np.uint8)
-    if data["bits"] == 8:
-        residuals, modulus = raw.astype(np.int64), 256
-    else:  # high bytes, then low bytes
-        size = height * width
-        residuals, modulus = (raw[:size].astype(np.int64) << 8) | raw[size:], 65536
-    residuals = residuals.reshape(height, width)
-    codes = np.zeros((height, width), np.int64)
-    for y in range(height):
-        for x in range(width):
-            left = codes[y, x - 1] if x else 0
-            up = codes[y - 1, x] if y else 0
-            predicted = {"none": 0, "left": left, "up": up}.get(data["predictor"])
-            if predicted is None:  # gradient: the left on the first row, above on the first column
-                predicted = left if not y else up if not x else left + up - codes[y - 1, x - 1]
-            codes[y, x] = (residuals[y, x] + predicted) % modulus
-    if data["bits"] == 8:
-        return codes / data["divisor"] if "divisor" in data else codes * data["scale"]
-    return data["low"] + codes * ((data["high"] - data["low"]) / data["steps"])
+STATE = """element => ({
+  readout: element.querySelector('.live-explorer-readout').textContent,
+  mask: Array.from(element.liveExplorer.mask()),
+  histogram: element.liveExplorer.histogram ? Array.from(element.liveExplorer.histogram()) : null,
+})"""
 
 
-class _Explorer:  # what payload() reads of an explorer
-    def __init__(self, image):
-        self.image, self.controls = image, {}
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
 
 
-@pytest.fixture(autouse=True)
-def _known_kind(monkeypatch):
-    monkeypatch.setitem(live_explorers.KINDS, "_Explorer", "threshold")
+def _open(browser, folder: Path, explorer):
+    """The page with ``explorer``'s live version, built; its explorer element."""
+    shutil.copy(ROOT / "website" / "static" / "explorers.js", folder / "explorers.js")
+    body = live_explorers.explorer_html(explorer)
+    page_path = folder / f"{explorer.kind.replace(' ', '-')}.html"
+    page_path.write_text(
+        f'<!doctype html><meta charset="utf-8">{body}<script src="explorers.js"></script>'
+    )
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(page_path.as_uri())
+    page.wait_for_selector(".live-explorer-ready, .live-explorer[data-error]", timeout=120_000)
+    element = page.locator(".live-explorer")
+    assert not element.get_attribute("data-error") and not errors, (
+        element.get_attribute("data-error"),
+        errors,
+    )
+    return page, element
 
 
-def _rng():
-    return np.random.default_rng(15)
+def _set(page, element, name: str, value) -> None:
+    """Set a control of the page's explorer as a learner's change would."""
+    label = element.locator("label", has_text=name).first
+    control = element.locator(f"#{label.get_attribute('for')}")
+    control.evaluate(
+        """(input, value) => {
+            input.value = value;
+            input.dispatchEvent(new Event('input', {bubbles: true}));
+            input.dispatchEvent(new Event('change', {bubbles: true}));
+        }""",
+        str(value),
+    )
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
 
 
-@pytest.mark.parametrize(
-    "image",
-    [
-        _rng().integers(0, 256, (9, 13)).astype(np.uint8),
-        _rng().integers(3, 230, (9, 13)) * (1 / 255),  # as img_as_float of bytes
-        _rng().integers(3, 230, (9, 13)) / 255,
-    ],
-    ids=["bytes", "255ths, multiplied", "255ths, divided"],
-)
-def test_whole_255ths_and_bytes_come_back_exactly_in_bytes(image):
-    data = live_explorers.payload(_Explorer(image))
-    assert data["bits"] == 8 and data["predictor"] in live_explorers.PREDICTORS
-    assert np.array_equal(_decoded(data), image)
+def _readout(explorer) -> str:
+    return " ".join(html.unescape(explorer.readout.value).split())
 
 
-@pytest.mark.parametrize("predictor", live_explorers.PREDICTORS)
-def test_other_values_come_back_within_half_a_16_bit_step(monkeypatch, predictor):
-    y, x = np.mgrid[0:12, 0:17]
-    image = 0.2 + 0.5 * np.sin(x / 5) * np.cos(y / 4) + 0.01 * _rng().standard_normal(x.shape)
-    monkeypatch.setattr(live_explorers, "PREDICTORS", (predictor,))
-    data = live_explorers.payload(_Explorer(image))
-    assert data["bits"] == 16 and data["predictor"] == predictor
-    step = (image.max() - image.min()) / 65535
-    assert np.abs(_decoded(data) - image).max() <= step / 2 * 1.001
+def _mask(explorer, image) -> np.ndarray:
+    return (np.asarray(image.get_array())[..., 0] > 127).astype(int).ravel()
+
+
+def _threshold_images():
+    gray = helpers.load_image("maize-roots", gray=True)
+    return {"coins (uint8)": helpers.load_image("coins", gray=True, dtype="uint8"),
+            "blurred maize roots (float)": ski.filters.gaussian(gray, sigma=1.0)}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(_threshold_images()))
+def test_threshold_masks_histograms_and_readouts_are_the_notebooks(browser, tmp_path, name):
+    explorer = threshold_explorer(_threshold_images()[name])
+    page, element = _open(browser, tmp_path, explorer)
+    manual = float(live_explorers.slider_values(explorer.controls["threshold"])[7])
+    settings = [(method, side) for method in METHODS for side in (">", "<")] + [("manual", ">")]
+    for method, side in settings:
+        for control, value in (("foreground", side), ("method", method)):
+            explorer.controls[control].value = value
+            _set(page, element, control, value)
+        if method == "manual":
+            explorer.controls["threshold"].value = manual
+            _set(page, element, "threshold", manual)
+        shown = element.evaluate(STATE)
+        assert " ".join(shown["readout"].split()) == _readout(explorer), (method, side)
+        assert np.array_equal(shown["mask"], _mask(explorer, explorer.mask_image)), (method, side)
+        assert shown["histogram"] == explorer.bars.get_data().values.tolist(), (method, side)
+    page.close()
+
+
+def test_adaptive_mask_and_readout_are_the_notebooks(browser, tmp_path):
+    page_image = helpers.load_image("page", gray=True, dtype="uint8")
+    explorer = adaptive_explorer(page_image, block_size=25, offset=0, foreground="<")
+    page, element = _open(browser, tmp_path, explorer)
+    for control, value in (("block size", 35), ("offset", 5), ("local mean", "gaussian")):
+        name = next(key for key, c in explorer.controls.items() if c.description == control)
+        explorer.controls[name].value = value
+        _set(page, element, control, value)
+        shown = element.evaluate(STATE)
+        assert " ".join(shown["readout"].split()) == _readout(explorer), control
+        assert np.array_equal(shown["mask"], _mask(explorer, explorer.local)), control
+    page.close()
+
+
+def test_root_mass_readouts_are_the_notebooks_and_the_mask_close(browser, tmp_path):
+    explorer = root_mass_explorer("trial-016", sigma=1.0)
+    page, element = _open(browser, tmp_path, explorer)
+    for sigma, cut in ((1.0, 1.0), (2.5, 1.0), (2.5, 0.9), (0.0, 0.62), (5.0, 0.3)):
+        for control, value in (("sigma", sigma), ("exclude_above", cut)):
+            explorer.controls[control].value = value
+            _set(page, element, explorer.controls[control].description, value)
+        shown = element.evaluate(STATE)
+        assert " ".join(shown["readout"].split()) == _readout(explorer), (sigma, cut)
+        # found: white (in the truth too) or sky blue (not), the only colours with blue
+        notebook = (np.asarray(explorer.comparison.get_array())[..., 2] > 127).ravel()
+        agree = np.mean(np.asarray(shown["mask"], bool) == notebook)
+        assert agree > 0.96, (sigma, cut, agree)
+        assert re.search(r"root fraction \d", shown["readout"])
+    page.close()

@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("helpers", "lessonsetup", "rootmass")
 #: Imports inside a function, each for a reason that importing at the top cannot serve.
 LATE_IMPORTS = {
-    # importing ipympl's backend makes it matplotlib's backend: only when a widget is made
-    ("helpers.widgets", "ipympl.backend_nbagg"),
+    # pyplot only for the annotation explorer's ipympl figure (the others draw with Agg)
+    ("helpers.widgets", "matplotlib.pyplot"),
     # figures import matplotlib when they draw: the root-mass command imports helpers (for
     # root_mask), and matplotlib would be a fifth of its time (test below)
     ("helpers.plotting", "matplotlib"),
@@ -198,9 +198,10 @@ def test_no_function_over_60_lines():
 def test_setuptools_installs_exactly_the_project_packages():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert sorted(pyproject["tool"]["setuptools"]["packages"]) == list(PACKAGES)
-    # tests and benchmarks are packages too, to share tests.support; they are not installed
+    # tests and benchmarks are packages too, to share tests.support, and website, imported
+    # one way by Sphinx, its kernels and the tests; they are not installed
     on_disk = sorted(path.parent.name for path in ROOT.glob("*/__init__.py"))
-    assert on_disk == sorted([*PACKAGES, "benchmarks", "tests"])
+    assert on_disk == sorted([*PACKAGES, "benchmarks", "tests", "website"])
 
 
 def test_console_scripts_name_the_commands():

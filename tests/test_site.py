@@ -300,8 +300,16 @@ def test_search_finds_the_episodes(browser, server):
     )
     hrefs = [results.nth(i).locator("a").first.get_attribute("href")
              for i in range(results.count())]  # fmt: skip
+    # over http, each result has an excerpt of its page (Sphinx fetches the page; a browser
+    # refuses that from disk, where the results are titles only)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#search-results li p.context').length > 2",
+        timeout=20_000,
+    )
+    excerpts = page.locator("#search-results li p.context").all_inner_texts()
     page.close()
     assert any("episodes/" in href for href in hrefs), hrefs
+    assert any("threshold" in excerpt.lower() for excerpt in excerpts), excerpts
 
 
 def test_setup_page_says_how_to_install_and_check(served):

@@ -244,3 +244,21 @@ def test_a_drag_follows_with_the_latest_value_and_ends_on_the_last(
     assert held == rewrites == 1, (held, rewrites)
     assert not page.messages
     page.context.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_control_fits_a_phone_screen(browser, site, name):
+    """At 390 px, every slider (with its handle's whole track), menu and value is on screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto((site / name).as_uri())
+    page.wait_for_selector(".live-explorer-ready", timeout=60_000)
+    boxes = page.locator(".live-explorer-control :is(input, select, output)").evaluate_all(
+        "elements => elements.map(e => [e.tagName, e.getBoundingClientRect().left,"
+        " e.getBoundingClientRect().right])"
+    )
+    assert boxes, name
+    for tag, left, right in boxes:
+        assert 0 <= left and right <= 390, (name, tag, left, right)
+        assert right - left >= (120 if tag == "INPUT" else 20), (name, tag, left, right)
+    context.close()

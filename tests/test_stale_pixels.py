@@ -4,12 +4,13 @@ In a real browser (private JupyterLab, headless chromium), the notebook
 tests/support/explorers.md shows the four explorers (and the root-mass one again, on a
 full-size photograph). For every explorer and every control,
 the test makes a burst of quick moves (key presses without waiting, then a drag; for a menu
-or the > / < switch, quick changes of choice), waits until the canvas has settled, and reads
-the canvas's pixels. Then it asks the kernel, as a second client of the same kernel, to draw
-the same figure from scratch (``canvas.draw()``, which also sends the browser a frame) and
-return those pixels. No pixel may differ by more than :data:`TOLERANCE`; the canvas after the
-full redraw must match too; and the numbers the figure shows (the mask panels' percentages)
-must be the ones the readout shows.
+or the > / < switch, quick changes of choice), waits until the picture has settled, and reads
+the pixels it shows (the explorer's ``<img>``: the frame its ``src`` holds; the annotation
+explorer's ipympl canvas). Then it asks the kernel, as a second client of the same kernel, to
+draw the same figure from scratch (``canvas.draw()``) and return those pixels, encoded as the
+explorer encodes its frames. No pixel may differ by more than :data:`TOLERANCE`; the picture
+after the full redraw must match too; and the numbers the figure shows (the mask panels'
+percentages) must be the ones the readout shows.
 
 A frame that was lost on the way, or a difference frame applied over an older picture, shows
 as pixels that differ from the full redraw (a threshold line left where it was, an old mask).
@@ -48,10 +49,9 @@ pytestmark = pytest.mark.browser
 if missing_browser():
     pytest.skip(missing_browser(), allow_module_level=True)
 
-#: Largest difference allowed in any channel of any pixel (0-255). The browser keeps the
-#: canvas with premultiplied alpha; the figures' background is 254/255 opaque, so reading the
-#: pixels back can round a colour by 1; 2 leaves room for that and nothing else. A stale
-#: pixel differs by far more (a threshold line or mask pixel: 100-255).
+#: Largest difference allowed in any channel of any pixel (0-255): none for a picture (the same
+#: pixels encoded the same way decode the same); an ipympl canvas read back may round a colour
+#: by 1. A stale pixel differs by far more (a threshold line or mask pixel: 100-255).
 TOLERANCE = 2
 
 #: Quiet time that counts as settled: no frame painted and the kernel idle.
@@ -60,18 +60,15 @@ SETTLED_MS = 1500
 #: Runs in the kernel: explorer `index`'s readout and figure titles, and if `draw`, its
 #: pixels drawn from scratch (``canvas.draw()`` also sends the browser a full frame).
 KERNEL_STATE = """
-import base64 as _b64, html as _html, io as _io, json as _json
-import numpy as _np
-from PIL import Image as _Image
+import base64 as _b64, html as _html, json as _json
 from helpers.widgets import Explorer as _Explorer
 _explorer = [value for _, value in sorted(Out.items()) if isinstance(value, _Explorer)][{index}]
 _state = {{}}
 with _explorer.lock:  # widget messages may run on other threads (kernel subshells)
     if {draw}:
         _explorer.figure.canvas.draw()
-        _buffer = _io.BytesIO()
-        _Image.fromarray(_np.asarray(_explorer.figure.canvas.buffer_rgba())).save(_buffer, "png")
-        _state["png"] = _b64.b64encode(_buffer.getvalue()).decode()
+        _format = getattr(_explorer.picture, "format", "png")  # the annotation's: PNG
+        _state["png"] = _b64.b64encode(_explorer.png(_format)).decode()
     _state["titles"] = [ax.get_title() for ax in _explorer.figure.axes]
     _state["draws"] = _explorer.draws
     _controls = _explorer.controls.values()
@@ -137,11 +134,20 @@ def kernel(lab, page):
     client.stop_channels()
 
 
+#: The frame an explorer's picture shows (its src), or an ipympl canvas's pixels, in base64.
+SHOWN = """element => element.tagName === 'IMG'
+    ? fetch(element.src).then((answer) => answer.blob()).then((blob) => new Promise((done) => {
+        const reader = new FileReader();
+        reader.onload = () => done(reader.result.split(',')[1]);
+        reader.readAsDataURL(blob);
+      }))
+    : element.toDataURL('image/png').split(',')[1]"""
+
+
 def _canvas_pixels(output) -> np.ndarray:
-    canvas = output.locator(".jupyter-matplotlib-figure canvas").first
-    url = canvas.evaluate("canvas => canvas.toDataURL('image/png')")
-    data = base64.b64decode(url.split(",", 1)[1])
-    return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+    picture = output.locator("img.widget-image, .jupyter-matplotlib-figure canvas").first
+    data = base64.b64decode(picture.evaluate(SHOWN))
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
 
 
 def _kernel_state(kernel, index: int, draw: bool) -> dict:
@@ -159,7 +165,7 @@ def _kernel_state(kernel, index: int, draw: bool) -> dict:
     state = json.loads("".join(lines))
     if draw:
         data = base64.b64decode(state["png"])
-        state["pixels"] = np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+        state["pixels"] = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
     return state
 
 

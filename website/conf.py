@@ -12,13 +12,17 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+ROOT = HERE.parent
+# website/ is a package of the repository: Sphinx, and the kernels that execute the
+# episodes (see below), import its modules as website.<name> from the repository's root.
+sys.path.insert(0, str(ROOT))
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 project = "Image thresholding"
 author = "Thresholding lesson contributors"
 copyright = "Thresholding lesson contributors; text and figures CC BY 4.0, code MIT"
 
-extensions = ["myst_nb", "lesson_site"]
+extensions = ["myst_nb", "website.lesson_site"]
 
 root_doc = "website/index"
 include_patterns = ["website/*.md", "episodes/[0-9]*.md", "instructors/*.md"]
@@ -43,6 +47,9 @@ nb_execution_mode = "force"
 nb_execution_in_temp = True  # episode 5 writes CSV files into its working folder
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
+# The only hidden cells are solutions (lesson_site.fold_solutions folds them with outputs).
+nb_code_prompt_show = "Show the solution"
+nb_code_prompt_hide = "Hide the solution"
 nb_execution_timeout = 300
 # Widgets as static pictures: load no widget JavaScript (it comes from a CDN) and prefer
 # ipympl's PNG fallback to the live widget view.

@@ -1,7 +1,7 @@
 """Run by each kernel that executes an episode for the website (``conf.py`` sets
 ``PYTHONSTARTUP`` to this file): the explorers also show as live explorers on the page."""
 
-import live_explorers  # beside this file: IPython puts its folder on sys.path while it runs
+from website import live_explorers  # conf.py puts the repository's root on PYTHONPATH
 
 # IPython defines get_ipython in the namespace it runs this file in (pytest, collecting
 # website/, does not)

@@ -11,10 +11,9 @@
   after every stroke, stays a picture, and a note under it says that painting needs the
   notebook.
 - A solution's code cells (tagged ``solution`` and ``hide-input``) fold away with their
-  outputs, behind "Show the solution": a folded code cell whose figure or numbers show
-  would give the answer away. Each fold names the solution once: the bold "Solution"
-  line that labels a hidden code cell in the notebook is left off the page, and code
-  that follows a folded explanation ("Show the solution: ...") shows as its code.
+  outputs, behind "Show the solution" (myst-nb's ``hide-cell``): a folded code cell whose
+  figure or numbers show would give the answer away. Each fold names the solution once:
+  the bold "Solution" line that labels a hidden code cell in the notebook is left off.
 - The home page's title is the site's title, not "Image thresholding — Image thresholding".
 """
 
@@ -26,7 +25,6 @@ import re
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 #: Glossary entries too common as plain words to link automatically.
 NOT_LINKED = {"mask", "opening", "closing", "pixel", "dtype", "background", "foreground"}
@@ -61,9 +59,7 @@ def add_alt_text(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def _eligible(text: nodes.Text) -> bool:
     node = text.parent
     while node is not None:
-        if isinstance(node, _SKIP) or (
-            isinstance(node, nodes.Element) and node.get("nb_element", "").startswith("cell_code")
-        ):
+        if isinstance(node, _SKIP):  # code and printed output are literal blocks
             return False
         node = node.parent
     return True
@@ -73,10 +69,10 @@ def link_glossary_terms(app: Sphinx, doctree: nodes.document, docname: str) -> N
     """Link the first use of each glossary term on an episode page to its entry."""
     if not docname.startswith("episodes/"):
         return
-    terms = {
-        term: target
-        for term, target in app.env.domains.standard_domain._terms.items()
-        if term not in NOT_LINKED
+    terms = {  # the glossary's terms, by the standard domain's documented get_objects()
+        name.lower(): (target_doc, label)
+        for name, _, kind, target_doc, label, _ in app.env.get_domain("std").get_objects()
+        if kind == "term" and name.lower() not in NOT_LINKED
     }
     if not terms:
         return
@@ -115,37 +111,24 @@ def _is_solution_label(node: nodes.Node) -> bool:
     return [type(child) for child in node.children if child.astext().strip()] == [nodes.strong]
 
 
-def _follows_folded_text(node: nodes.Element) -> bool:
-    """Whether ``node`` comes right after a ``</details>`` written in Markdown."""
-    index = node.parent.index(node) if node.parent is not None else 0
-    before = node.parent[index - 1] if index > 0 else None
-    return isinstance(before, nodes.raw) and before.astext().strip().endswith("</details>")
+#: A solution's code cell in an episode's MyST text: its tags, with hide-input.
+_SOLUTION_TAGS = re.compile(r"^(tags: \[solution, )hide-input", re.MULTILINE)
 
 
-class FoldSolutions(SphinxPostTransform):
-    """Fold a solution's code cell with its outputs (myst-nb folds its code only)."""
+def fold_solutions(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Fold a solution's code cell with its outputs: a folded cell whose figure or numbers
+    show would give the answer away. myst-nb's documented ``hide-cell`` tag does it (with the
+    prompts ``nb_code_prompt_show`` and ``nb_code_prompt_hide`` in conf.py); the episodes
+    keep ``hide-input``, which JupyterLab users know."""
+    if docname.startswith("episodes/"):
+        source[0] = _SOLUTION_TAGS.sub(r"\1hide-cell", source[0])
 
-    default_priority = 190  # before myst-nb's HideInputCells (199) turns hide_mode into HTML
-    formats = ("html",)
 
-    def run(self, **kwargs) -> None:
-        for label in list(self.document.findall(_is_solution_label)):
-            label.parent.remove(label)  # each fold below says "solution" itself
-        previous, part, name = None, 1, "the solution"
-        for node in self.document.findall(nodes.container):
-            tags = node.get("cell_metadata", {}).get("tags", [])
-            if node.get("nb_element") != "cell_code" or "solution" not in tags:
-                continue
-            index = node.get("cell_index")
-            part = part + 1 if previous is not None and index == previous + 1 else 1
-            previous = index
-            if part == 1:
-                name = "the solution's code" if _follows_folded_text(node) else "the solution"
-            if node.children:
-                label = name if part == 1 else f"{name}, part {part}"
-                node["hide_mode"] = "all"
-                node["prompt_show"] = f"Show {label}"
-                node["prompt_hide"] = f"Hide {label}"
+def drop_solution_labels(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Leave off the bold "Solution" line that labels a hidden code cell in the notebook:
+    each fold says "solution" itself."""
+    for label in list(doctree.findall(_is_solution_label)):
+        label.parent.remove(label)
 
 
 #: Under an explorer that stays a picture on the website: where it runs.
@@ -158,9 +141,8 @@ NOTEBOOK_ONLY = {
 
 def note_notebook_only_explorers(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Say under a picture of an explorer that only the notebook runs it."""
-    for node in list(doctree.findall(nodes.container)):
-        if node.get("nb_element") != "cell_code":
-            continue
+    cells = [node for node in doctree.findall(nodes.container) if "cell" in node["classes"]]
+    for node in cells:  # a notebook cell: its code and outputs (the page's "cell" boxes)
         source = "".join(child.astext() for child in node.findall(nodes.literal_block))
         for call, text in NOTEBOOK_ONLY.items():
             if call in source:
@@ -187,10 +169,28 @@ def title_once(app: Sphinx, pagename: str, templatename: str, context: dict, doc
         context["docstitle"] = ""
 
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def drop_widget_state(app: Sphinx, pagename: str, templatename: str, context: dict, doctree):
+    """Leave off the page the widgets' saved state that myst-nb adds as a script: no widget
+    JavaScript reads it (conf.py loads none; the live explorers carry their own data), and it
+    weighed as much as the rest of a page. Runs after myst-nb's handler adds it."""
+    scripts = context.get("script_files", [])
+    kept = [
+        script
+        for script in scripts
+        if getattr(script, "attributes", {}).get("type") != WIDGET_STATE
+    ]
+    context["script_files"] = kept
+
+
 def setup(app: Sphinx) -> dict:
-    app.add_post_transform(FoldSolutions)
+    app.connect("source-read", fold_solutions)
+    app.connect("doctree-resolved", drop_solution_labels)
     app.connect("html-page-context", refuse_math)
     app.connect("html-page-context", title_once)
+    app.connect("html-page-context", drop_widget_state, priority=900)
     app.connect("doctree-resolved", add_alt_text)
     app.connect("doctree-resolved", link_glossary_terms)
     app.connect("doctree-resolved", note_notebook_only_explorers)

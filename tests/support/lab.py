@@ -30,16 +30,27 @@ from pathlib import Path
 #: The visible notebook (JupyterLab keeps hidden panels in the page).
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
-#: JavaScript that records when the page paints a frame onto a canvas: the time of each
-#: ``drawImage`` call goes into ``window.__paints``. Running it twice changes nothing.
+#: JavaScript that records when the page paints a frame: the time of each ``drawImage`` call
+#: on a canvas (ipympl), and of the animation frame after an explorer's picture has decoded
+#: a new ``src`` (helpers.widgets), go into ``window.__paints``; the time stamp of each key
+#: press into ``window.__keys``. Running it twice changes nothing.
 RECORD_PAINTS = """() => {
     if (window.__paints) return;
     window.__paints = [];
+    window.__keys = [];
+    const painted = () => window.__paints.push(performance.now());
     const original = CanvasRenderingContext2D.prototype.drawImage;
     CanvasRenderingContext2D.prototype.drawImage = function (...args) {
-        window.__paints.push(performance.now());
+        painted();
         return original.apply(this, args);
     };
+    document.addEventListener("keydown", (event) => window.__keys.push(event.timeStamp), true);
+    new MutationObserver((records) => {
+        for (const record of records) {
+            if (!record.target.classList.contains("widget-image")) continue;
+            record.target.decode().then(() => requestAnimationFrame(painted), () => {});
+        }
+    }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ["src"]});
 }"""
 
 
@@ -262,13 +273,16 @@ def notebook_from_markdown(markdown: Path, notebook: Path) -> Path:
 
 
 def open_and_run(page, url: str, figures: int, timeout: float = 120_000) -> None:
-    """Open a notebook, Run All, and wait until ``figures`` ipympl figures are shown."""
+    """Open a notebook, Run All, and wait until ``figures`` figures (ipympl's or explorers'
+    pictures) are shown."""
     page.goto(url)
     page.locator(f"{NOTEBOOK} .jp-Cell").first.wait_for(timeout=timeout)
     page.locator(f"{NOTEBOOK} .jp-Notebook-ExecutionIndicator[data-status='idle']").or_(
         page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
     ).first.wait_for(timeout=timeout)
-    canvases = page.locator(f"{NOTEBOOK} .jupyter-matplotlib-figure canvas")
+    canvases = page.locator(f"{NOTEBOOK} .jupyter-matplotlib-figure canvas").or_(
+        page.locator(f"{NOTEBOOK} img.widget-image")
+    )
     outputs = page.locator(f"{NOTEBOOK} .jp-OutputArea-output")
     deadline = time.monotonic() + timeout / 1000
     run_at = 0.0
@@ -304,11 +318,16 @@ def _idle(page) -> bool:
     return page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count() > 0
 
 
+#: An explorer's figure: a picture (helpers.widgets' ipywidgets.Image) or, for the
+#: annotation explorer, an ipympl figure.
+PICTURE = "img.widget-image, .jupyter-matplotlib-figure"
+
+
 def explorer_outputs(page):
-    """One locator per explorer: the output areas that hold an ipympl figure and a slider
-    (the episodes' own pyplot figures are ipympl figures too, with no slider)."""
+    """One locator per explorer: the output areas that hold a figure and a slider (the
+    episodes' own pyplot figures are ipympl figures too, with no slider)."""
     return (
         page.locator(f"{NOTEBOOK} .jp-OutputArea-output")
-        .filter(has=page.locator(".jupyter-matplotlib-figure"))
+        .filter(has=page.locator(PICTURE))
         .filter(has=page.locator(".widget-slider"))
     )

@@ -3,7 +3,7 @@
 import contextlib
 import functools
 import http.server
-import importlib.util
+import importlib
 import subprocess
 import sys
 import threading
@@ -43,8 +43,6 @@ def serving(folder: Path) -> Iterator[str]:
 
 
 def website_module(name: str) -> ModuleType:
-    """A module of website/ (not a package: Sphinx finds them through conf.py's path)."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "website" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """``website.<name>``: a module of the website package (website/__init__.py says how
+    Sphinx and the kernels import it the same way)."""
+    return importlib.import_module(f"website.{name}")
