@@ -8,13 +8,16 @@ from typing import Literal
 
 import cv2
 import numpy as np
+import skimage as ski
 
 
 def image_histogram(image: np.ndarray, nbins: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """Histogram of a grayscale image from its smallest to its largest value.
 
     Returns ``counts, centers``: the pixels in each bin and the value at its centre. One bin
-    per value for integer images, ``nbins`` for float ones (as ``ski.filters.threshold_otsu``).
+    per value for integer images, ``nbins`` for float ones. It is
+    ``ski.exposure.histogram(image, nbins, source_range="image")``, the histogram
+    ``ski.filters.threshold_otsu`` computes.
 
     Examples
     --------
@@ -22,13 +25,7 @@ def image_histogram(image: np.ndarray, nbins: int = 256) -> tuple[np.ndarray, np
     >>> counts.tolist(), centers.tolist()
     ([2, 0, 1], [1, 2, 3])
     """
-    values = np.asarray(image).ravel()
-    if values.dtype.kind in "ui":
-        low, high = int(values.min()), int(values.max())
-        counts = np.bincount(values.astype(np.int64) - low, minlength=high - low + 1)
-        return counts, np.arange(low, high + 1)
-    counts, edges = np.histogram(values, bins=nbins, range=(values.min(), values.max()))
-    return counts, (edges[:-1] + edges[1:]) / 2
+    return ski.exposure.histogram(np.asarray(image), nbins, source_range="image")
 
 
 def _check_thresholdable(image: np.ndarray) -> np.ndarray:
@@ -54,7 +51,7 @@ def between_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndarra
     For each candidate (every bin centre but the last), ``w0 * w1 * (m0 - m1) ** 2``, with
     ``w0``, ``w1`` the fractions of the pixels at or below it and above it, and ``m0``,
     ``m1`` their means: one value fewer than there are bins, NaN where class 0 is empty.
-    The lesson's one Otsu: :func:`otsu_threshold` and the root-mass measurement call it.
+    :func:`otsu_threshold` calls it; ``ski.filters.threshold_otsu`` computes the same.
 
     Examples
     --------
