@@ -24,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 
+from benchmarks import sized
 from tests.support.browser_tools import chromium, missing_browser
 from tests.support.lab import (
     RECORD_PAINTS,
@@ -98,7 +99,7 @@ def time_presses(page, output, label: str, first_key: str, presses: int) -> list
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--presses", type=int, default=20, help="key presses per slider")
+    parser.add_argument("--presses", type=int, default=sized(20, 2), help="key presses per slider")
     presses = parser.parse_args().presses
     if reason := missing_browser() or make_lab_missing(ROOT):
         print(f"browser latency: skipped, {reason}")

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks import sized
 from tests.support.synthetic_photos import root_photograph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,9 +153,11 @@ def steps(files: list[str]) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--photos", type=int, default=40, help="how many (default 40)")
+    parser.add_argument("--photos", type=int, default=sized(40, 3), help="how many (default 40)")
     parser.add_argument(
-        "--size", default="2000x3000", help="width x height of each (default 2000x3000)"
+        "--size",
+        default=sized("2000x3000", "120x160"),
+        help="width x height of each (default 2000x3000)",
     )
     arguments = parser.parse_args()
     count = arguments.photos
@@ -232,10 +235,10 @@ def main() -> None:
 
         ratios = [
             ("Ratios, wall-clock (targets in brackets):", None, ""),
-            ("plain loop / command", f"{plain / wall:.1f}", "at least 6"),
+            ("plain loop / command", f"{plain / wall:.3g}", "at least 6"),
             (
                 f"command x jobs / decode ({fastest})",
-                f"{wall * jobs / decode[fastest]:.2f}",
+                f"{wall * jobs / decode[fastest]:.3g}",
                 "at most 1.5",
             ),
             # what the command would give if measuring took no time at all: its start-up (the
