@@ -44,8 +44,11 @@ $(TESTING): $(LEARNER)
 lab: $(LEARNER)  ## Create the learner environment and open the lesson in JupyterLab
 	$(BIN)/jupyter lab $(LAB_OPTIONS) $(LAB_ARGS)
 
+# `make test` spreads the tests over TEST_JOBS processes (pytest-xdist), a module's tests in
+# one of them, the slowest modules first (tests/conftest.py).
+TEST_JOBS ?= 2
 test: $(TESTING) lint  ## Create the test environment and run every test, offline
-	tests/offline $(BIN)/python -m pytest
+	tests/offline $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadscope --no-loadscope-reorder
 
 test-quick: $(TESTING) lint  ## Every test but the browser, website and slow ones (under a minute)
 	tests/offline $(BIN)/python -m pytest -m "not browser and not site and not slow"
