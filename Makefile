@@ -70,8 +70,12 @@ bench: $(TESTING)  ## Run the benchmarks
 	for script in $(basename $(notdir $(wildcard benchmarks/[a-z]*.py))); do \
 	  $(BIN)/python -m benchmarks.$$script || exit 1; done
 
+# One Sphinx process: it executes one episode at a time, so that a kernel starting on a busy
+# machine answers within nbclient's minute (myst-nb cannot lengthen it); more processes
+# gain little on 2 cores (SITE_JOBS=auto to try).
+SITE_JOBS ?= 1
 site: $(TESTING)  ## Build the lesson's website into _build/site, executing every episode, offline
-	tests/offline $(BIN)/sphinx-build -E -j auto -W --keep-going -q -c website -b html . $(SITE)
+	tests/offline $(BIN)/sphinx-build -E -j $(SITE_JOBS) -W --keep-going -q -c website -b html . $(SITE)
 	@echo "The site is in $(SITE): open $(SITE)/index.html in a browser."
 
 learner: $(LEARNER)  ## Write code-along notebooks (no solutions, no outputs) into learner/

@@ -41,12 +41,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.path.suffix == ".ipynb" and item.path.parent == EXPECTED:
             item.add_marker(pytest.mark.slow)
-    if "PYTEST_XDIST_WORKER" in os.environ:  # heaviest modules first (--no-loadscope-reorder)
-        weights: dict[str, int] = {}
-        for item in items:
-            weight = next((w for name, w in WEIGHTS.items() if item.get_closest_marker(name)), 1)
-            weights[_scope(item)] = weights.get(_scope(item), 0) + weight
-        items.sort(key=lambda item: -weights[_scope(item)])
+    if "PYTEST_XDIST_WORKER" in os.environ:  # in a pytest-xdist process (--no-loadscope-reorder)
+        order = {scope: index for index, scope in enumerate(_schedule(items))}
+        items.sort(key=lambda item: order[_scope(item)])
+
+
+def _schedule(items: list[pytest.Item]) -> list[str]:
+    """The modules in the order the processes take them: the heaviest first, but only one of
+    those that use the website among the first ones (the others would wait for its build)."""
+    weights: dict[str, int] = {}
+    for item in items:
+        weight = next((w for name, w in WEIGHTS.items() if item.get_closest_marker(name)), 1)
+        weights[_scope(item)] = weights.get(_scope(item), 0) + weight
+    heaviest = sorted(weights, key=lambda scope: -weights[scope])
+    site = {_scope(item) for item in items if "site" in getattr(item, "fixturenames", ())}
+    builders, others = [s for s in heaviest if s in site], [s for s in heaviest if s not in site]
+    processes = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    return builders[:1] + others[: processes - 1] + builders[1:] + others[processes - 1 :]
 
 
 def _scope(item: pytest.Item) -> str:
