@@ -51,7 +51,7 @@ test: $(TESTING) lint  ## Create the test environment and run every test, offlin
 	tests/offline $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadscope --no-loadscope-reorder
 
 test-quick: $(TESTING) lint  ## Every test but the browser, website and slow ones (under a minute)
-	tests/offline $(BIN)/python -m pytest -m "not browser and not site and not slow"
+	tests/offline $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadscope -m "not browser and not site and not slow"
 
 lint: $(TESTING)  ## Check the code style with ruff
 	$(BIN)/ruff check .
