@@ -71,8 +71,8 @@ bench: $(TESTING)  ## Run the benchmarks
 	  $(BIN)/python -m benchmarks.$$script || exit 1; done
 
 # One Sphinx process: it executes one episode at a time, so that a kernel starting on a busy
-# machine answers within nbclient's minute (myst-nb cannot lengthen it); more processes
-# gain little on 2 cores (SITE_JOBS=auto to try).
+# machine answers within nbclient's minute (myst-nb has no setting to lengthen it).
+# SITE_JOBS=auto runs one process per core.
 SITE_JOBS ?= 1
 site: $(TESTING)  ## Build the lesson's website into _build/site, executing every episode, offline
 	tests/offline $(BIN)/sphinx-build -E -j $(SITE_JOBS) -W --keep-going -q -c website -b html . $(SITE)
