@@ -45,11 +45,14 @@ $(TESTING): $(LEARNER)
 lab: $(LEARNER)  ## Create the learner environment and open the lesson in JupyterLab
 	$(BIN)/jupyter lab $(LAB_OPTIONS) $(LAB_ARGS)
 
+# `make test` spreads the tests over TEST_JOBS processes (pytest-xdist), a module's tests in
+# one of them, the slowest modules first (tests/conftest.py).
+TEST_JOBS ?= 2
 test: $(TESTING) lint  ## Create the test environment and run every test, offline
-	tests/offline $(BIN)/python -m pytest
+	tests/offline $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadscope --no-loadscope-reorder
 
 test-quick: $(TESTING) lint  ## Every test but the browser, website and slow ones (under a minute)
-	tests/offline $(BIN)/python -m pytest -m "not browser and not site and not slow"
+	tests/offline $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadscope -m "not browser and not site and not slow"
 
 lint: $(TESTING)  ## Check the code style with ruff
 	$(BIN)/ruff check .
@@ -68,8 +71,12 @@ bench: $(TESTING)  ## Run the benchmarks
 	for script in $(basename $(notdir $(wildcard benchmarks/[a-z]*.py))); do \
 	  $(BIN)/python -m benchmarks.$$script || exit 1; done
 
+# One Sphinx process: it executes one episode at a time, so that a kernel starting on a busy
+# machine answers within nbclient's minute (myst-nb has no setting to lengthen it).
+# SITE_JOBS=auto runs one process per core.
+SITE_JOBS ?= 1
 site: $(TESTING)  ## Build the lesson's website into _build/site, executing every episode, offline
-	tests/offline $(BIN)/sphinx-build -E -j auto -W --keep-going -q -c website -b html . $(SITE)
+	tests/offline $(BIN)/sphinx-build -E -j $(SITE_JOBS) -W --keep-going -q -c website -b html . $(SITE)
 	@echo "The site is in $(SITE): open $(SITE)/index.html in a browser."
 
 # A learner types into these notebooks: one already there is kept (the command says which);

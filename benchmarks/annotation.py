@@ -19,9 +19,10 @@ from skimage.future import fit_segmenter, predict_segmenter  # noqa: E402
 from sklearn.ensemble import RandomForestClassifier  # noqa: E402
 
 import helpers  # noqa: E402
+from benchmarks import sized  # noqa: E402
 from helpers.widgets import annotation_explorer  # noqa: E402
 
-STROKES = 10
+STROKES = sized(10, 2)
 
 
 def main() -> None:

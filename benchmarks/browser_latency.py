@@ -21,6 +21,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
+from benchmarks import sized
 from tests.support.browser_tools import chromium, missing_browser
 from tests.support.lab import (
     RECORD_PAINTS,
@@ -93,7 +94,7 @@ def time_episode(browser, lab, episode: str, presses: int) -> dict[str, list[flo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--presses", type=int, default=15, help="key presses per slider")
+    parser.add_argument("--presses", type=int, default=sized(15, 2), help="key presses per slider")
     parser.add_argument("--episodes", nargs="*", help="episode numbers (default: all)")
     arguments = parser.parse_args()
     episodes = [e for e in EPISODES if not arguments.episodes or e[:2] in arguments.episodes]

@@ -19,10 +19,11 @@ matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from benchmarks import sized  # noqa: E402
 from helpers.widgets import threshold_explorer  # noqa: E402
 
-MOVES = 60
-NAIVE_MOVES = 10  # seconds each: enough for a median that is 10x or 100x away
+MOVES = sized(60, 3)
+NAIVE_MOVES = sized(10, 2)  # seconds each: enough for a median that is 10x or 100x away
 
 
 def test_image(height: int = 2000, width: int = 3000) -> np.ndarray:
@@ -71,7 +72,7 @@ def time_naive(image: np.ndarray) -> list[float]:
 
 
 def main() -> None:
-    image = test_image()
+    image = test_image(*sized((2000, 3000), (200, 300)))
     fast = time_explorer(image)
     naive = time_naive(image)
     fast_ms, naive_ms = 1000 * statistics.median(fast), 1000 * statistics.median(naive)

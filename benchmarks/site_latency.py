@@ -22,6 +22,7 @@ import os
 import statistics
 from pathlib import Path
 
+from benchmarks import sized
 from tests.support.browser_tools import missing_browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,7 +124,9 @@ def time_page(browser, page_path: Path, changes: int) -> list[tuple[str, str, li
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--changes", type=int, default=12, help="changes per control (12)")
+    parser.add_argument(
+        "--changes", type=int, default=sized(12, 2), help="changes per control (12)"
+    )
     changes = parser.parse_args().changes
     site = site_folder()
     if not (site / "episodes").is_dir():

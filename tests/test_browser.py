@@ -20,7 +20,6 @@ from tests.support.lab import (
     PICTURE,
     explorer_outputs,
     open_and_run,
-    running_lab,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,16 +47,14 @@ EPISODE_SLIDERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    root = tmp_path_factory.mktemp("lesson")
-    for folder in ("episodes", "fig"):  # the episodes show figures from ../fig
-        shutil.copytree(ROOT / folder, root / folder)
+# `lab`: the session's JupyterLab, serving a copy of episodes/ and fig/ (tests/conftest.py)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def screenshots():
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
     SCREENSHOTS.mkdir(parents=True)
-    with running_lab(root, tmp_path_factory.mktemp("lab")) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

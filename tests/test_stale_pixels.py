@@ -37,7 +37,6 @@ from tests.support.lab import (
     explorer_outputs,
     notebook_from_markdown,
     open_and_run,
-    running_lab,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,17 +98,9 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("notebooks")
-    notebook_from_markdown(ROOT / "tests" / "support" / "explorers.md", folder / "explorers.ipynb")
-    scratch = tmp_path_factory.mktemp("lab")
-    with running_lab(folder, scratch) as server:
-        server.scratch = scratch
-        yield server
-
-
-@pytest.fixture(scope="module")
-def page(lab):
+def page(lab):  # the session's JupyterLab (tests/conftest.py)
+    explorers = ROOT / "tests" / "support" / "explorers.md"
+    notebook_from_markdown(explorers, lab.root / "explorers.ipynb")
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         open_and_run(page, lab.notebook_url("explorers.ipynb"), figures=5, timeout=240_000)

@@ -114,6 +114,7 @@ def run(notebook: nbformat.NotebookNode, timeout: int = 300) -> nbformat.Noteboo
     client = NotebookClient(
         notebook,
         timeout=timeout,
+        startup_timeout=300,  # a kernel on a busy machine can take more than the default minute
         kernel_name="python3",
         resources={"metadata": {"path": str(EXPECTED)}},
         config=config,

@@ -56,11 +56,14 @@ RECORD_PAINTS = """() => {
 
 @dataclass
 class Lab:
-    """A running JupyterLab: where it listens and how to stop it."""
+    """A running JupyterLab: where it listens, how to stop it, the folder it serves
+    (``root``, when known) and its own settings and runtime files (``scratch``)."""
 
     url: str
     token: str
     process: subprocess.Popen
+    root: Path | None = None
+    scratch: Path | None = None
 
     def notebook_url(self, path: str) -> str:
         """Address that opens ``path`` (relative to the server's root) in a fresh layout.
@@ -158,7 +161,7 @@ def serving(
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    lab = Lab(f"http://127.0.0.1:{port}", token, process)
+    lab = Lab(f"http://127.0.0.1:{port}", token, process, root=cwd, scratch=scratch)
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -220,6 +223,7 @@ def running_lab(root_dir: Path, scratch: Path, timeout: float = 90) -> Iterator[
     command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root_dir}"]
     command += lab_options(port, token, scratch)
     with serving(command, port, token, scratch, timeout=timeout) as lab:
+        lab.root = root_dir
         yield lab
 
 

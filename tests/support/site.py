@@ -16,7 +16,8 @@ from tests.support.episode_notebooks import ROOT
 
 def build_site(out: Path) -> Path:
     """Build the site as `make site` does, into ``out``; fail with Sphinx's own messages."""
-    command = [sys.executable, "-m", "sphinx", "-j", "auto", "-W", "--keep-going", "-q",
+    # one Sphinx process, one kernel at a time, as `make site` (see the Makefile)
+    command = [sys.executable, "-m", "sphinx", "-j", "1", "-W", "--keep-going", "-q",
                "-c", "website", "-b", "html", ".", str(out)]  # fmt: skip
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=540)
     errors = [line for line in result.stderr.splitlines() if "[IPKernelApp]" not in line]
