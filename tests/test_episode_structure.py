@@ -226,9 +226,9 @@ def test_the_half_day_fits_in_an_afternoon():
 def test_the_notes_list_each_core_episodes_concepts_and_what_learners_can_do(episode):
     text = NOTES.read_text()
     match = re.search(
-        rf"^#### .*\(\.\./episodes/{re.escape(episode.name)}\)\n(.*?)(?=^#|\Z)", text, re.M | re.S
+        rf"^### .*\(\.\./episodes/{re.escape(episode.name)}\)\n(.*?)(?=^#|\Z)", text, re.M | re.S
     )
-    assert match, f"the instructor notes need a `#### [title](../episodes/{episode.name})` section"
+    assert match, f"the instructor notes need a `### [title](../episodes/{episode.name})` section"
     section = match.group(1)
     concepts = re.search(r"^New concepts:\n((?:\d+\. .+\n(?:   .+\n)*)+)", section, re.M)
     assert concepts, f"{episode.name}: a numbered list after `New concepts:`"
