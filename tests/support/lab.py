@@ -196,6 +196,9 @@ def _stop_group(process: subprocess.Popen) -> None:
     if _group_alive(process.pid):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 15
+        while _group_alive(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)  # gone, and its ports closed, before the caller goes on
 
 
 def _group_alive(group: int) -> bool:
