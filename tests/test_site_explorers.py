@@ -33,9 +33,8 @@ def _shapes():
     return threshold_explorer(ski.filters.gaussian(gray, sigma=1.0), foreground="<")
 
 
-def _roots():
-    gray = helpers.load_image("maize-roots", gray=True)
-    return threshold_explorer(ski.filters.gaussian(gray, sigma=1.0))
+def _page():
+    return threshold_explorer(helpers.load_image("uneven-text", gray=True), foreground="<")
 
 
 #: Page -> the Python explorer of its episode (as the episode builds it) and the key presses
@@ -47,7 +46,7 @@ PAGES = {
          ("foreground", "ArrowUp"), ("method", "ArrowDown"), ("threshold t", "ArrowLeft")],
     ),
     "episodes/03-global-fails.html": (
-        _roots,
+        _page,
         [("method", "ArrowDown"), ("method", "ArrowDown"), ("method", "ArrowDown"),
          ("method", "ArrowDown"), ("threshold t", "ArrowLeft"), ("foreground", "ArrowDown"),
          ("threshold t", "PageUp")],

@@ -34,26 +34,22 @@ _SKIP = (nodes.FixedTextElement, nodes.literal, nodes.reference, nodes.title, no
          nodes.term, nodes.image)  # fmt: skip
 
 
-def _cell_alt(node: nodes.Node) -> str:
-    """The alt text of the notebook cell that contains ``node`` (empty if none)."""
-    while node is not None:
-        metadata = node.get("cell_metadata") if isinstance(node, nodes.Element) else None
-        if metadata is not None:
-            return str(metadata.get("mystnb", {}).get("image", {}).get("alt", "")).strip()
-        node = node.parent
-    return ""
-
-
 def add_alt_text(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Give the ``<img>`` of every HTML cell output its cell's alt text."""
-    for raw in list(doctree.findall(nodes.raw)):
-        if raw.get("format") != "html" or "<img" not in raw.astext():
-            continue
-        alt = _cell_alt(raw)
+    """Give the ``<img>`` of every HTML cell output its cell's alt text.
+
+    Cells are found from the top down: myst-nb's ``hide-cell`` wraps a solution's children in
+    a node whose parent it does not set, so walking up from an output would not reach its cell.
+    """
+    for cell in list(doctree.findall(nodes.container)):
+        metadata = cell.get("cell_metadata")
+        alt = str((metadata or {}).get("mystnb", {}).get("image", {}).get("alt", "")).strip()
         if not alt:
             continue
-        text = _IMG_WITHOUT_ALT.sub(f'<img alt="{html.escape(alt, quote=True)}"', raw.astext())
-        raw.replace_self(nodes.raw("", text, format="html", classes=raw.get("classes", [])))
+        for raw in list(cell.findall(nodes.raw)):
+            if raw.get("format") != "html" or "<img" not in raw.astext():
+                continue
+            text = _IMG_WITHOUT_ALT.sub(f'<img alt="{html.escape(alt, quote=True)}"', raw.astext())
+            raw.replace_self(nodes.raw("", text, format="html", classes=raw.get("classes", [])))
 
 
 def _eligible(text: nodes.Text) -> bool:
