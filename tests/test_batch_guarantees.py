@@ -25,7 +25,7 @@ import pytest
 import helpers.images
 from rootmass.command import find_images, main, measure_file, measure_files
 from rootmass.results_csv import UsageError, lock_path
-from tests.support.synthetic_photos import root_photograph
+from tests.support.synthetic_photos import root_photograph, write_photo_folder
 from tests.test_batch import (
     ROOT,
     read_rows,
@@ -39,12 +39,8 @@ from tests.test_batch import (
 @pytest.fixture
 def photos(tmp_path: Path) -> Path:
     """Twelve small photographs, photo-000.jpg to photo-011.jpg."""
-    folder = tmp_path / "photos"
-    folder.mkdir()
-    photograph, _ = root_photograph(3, width=90, height=120)
-    for index in range(12):
-        iio.imwrite(folder / f"photo-{index:03}.jpg", photograph, quality=95)
-    return folder
+    write_photo_folder(tmp_path / "photos")
+    return tmp_path / "photos"
 
 
 def rootmass_process(*arguments: object, hook: str = "", tmp_path: Path | None = None):

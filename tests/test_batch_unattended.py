@@ -24,7 +24,7 @@ from helpers import load_image, prepare_image
 from rootmass.command import find_images, measure_file, measure_files
 from rootmass.results_csv import lock_path
 from rootmass.saving import write_atomically
-from tests.support.synthetic_photos import root_photograph
+from tests.support.synthetic_photos import root_photograph, write_photo_folder
 from tests.test_batch import (
     HOLD,
     ROOT,
@@ -40,12 +40,8 @@ from tests.test_batch_guarantees import children, living, rootmass_process
 @pytest.fixture
 def photos(tmp_path: Path) -> Path:
     """Twelve small photographs, photo-000.jpg to photo-011.jpg."""
-    folder = tmp_path / "photos"
-    folder.mkdir()
-    photograph, _ = root_photograph(3, width=90, height=120)
-    for index in range(12):
-        iio.imwrite(folder / f"photo-{index:03}.jpg", photograph, quality=95)
-    return folder
+    write_photo_folder(tmp_path / "photos")
+    return tmp_path / "photos"
 
 
 def files_in(out: Path) -> list[str]:

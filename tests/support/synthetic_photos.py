@@ -7,6 +7,9 @@ curvy roots, and a white label that Otsu's method would otherwise count as root.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import imageio.v3 as iio
 import numpy as np
 
 
@@ -69,3 +72,11 @@ def root_photograph(
         draw.rectangle(box, fill=(250, 250, 250))
         draw_mask.rectangle(box, fill=0)
     return np.asarray(image), np.asarray(roots) > 0
+
+
+def write_photo_folder(folder: Path, count: int = 12) -> None:
+    """``count`` copies of one small photograph, ``photo-000.jpg`` on, in ``folder`` (made)."""
+    folder.mkdir()
+    photograph, _ = root_photograph(3, width=90, height=120)
+    for index in range(count):
+        iio.imwrite(folder / f"photo-{index:03}.jpg", photograph, quality=95)
