@@ -37,7 +37,6 @@ import numpy as np
 import skimage as ski
 
 from helpers.roots import root_mask
-from helpers.thresholds import between_class_variance
 from helpers.widgets import DISPLAY_SIZE, METHODS, Explorer
 
 #: The explorers the page can rebuild (their ``kind``); the annotation explorer is left out:
@@ -169,7 +168,7 @@ def _band_otsu(ordered: np.ndarray, inside: int) -> float | None:
     counts = np.diff(np.searchsorted(bins, np.arange(257), "left")).astype(np.float32)
     edges = np.linspace(low, high, 257)
     centers = (edges[:-1] + edges[1:]) / 2
-    return float(centers[np.nanargmax(between_class_variance(counts, centers))])
+    return float(ski.filters.threshold_otsu(hist=(counts, centers)))  # as helpers.roots does
 
 
 def _refusal(blurred: np.ndarray, cut: float) -> str:
