@@ -1,5 +1,5 @@
-"""Thresholds: Otsu's method as episode 2 writes it, and adaptive (local) thresholds with
-``cv2.adaptiveThreshold``'s conventions (episode 4). Arrays in, numbers or arrays out."""
+"""Thresholds: Otsu's method as episode 2 writes it, and the local threshold of the adaptive
+explorer with ``cv2.adaptiveThreshold``'s conventions (episode 4). Arrays in, arrays out."""
 
 from __future__ import annotations
 
@@ -8,16 +8,6 @@ from typing import Literal
 import cv2
 import numpy as np
 import skimage as ski
-
-
-def _grayscale(image: np.ndarray) -> np.ndarray:
-    image = np.asarray(image)
-    if image.ndim != 2:
-        raise ValueError(
-            f"Expected a grayscale image (2-D), got shape {image.shape}. "
-            "Convert colour images first, e.g. ski.color.rgb2gray(image)."
-        )
-    return image
 
 
 def image_histogram(image: np.ndarray, nbins: int = 256) -> tuple[np.ndarray, np.ndarray]:
@@ -54,29 +44,6 @@ def between_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndarra
     return w0 * (1 - w0) * (m0 - m1) ** 2
 
 
-def otsu_threshold(image: np.ndarray, nbins: int = 256) -> float:
-    """Otsu's threshold: the bin centre of :func:`image_histogram` of largest
-    :func:`between_class_variance`, as ``ski.filters.threshold_otsu(image, nbins)``.
-
-    Raises ValueError if the image is constant, not 2-D, or contains NaN.
-
-    Examples
-    --------
-    >>> otsu_threshold(np.array([[10, 12, 200, 210]], dtype=np.uint8))
-    12.0
-    """
-    image = _grayscale(image)
-    if image.dtype.kind == "f" and not np.all(np.isfinite(image)):
-        raise ValueError("The image contains NaN or infinite values; replace or mask them first.")
-    if image.min() == image.max():
-        raise ValueError(
-            f"The image is constant (every pixel is {image.flat[0]}): no threshold splits "
-            "it into two classes. Check that the right image was loaded."
-        )
-    counts, centers = image_histogram(image, nbins)
-    return float(centers[np.nanargmax(between_class_variance(counts, centers))])
-
-
 def local_threshold(
     image: np.ndarray,
     block_size: int,
@@ -101,7 +68,12 @@ def local_threshold(
         )
     if method not in ("mean", "gaussian"):
         raise ValueError(f"method must be 'mean' or 'gaussian', not {method!r}.")
-    image = _grayscale(image)
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError(
+            f"Expected a grayscale image (2-D), got shape {image.shape}. "
+            "Convert colour images first, e.g. ski.color.rgb2gray(image)."
+        )
     values, edges = image.astype(np.float64), cv2.BORDER_REPLICATE
     if method == "mean":
         mean = cv2.blur(values, (block_size, block_size), borderType=edges)
@@ -109,22 +81,3 @@ def local_threshold(
         weights = cv2.getGaussianKernel(block_size, 0)
         mean = cv2.sepFilter2D(values, cv2.CV_64F, weights, weights, borderType=edges)
     return np.rint(mean) - np.ceil(offset) if image.dtype == np.uint8 else mean - offset
-
-
-def adaptive_threshold(
-    image: np.ndarray,
-    block_size: int,
-    offset: float = 0.0,
-    method: Literal["mean", "gaussian"] = "mean",
-) -> np.ndarray:
-    """Mask of the pixels brighter than their :func:`local_threshold`: on ``uint8`` images
-    ``cv2.adaptiveThreshold(image, 255, ADAPTIVE_THRESH_MEAN_C, THRESH_BINARY, block_size,
-    offset) > 0``. For dark objects use ``~adaptive_threshold(...)``.
-
-    Examples
-    --------
-    >>> image = np.array([[10, 10, 50, 10, 10]], dtype=np.uint8)
-    >>> adaptive_threshold(image, 3, offset=2).tolist()
-    [[True, False, True, False, True]]
-    """
-    return np.asarray(image) > local_threshold(image, block_size, offset, method)

@@ -114,7 +114,7 @@ def test_adaptive_readout_and_local_mask_follow_the_sliders():
     explorer.controls["offset"].value = 15
     assert explorer.readout.value != before_readout
     assert not np.array_equal(local.get_array(), before)
-    expected = np.mean(helpers.thresholds.adaptive_threshold(page, 35, 15))
+    expected = np.mean(page > helpers.thresholds.local_threshold(page, 35, 15))
     assert f"{100 * expected:.1f} %" in explorer.readout.value
 
 
