@@ -6,46 +6,12 @@ The root-mass episode's steps on OpenCV's kernels in float32, for the explorer a
 
 from __future__ import annotations
 
-import math
-
 import cv2
 import numpy as np
 import skimage as ski
 
 #: The widest blur, in pixels: a kernel of 801 (a third of a photograph); the episode uses 1-3.
 MAX_SIGMA = 100.0
-
-
-def check_sigma(sigma: float) -> float:
-    """A blur in pixels as a float, from 0 (no blur) to :data:`MAX_SIGMA`; else ValueError.
-
-    Examples
-    --------
-    >>> check_sigma(1), check_sigma(0)
-    (1.0, 0.0)
-    >>> check_sigma(-1)
-    Traceback (most recent call last):
-    ValueError: sigma is the blur in pixels, at most 100 and 0 (no blur) or more, not -1.0.
-    """
-    sigma = float(sigma)
-    if not (math.isfinite(sigma) and 0 <= sigma <= MAX_SIGMA):  # False for NaN too
-        text = f"at most {MAX_SIGMA:g} and 0 (no blur) or more, not {sigma}"
-        raise ValueError(f"sigma is the blur in pixels, {text}.")
-    return sigma
-
-
-def check_exclude_above(exclude_above: float | None) -> float | None:
-    """A brightness cut-off as a float in (0, 1], or None (leave nothing out); else ValueError.
-
-    Examples
-    --------
-    >>> check_exclude_above(0.9), check_exclude_above(None)
-    (0.9, None)
-    """
-    if exclude_above is not None and not 0 < float(exclude_above) <= 1:  # False for NaN too
-        text = f"above 0 and at most 1, not {float(exclude_above)}"
-        raise ValueError(f"exclude_above must be {text}.")
-    return None if exclude_above is None else float(exclude_above)
 
 
 def _otsu_threshold(blurred: np.ndarray, band: np.ndarray) -> float:
@@ -87,13 +53,18 @@ def root_mask(
     >>> int(mask[:, 8:12].sum()), bool(mask[1:3, 1:4].any())  # the root; inside the label
     (40, False)
     """
-    sigma, exclude_above = check_sigma(sigma), check_exclude_above(exclude_above)
+    sigma, cut_off = float(sigma), 1.0 if exclude_above is None else float(exclude_above)
+    if not (0 <= sigma <= MAX_SIGMA and 0 < cut_off <= 1):  # False for NaN too
+        raise ValueError(
+            f"root_mask needs a blur sigma from 0 to {MAX_SIGMA:g} pixels and exclude_above "
+            f"above 0 and at most 1 (or None), not sigma={sigma}, exclude_above={exclude_above}."
+        )
     gray = np.asarray(gray, dtype=np.float32)
     if gray.ndim != 2:
         raise ValueError(f"root_mask needs a 2-D grayscale image, not shape {gray.shape}.")
     size = 2 * int(4 * sigma + 0.5) + 1  # as ski.filters.gaussian; 1 for sigma 0: no blur
     blurred = cv2.GaussianBlur(gray, (size, size), sigma, borderType=cv2.BORDER_REPLICATE)
-    band = np.ones(blurred.shape, bool) if exclude_above is None else blurred < exclude_above
+    band = np.ones(blurred.shape, bool) if exclude_above is None else blurred < cut_off
     if not band.any():
         raise ValueError(
             f"Every pixel is at least as bright as exclude_above={exclude_above} after "

@@ -8,6 +8,7 @@ command line turns it into exit status 2.
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections.abc import Sequence
@@ -16,12 +17,44 @@ from pathlib import Path
 from typing import Any
 
 from helpers.images import IMAGE_SUFFIXES, MASK_SUFFIX, MAX_PIXELS
-from helpers.roots import check_exclude_above, check_sigma
+from helpers.roots import MAX_SIGMA
 from rootmass.reading import truth_path
 
 
 class UsageError(ValueError):
     """The command was called in a way that cannot work; nothing was written."""
+
+
+def check_sigma(sigma: float) -> float:
+    """A blur in pixels as a float, from 0 (no blur) to :data:`MAX_SIGMA`; else ValueError.
+
+    Examples
+    --------
+    >>> check_sigma(1), check_sigma(0)
+    (1.0, 0.0)
+    >>> check_sigma(-1)
+    Traceback (most recent call last):
+    ValueError: sigma is the blur in pixels, at most 100 and 0 (no blur) or more, not -1.0.
+    """
+    sigma = float(sigma)
+    if not (math.isfinite(sigma) and 0 <= sigma <= MAX_SIGMA):  # False for NaN too
+        text = f"at most {MAX_SIGMA:g} and 0 (no blur) or more, not {sigma}"
+        raise ValueError(f"sigma is the blur in pixels, {text}.")
+    return sigma
+
+
+def check_exclude_above(exclude_above: float | None) -> float | None:
+    """A brightness cut-off as a float in (0, 1], or None (leave nothing out); else ValueError.
+
+    Examples
+    --------
+    >>> check_exclude_above(0.9), check_exclude_above(None)
+    (0.9, None)
+    """
+    if exclude_above is not None and not 0 < float(exclude_above) <= 1:  # False for NaN too
+        text = f"above 0 and at most 1, not {float(exclude_above)}"
+        raise ValueError(f"exclude_above must be {text}.")
+    return None if exclude_above is None else float(exclude_above)
 
 
 @dataclass(frozen=True)
@@ -53,7 +86,7 @@ class Options:
 
     def checked(self) -> Options:
         """These options with ``sigma`` and ``exclude_above`` checked (as
-        :func:`helpers.roots.check_sigma`), or a :class:`UsageError`.
+        :func:`check_sigma`), or a :class:`UsageError`.
 
         >>> Options(sigma=2).checked().sigma
         2.0

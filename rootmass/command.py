@@ -46,8 +46,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from helpers.images import MAX_PIXELS
-from helpers.roots import MAX_SIGMA, check_exclude_above, check_sigma
-from rootmass.checks import Options, UsageError
+from helpers.roots import MAX_SIGMA
+from rootmass.checks import Options, UsageError, check_exclude_above, check_sigma
 from rootmass.dask_cluster import dask_client
 from rootmass.finding import find_images
 from rootmass.measuring import measure_file

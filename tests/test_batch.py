@@ -343,7 +343,7 @@ def test_resume_with_other_options_is_refused(photos, tmp_path, capsys):
 def test_sigma_0_is_no_blur_and_bad_settings_are_refused_as_the_api_refuses_them(
     photos, tmp_path, capsys
 ):
-    """One set of checks (helpers.roots.check_sigma, check_exclude_above) for root_mask,
+    """One set of checks (rootmass.checks.check_sigma, check_exclude_above) for
     measure_files and the command line."""
     out = tmp_path / "results.csv"
     assert run(photos / "*.jpg", "--out", out, "--sigma", 0, "--jobs", 1) == 0
