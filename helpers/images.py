@@ -3,10 +3,8 @@ is downloaded), and files. Whatever it was stored as (RGB, RGBA, CMYK, palette, 
 an image comes out as float in [0, 1] or ``uint8``, colour (H, W, 3) or grayscale (H, W). Bad
 input gets an error that names the file and says what to do."""
 
-import contextlib
 import json
 import os
-import threading
 from io import BytesIO
 from pathlib import Path
 from typing import Literal
@@ -26,10 +24,6 @@ SKIMAGE_SAMPLES = (
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp")
 #: How a ground-truth mask is named: the image's name (without its suffix) and this.
 MASK_SUFFIX = "-mask.png"
-#: Files with more pixels are refused from their header, before decoding (4.8 GB as colour
-#: float64): the order of Pillow's own warning (89 million) and error (179), which it replaces.
-MAX_PIXELS = 200_000_000
-_PILLOW_LIMIT = threading.Lock()  # one thread at a time lifts Pillow's (global) limit
 
 
 class UnknownImageError(KeyError):
@@ -118,36 +112,9 @@ def image_info(name: str) -> dict:
     return images[name]
 
 
-@contextlib.contextmanager
-def _without_pillow_limit():
-    """Pillow's own limit on pixels lifted, :data:`MAX_PIXELS` deciding instead."""
-    with _PILLOW_LIMIT:
-        limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
-        try:
-            yield
-        finally:
-            Image.MAX_IMAGE_PIXELS = limit
-
-
-def _header(data: bytes, extension: str | None) -> tuple[int, int, float, str]:
-    """Width, height, what a pixel weighs (frames x channels, 3 channels = 1) and Pillow's
-    mode, from the header (imageio's shape and no mode if Pillow cannot read it)."""
-    try:
-        with _without_pillow_limit(), Image.open(BytesIO(data)) as image:
-            bands = 3 if image.mode == "P" else Image.getmodebands(image.mode)  # P: RGB(A)
-            bands += "transparency" in image.info
-            weight = getattr(image, "n_frames", 1) * max(3, bands) / 3
-            return image.width, image.height, weight, image.mode  # gray comes out as RGB too
-    except Exception:
-        with contextlib.suppress(Exception):
-            shape = iio.improps(data, extension=extension).shape
-            return shape[1], shape[0], max(3, int(np.prod(shape[2:]))) / 3, ""
-    return 0, 0, 1, ""
-
-
-def _read_file(path: Path, max_pixels: int | None) -> np.ndarray:
-    """Read an image file (a one-frame file as its frame; through Pillow where imageio's
-    choice fails, such as an LZW TIFF), every failure an error that names the file."""
+def _read_file(path: Path) -> np.ndarray:
+    """Read an image file (a one-frame file as its frame, CMYK as RGB; through Pillow where
+    imageio's choice fails, such as an LZW TIFF), every failure an error that names the file."""
     if not path.exists():
         raise FileNotFoundError(
             f"{path} does not exist. Check the spelling and the folder "
@@ -160,25 +127,25 @@ def _read_file(path: Path, max_pixels: int | None) -> np.ndarray:
     data, extension = path.read_bytes(), path.suffix.lower() or None  # no file left open
     if not data:
         raise ValueError(f"{path} is not an image (0 bytes). Re-download or remove it.")
-    width, height, weight, mode = _header(data, extension)
-    if max_pixels is not None and width * height * weight > max_pixels:
-        note = f" x {weight:.3g} for its frames and channels" if weight != 1 else ""
+    try:  # Pillow reads the header: the mode, and its limit on pixels (179 million)
+        with Image.open(BytesIO(data)) as header:
+            mode = header.mode
+    except Image.DecompressionBombError as error:  # refused before decoding
         raise ValueError(
-            f"{path} is {width} x {height} pixels ({width * height / 1e6:.3g} megapixels"
-            f"{note}), over the limit of {max_pixels / 1e6:.3g} that keeps a file from filling "
-            "the memory. To read it anyway, raise it: load_image(..., max_pixels=...), the "
-            "command's --max-pixels."
-        )
-    lift = width * height * weight > (Image.MAX_IMAGE_PIXELS or 0)
+            f"{path} has too many pixels to read safely ({error}). Shrink it in an image "
+            "editor first, or, for a file you trust, lift Pillow's limit with "
+            "PIL.Image.MAX_IMAGE_PIXELS = None."
+        ) from error
+    except Exception:  # not a file Pillow reads: imageio may
+        mode = ""
     try:
-        with _without_pillow_limit() if lift else contextlib.nullcontext():
-            try:  # CMYK through Pillow as RGB: imageio would take K for alpha
-                plugin = {"plugin": "pillow", "mode": "RGB"} if mode == "CMYK" else {}
-                image = np.asarray(iio.imread(data, extension=extension, **plugin))
-            except Exception:
-                if not mode:  # Pillow cannot read it either
-                    raise
-                image = np.asarray(iio.imread(data, plugin="pillow"))
+        try:  # CMYK through Pillow as RGB: imageio would take K for alpha
+            plugin = {"plugin": "pillow", "mode": "RGB"} if mode == "CMYK" else {}
+            image = np.asarray(iio.imread(data, extension=extension, **plugin))
+        except Exception:
+            if not mode:  # Pillow cannot read it either
+                raise
+            image = np.asarray(iio.imread(data, plugin="pillow"))
         return image[0] if image.ndim == 4 and len(image) == 1 else image
     except Exception as error:  # imageio raises many kinds; all mean "cannot decode"
         detail = (str(error).splitlines() or [""])[0]
@@ -279,16 +246,15 @@ def load_image(
     *,
     gray: bool = False,
     dtype: Literal["float", "uint8"] = "float",
-    max_pixels: int | None = MAX_PIXELS,
 ) -> np.ndarray:
     """Load an image from a file, or a bundled image by name, as :func:`prepare_image` (of
     ``gray`` and ``dtype``) makes it.
 
     ``source`` is a file path (``'data/trial-016.jpg'``) or a name from
-    :func:`bundled_names` (``'trial-016'``, ``'coins'``). A file of more than ``max_pixels``
-    (frames add up, an alpha a third; None: any) is refused before decoding. Bad input
-    raises FileNotFoundError, IsADirectoryError, ValueError or KeyError, with a message
-    that names the file and says what to do.
+    :func:`bundled_names` (``'trial-016'``, ``'coins'``). Bad input (a missing, empty,
+    damaged or, by Pillow's limit, too large file) raises FileNotFoundError,
+    IsADirectoryError, ValueError or KeyError, with a message that names the file and says
+    what to do.
 
     Examples
     --------
@@ -305,4 +271,4 @@ def load_image(
         return prepare_image(image, gray=gray, dtype=dtype, source=name)
     is_path = isinstance(source, os.PathLike) or any(char in source for char in "/." + os.sep)
     path = Path(source).expanduser() if is_path else _image_path(source)
-    return prepare_image(_read_file(path, max_pixels), gray=gray, dtype=dtype, source=str(path))
+    return prepare_image(_read_file(path), gray=gray, dtype=dtype, source=str(path))

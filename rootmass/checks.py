@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from helpers.images import IMAGE_SUFFIXES, MASK_SUFFIX, MAX_PIXELS
+from helpers.images import IMAGE_SUFFIXES, MASK_SUFFIX
 from helpers.roots import MAX_SIGMA
-from rootmass.reading import truth_path
+from rootmass.reading import MAX_PIXELS, truth_path
 
 
 class UsageError(ValueError):

@@ -45,13 +45,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from helpers.images import MAX_PIXELS
 from helpers.roots import MAX_SIGMA
 from rootmass.checks import Options, UsageError, check_exclude_above, check_sigma
 from rootmass.dask_cluster import dask_client
 from rootmass.finding import find_images
 from rootmass.measuring import measure_file
 from rootmass.parallel import ClusterLostError, cores, keep_freed_memory
+from rootmass.reading import MAX_PIXELS
 from rootmass.results_csv import COLUMNS
 from rootmass.run import Summary, measure_files
 from rootmass.stopping import Stopped, forgiving_stderr, signals_stop

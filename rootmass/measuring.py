@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from helpers.images import MASK_SUFFIX, MAX_PIXELS, load_image
+from helpers.images import MASK_SUFFIX
 from helpers.roots import root_mask
 from rootmass.montage import thumbnail
-from rootmass.reading import load_gray_float32, truth_path
+from rootmass.reading import MAX_PIXELS, load_gray_float32, load_image_limited, truth_path
 from rootmass.results_csv import COLUMNS, file_uri, format_number, method
 from rootmass.saving import save_mask
 
@@ -37,7 +37,7 @@ def _compare_with_truth(
     column; the measurement is kept.
     """
     try:
-        truth = load_image(truth_file, gray=True, dtype="uint8", max_pixels=max_pixels)
+        truth = load_image_limited(truth_file, max_pixels=max_pixels, gray=True, dtype="uint8")
         truth = truth > (0 if truth.max() <= 1 else 127)  # 0 and 255, or 0 and 1
         if truth.shape != mask.shape:
             raise ValueError(

@@ -3,22 +3,31 @@
 The root-mass command reads thousands of photographs. OpenCV decodes the usual ones
 (``cv2.imdecode``) and ``cv2.transform`` weighs their colours as ``ski.color.rgb2gray``
 does, about twice as fast as :func:`helpers.images.load_image`, to float32 precision. Every
-other file goes through :func:`~helpers.images.load_image`, whose error messages name the
-file and say what to do; a photograph with transparent pixels is refused. A photograph's
-ground truth is ``X-mask.png`` beside ``X.jpg`` (:func:`truth_path`).
+other file goes through :func:`load_image_limited`: ``load_image``, whose error messages name
+the file and say what to do, once the file's header shows that it has at most
+:data:`MAX_PIXELS`. A photograph with transparent pixels is refused. A photograph's ground
+truth is ``X-mask.png`` beside ``X.jpg`` (:func:`truth_path`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from io import BytesIO
 from pathlib import Path
 
 import cv2
+import imageio.v3 as iio
 import numpy as np
 from PIL import Image
 
-from helpers.images import MASK_SUFFIX, MAX_PIXELS, _without_pillow_limit, load_image
+from helpers.images import MASK_SUFFIX, load_image
+
+#: Files with more pixels are refused from their header, before decoding (4.8 GB as colour
+#: float64): the order of Pillow's own warning (89 million) and error (179), which it replaces.
+MAX_PIXELS = 200_000_000
+_PILLOW_LIMIT = threading.Lock()  # one thread at a time lifts Pillow's (global) limit
 
 #: The weights of ``ski.color.rgb2gray`` (ITU-R BT.709 luminance) in OpenCV's channel
 #: order, blue first, divided by 255 so that 8-bit colour comes out in [0, 1].
@@ -31,6 +40,82 @@ _OPENCV_MAX_PIXELS = 1 << 30
 #: Rows converted to grayscale at a time: the float32 copy of a whole 6-megapixel
 #: photograph (72 MB) costs more in fresh memory than the conversion (10 ms against 3 ms).
 _STRIP = 128
+
+
+@contextlib.contextmanager
+def _without_pillow_limit():
+    """Pillow's own limit on pixels lifted, :data:`MAX_PIXELS` deciding instead."""
+    with _PILLOW_LIMIT:
+        limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+        try:
+            yield
+        finally:
+            Image.MAX_IMAGE_PIXELS = limit
+
+
+def _header(path: Path) -> tuple[int, int, float]:
+    """Width, height and what a pixel weighs (frames x channels, 3 channels = 1), from the
+    header (imageio's shape if Pillow cannot read it; 0 x 0 if neither can)."""
+    try:
+        with _without_pillow_limit(), Image.open(path) as image:
+            bands = 3 if image.mode == "P" else Image.getmodebands(image.mode)  # P: RGB(A)
+            bands += "transparency" in image.info
+            weight = getattr(image, "n_frames", 1) * max(3, bands) / 3
+            return image.width, image.height, weight  # gray comes out as RGB too
+    except Exception:
+        with contextlib.suppress(Exception):
+            shape = iio.improps(path).shape
+            return shape[1], shape[0], max(3, int(np.prod(shape[2:]))) / 3
+    return 0, 0, 1
+
+
+def load_image_limited(
+    path: str | os.PathLike, *, max_pixels: int | None = MAX_PIXELS, **options
+) -> np.ndarray:
+    """:func:`helpers.images.load_image` of a file that has at most ``max_pixels``.
+
+    The size comes from the file's header, before anything is decoded, so that a small
+    file cannot fill the memory: every frame counts, and an alpha channel adds a third.
+    Pillow's own limit (which warns from 89 million pixels) gives way to this one.
+
+    Parameters
+    ----------
+    path : str or path
+        An image file.
+    max_pixels : int or None, optional
+        A file with more pixels is refused with a ValueError (None: no limit).
+    **options
+        ``gray`` and ``dtype``, as for ``load_image``.
+
+    Returns
+    -------
+    ndarray
+        As ``load_image`` returns it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "four-pixels.png"
+    >>> iio.imwrite(path, np.zeros((2, 2), dtype=np.uint8))
+    >>> load_image_limited(path, max_pixels=4, gray=True).shape
+    (2, 2)
+    >>> load_image_limited(path, max_pixels=3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: ...four-pixels.png is 2 x 2 pixels (4e-06 megapixels), over the limit of ...
+    """
+    path = Path(path).expanduser()
+    width, height, weight = _header(path)
+    if max_pixels is not None and width * height * weight > max_pixels:
+        note = f" x {weight:.3g} for its frames and channels" if weight != 1 else ""
+        raise ValueError(
+            f"{path} is {width} x {height} pixels ({width * height / 1e6:.3g} megapixels"
+            f"{note}), over the limit of {max_pixels / 1e6:.3g} that keeps a file from filling "
+            "the memory. To read it anyway, raise it: the command's --max-pixels, "
+            "max_pixels=... in Python."
+        )
+    lift = width * height * weight > (Image.MAX_IMAGE_PIXELS or 0)
+    with _without_pillow_limit() if lift else contextlib.nullcontext():
+        return load_image(path, **options)
 
 
 def _opencv_reads_like_load_image(data: bytes, max_pixels: int | None) -> bool:
@@ -83,15 +168,15 @@ def load_gray_float32(
 
     The values of ``load_image(path, gray=True)`` (``ski.color.rgb2gray``), to float32
     precision. OpenCV decodes 8-bit JPEG and PNG photographs; other files go through
-    :func:`helpers.images.load_image`.
+    :func:`load_image_limited`.
 
     Parameters
     ----------
     path : str or path
         An image file.
     max_pixels : int or None, optional
-        A file with more pixels is refused, before decoding, as by ``load_image``
-        (None: no limit).
+        A file with more pixels is refused, before decoding, as by
+        :func:`load_image_limited` (None: no limit).
 
     Returns
     -------
@@ -119,7 +204,7 @@ def load_gray_float32(
         data = b""
     gray = _decode(data, max_pixels) if data else None
     if gray is None:
-        gray = load_image(path, gray=True, max_pixels=max_pixels).astype(np.float32)
+        gray = load_image_limited(path, max_pixels=max_pixels, gray=True).astype(np.float32)
         _refuse_transparency(path, data)  # once load_image has checked the size
     return gray
 

@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from helpers.images import MAX_PIXELS
 from rootmass.checks import Options, UsageError, check_folder, check_outputs
 from rootmass.finding import unique
 from rootmass.parallel import measured_rows
+from rootmass.reading import MAX_PIXELS
 from rootmass.results_csv import (
     TEXT_COLUMNS,
     csv_text,

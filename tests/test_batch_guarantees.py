@@ -22,7 +22,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-import helpers.images
+import rootmass.reading
 from rootmass.command import find_images, main, measure_file, measure_files
 from rootmass.results_csv import UsageError, lock_path
 from tests.support.synthetic_photos import root_photograph, write_photo_folder
@@ -439,8 +439,8 @@ def test_a_csv_that_is_not_utf8_is_a_usage_error_naming_it(photos, tmp_path, cap
 
 
 def test_max_pixels_reaches_the_reading_of_every_photograph(photos, tmp_path, capsys):
-    """The limit itself is helpers.images's; the command passes it on (the photographs
-    are 90 x 120 = 10,800 pixels), and its default is helpers.images's."""
+    """The limit itself is rootmass.reading's; the command passes it on (the photographs
+    are 90 x 120 = 10,800 pixels), and its default is rootmass.reading's."""
     out = tmp_path / "r.csv"
     assert run(photos / "*.jpg", "--out", out, "--max-pixels", 10_799) == 1
     rows = read_rows(out)
@@ -451,7 +451,7 @@ def test_max_pixels_reaches_the_reading_of_every_photograph(photos, tmp_path, ca
     capsys.readouterr()
     with pytest.raises(SystemExit):
         main(["--help"])
-    assert f"(default {helpers.images.MAX_PIXELS:_};" in " ".join(capsys.readouterr().out.split())
+    assert f"(default {rootmass.reading.MAX_PIXELS:_};" in " ".join(capsys.readouterr().out.split())
     row = measure_file(str(photos / "photo-000.jpg"), max_pixels=10_799)
     assert "over the limit" in row["problem"] and row["root_fraction"] == ""
 

@@ -22,6 +22,7 @@ from PIL import Image
 import helpers.images
 from helpers import load_image, prepare_image
 from rootmass.command import find_images, measure_file, measure_files
+from rootmass.reading import load_image_limited
 from rootmass.results_csv import lock_path
 from rootmass.saving import write_atomically
 from tests.support.synthetic_photos import root_photograph, write_photo_folder
@@ -203,17 +204,17 @@ def test_the_pixel_limit_counts_every_frame_before_decoding(tmp_path, monkeypatc
         assert image.n_frames == 10
     _no_decoding(monkeypatch)
     with pytest.raises(ValueError, match="x 10 for its frames"):  # 100,000 x 10 > 50,000
-        load_image(tmp_path / "many.gif", max_pixels=50_000)
+        load_image_limited(tmp_path / "many.gif", max_pixels=50_000)
 
 
 def test_the_pixel_limit_counts_every_channel_before_decoding(tmp_path, monkeypatch):
     rgba = np.zeros((100, 100, 4), np.uint8)
     iio.imwrite(tmp_path / "rgba.png", rgba)
     iio.imwrite(tmp_path / "rgb.png", rgba[..., :3])
-    assert load_image(tmp_path / "rgb.png", max_pixels=13_000).shape == (100, 100, 3)
+    assert load_image_limited(tmp_path / "rgb.png", max_pixels=13_000).shape == (100, 100, 3)
     _no_decoding(monkeypatch)
     with pytest.raises(ValueError, match="x 1.33 for its frames and channels"):  # > 13,000
-        load_image(tmp_path / "rgba.png", max_pixels=13_000)
+        load_image_limited(tmp_path / "rgba.png", max_pixels=13_000)
 
 
 # ---- names, saving, hand-edited CSVs --------------------------------------------------------

@@ -1,5 +1,6 @@
-"""CMYK files read as their colours, and images with too many pixels are refused from
-their header, before decoding, by load_image and by the root-mass command's reader."""
+"""CMYK files read as their colours; images with too many pixels are refused from their
+header, before decoding, by the root-mass command's readers (its limit) and by load_image
+(Pillow's)."""
 
 import struct
 import subprocess
@@ -14,9 +15,9 @@ import pytest
 from PIL import Image
 
 from helpers import load_image
-from helpers.images import MAX_PIXELS, data_dir
+from helpers.images import data_dir
 from helpers.roots import root_mask
-from rootmass.reading import load_gray_float32
+from rootmass.reading import MAX_PIXELS, load_gray_float32, load_image_limited
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +26,13 @@ def gray_with_load_image(path, **options):
     return load_image(path, gray=True, **options)
 
 
+def gray_with_the_limit(path, **options):
+    return load_image_limited(path, gray=True, **options)
+
+
 LOADERS = [gray_with_load_image, load_gray_float32]
+#: The command's readers, which take ``max_pixels``.
+LIMITED = [gray_with_the_limit, load_gray_float32]
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +88,7 @@ def png_header_only(path: Path, width: int, height: int) -> Path:
     return path
 
 
-@pytest.mark.parametrize("loader", LOADERS)
+@pytest.mark.parametrize("loader", LIMITED)
 def test_900_megapixel_png_is_too_large_not_damaged(tmp_path, loader):
     path = png_header_only(tmp_path / "huge.png", 30_000, 30_000)
     with pytest.raises(ValueError) as raised:
@@ -92,7 +99,19 @@ def test_900_megapixel_png_is_too_large_not_damaged(tmp_path, loader):
     assert "damaged" not in message
 
 
-@pytest.mark.parametrize("loader", LOADERS)
+def test_load_image_refuses_what_pillow_refuses_saying_so(tmp_path):
+    """A learner's load_image has Pillow's limit (179 million pixels), with the file's name
+    and what to do, not "damaged"."""
+    path = png_header_only(tmp_path / "huge.png", 30_000, 30_000)
+    with pytest.raises(ValueError) as raised:
+        load_image(path)
+    message = str(raised.value)
+    assert "huge.png has too many pixels to read safely" in message
+    assert "900000000 pixels" in message and "MAX_IMAGE_PIXELS = None" in message
+    assert "damaged" not in message
+
+
+@pytest.mark.parametrize("loader", LIMITED)
 def test_lower_limit_refuses_a_normal_photograph(loader):
     path = data_dir() / "trial-016.jpg"
     with pytest.raises(ValueError, match=r"trial-016\.jpg is 2000 x 3008 pixels \(6\.02 mega"):
@@ -105,7 +124,7 @@ def test_default_limit_is_200_megapixels():
     assert MAX_PIXELS == 200_000_000
 
 
-@pytest.mark.parametrize("loader", LOADERS)
+@pytest.mark.parametrize("loader", LIMITED)
 def test_pillows_own_limit_does_not_stop_an_image_under_ours(tmp_path, monkeypatch, loader):
     """Pillow refuses (or warns about) more than its MAX_IMAGE_PIXELS; our limit decides,
     with no warning (warnings are errors in these tests), and Pillow's is left as it was."""
@@ -133,9 +152,10 @@ def zlib_tiff(path: Path, width: int, height: int) -> Path:
 
 @pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="reads Linux's VmHWM")
 def test_a_compressed_bomb_is_refused_without_decoding(tmp_path):
-    """A 20000 x 20000 zlib TIFF of about 1 MB: refused by both readers in a fresh process
-    whose peak memory (VmHWM: unlike ru_maxrss, not inherited from the forking parent)
-    stays far below the 400 MB that decoding it would take."""
+    """A 20000 x 20000 zlib TIFF of about 1 MB: refused by the command's readers (by its
+    limit) and load_image (by Pillow's) in a fresh process whose peak memory (VmHWM:
+    unlike ru_maxrss, not inherited from the forking parent) stays far below the 400 MB
+    that decoding it would take."""
     path = zlib_tiff(tmp_path / "bomb.tif", 20_000, 20_000)
     assert path.stat().st_size < 2_000_000
     assert iio.improps(path).shape == (20_000, 20_000)  # a TIFF to tifffile
@@ -146,8 +166,8 @@ def test_a_compressed_bomb_is_refused_without_decoding(tmp_path):
     code = (
         "import sys\n"
         "from helpers import load_image\n"
-        "from rootmass.reading import load_gray_float32\n"
-        "for loader in (load_image, load_gray_float32):\n"
+        "from rootmass.reading import load_gray_float32, load_image_limited\n"
+        "for loader in (load_image_limited, load_gray_float32, load_image):\n"
         "    try:\n"
         "        loader(sys.argv[1])\n"
         "    except ValueError as error:\n"
@@ -160,11 +180,12 @@ def test_a_compressed_bomb_is_refused_without_decoding(tmp_path):
     )
     *messages, megabytes = done.stdout.splitlines()
     assert done.returncode == 0, done.stderr
-    assert len(messages) == 2 and all("20000 x 20000" in message for message in messages)
+    assert len(messages) == 3 and all("20000 x 20000" in message for message in messages[:2])
+    assert "bomb.tif has too many pixels to read safely" in messages[2]
     assert int(megabytes) < 300, f"{megabytes} MB: the image was decoded"
 
 
-@pytest.mark.parametrize("loader", LOADERS)
+@pytest.mark.parametrize("loader", LIMITED)
 def test_limit_holds_for_files_pillow_cannot_open(tmp_path, loader):
     """A float colour TIFF is tifffile's alone: its size comes from imageio's header."""
     path = tmp_path / "float-colour.tif"
@@ -183,7 +204,7 @@ def test_threads_leave_pillows_limit_as_it_was(tmp_path, monkeypatch):
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # every load lifts it
     paths = [tmp_path / name for name in ("small.png", "small.jpg") * 40]
     with ThreadPoolExecutor(8) as pool:
-        shapes = list(pool.map(gray_with_load_image, paths))
+        shapes = list(pool.map(gray_with_the_limit, paths))
         shapes += list(pool.map(load_gray_float32, paths))
     assert {image.shape for image in shapes} == {(40, 60)}
     assert Image.MAX_IMAGE_PIXELS == 1000
