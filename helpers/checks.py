@@ -20,7 +20,7 @@ import skimage as ski
 from scipy import ndimage as ndi
 
 from helpers.images import load_image, load_mask
-from helpers.plotting import OKABE_ITO, overlay
+from helpers.plotting import OKABE_ITO, _downsample, overlay
 
 #: Each mistake: what it looks like, and one sentence on how to fix it.
 MISTAKES = {
@@ -259,6 +259,7 @@ def _answers(challenge_id: str) -> dict[str, np.ndarray | float]:
 
 
 def _dice(mask: np.ndarray, other: np.ndarray) -> float:
+    """2 |mask & other| / (|mask| + |other|), as the episodes compute it; 1 if both are empty."""
     total = np.count_nonzero(mask) + np.count_nonzero(other)
     return 2 * np.count_nonzero(mask & other) / total if total else 1.0
 
@@ -325,17 +326,15 @@ def _number_mistake(values: np.ndarray, answers: dict, tolerance: float) -> str:
 
 
 def _picture(gray: np.ndarray, mask: np.ndarray, expected: np.ndarray, longest: int = 1000):
-    """The image (at most ``longest`` pixels wide, a block showing a miss or an extra before
-    an agreement) coloured by :data:`COLOURS`, and the number of pixels of each colour."""
-    kinds = np.select([mask & expected, expected & ~mask, mask & ~expected], [1, 2, 3], 0)
-    counts = {name: int(np.count_nonzero(kinds == kind)) for kind, name in enumerate(COLOURS, 1)}
-    step = -(-max(kinds.shape) // longest)
-    height, width = (np.array(kinds.shape) // step) * step
-    blocks = kinds[:height, :width].reshape(height // step, step, width // step, step)
-    small, rgb = blocks.max(axis=(1, 3)), gray[:height:step, :width:step]
-    for kind, name in enumerate(COLOURS, 1):
-        alpha = 0.5 if name == "agree" else 0.9
-        rgb = overlay(rgb, small == kind, OKABE_ITO[COLOURS[name]], alpha)
+    """The image (its block means, at most ``longest`` pixels wide) coloured by
+    :data:`COLOURS`, and the number of pixels of each colour."""
+    kinds = {"agree": mask & expected, "missed": expected & ~mask, "extra": mask & ~expected}
+    gray = _downsample(gray, longest)
+    rgb = overlay(gray, np.zeros(gray.shape, bool))  # gray, as RGB
+    for name, kind in kinds.items():  # a block shows its last kind: extra, missed, agreeing
+        shown, alpha = _downsample(kind, longest) > 0, 0.5 if name == "agree" else 0.9
+        rgb[shown] = overlay(gray, shown, OKABE_ITO[COLOURS[name]], alpha)[shown]
+    counts = {name: int(np.count_nonzero(kind)) for name, kind in kinds.items()}
     return (rgb * 255).round().astype(np.uint8), counts
 
 

@@ -40,6 +40,14 @@ def _value_range(image: np.ndarray) -> tuple[float, float]:
     return (0.0, 1.0) if low >= 0 and high <= 1 else (low, high)
 
 
+def _downsample(image: np.ndarray, size: int) -> np.ndarray:
+    """Block means, the longest side at most ``size`` pixels; float32 (rows summed first)."""
+    factor = -(-max(image.shape[:2]) // size)
+    height, width = image.shape[0] // factor, image.shape[1] // factor
+    rows = image[: height * factor, : width * factor].reshape(height, factor, -1).sum(1, np.float32)
+    return rows.reshape(height, width, factor, *image.shape[2:]).sum(2) / np.float32(factor**2)
+
+
 def _new_figure(ncols: int = 1, nrows: int = 1, size: float = 4.0) -> tuple[Figure, np.ndarray]:
     import matplotlib as mpl  # late: see the module's docstring
     from matplotlib.figure import Figure

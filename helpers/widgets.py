@@ -22,8 +22,16 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from helpers import plotting
+from helpers.checks import _dice
 from helpers.images import UnknownImageError, load_image, load_mask, prepare_image
-from helpers.plotting import OKABE_ITO, OVERLAY_COLOUR, STYLE, THRESHOLD_COLOUR, _value_range
+from helpers.plotting import (
+    OKABE_ITO,
+    OVERLAY_COLOUR,
+    STYLE,
+    THRESHOLD_COLOUR,
+    _downsample,
+    _value_range,
+)
 from helpers.roots import root_mask
 from helpers.thresholds import local_threshold
 
@@ -201,23 +209,9 @@ class Explorer(widgets.VBox):
         return data
 
 
-def _downsample(image: np.ndarray, size: int) -> np.ndarray:
-    """Block means, the longest side at most ``size`` pixels; float32 (rows summed first)."""
-    factor = -(-max(image.shape[:2]) // size)
-    height, width = image.shape[0] // factor, image.shape[1] // factor
-    rows = image[: height * factor, : width * factor].reshape(height, factor, -1).sum(1, np.float32)
-    return rows.reshape(height, width, factor, *image.shape[2:]).sum(2) / np.float32(factor**2)
-
-
 def _shown(mask: np.ndarray, size: int) -> np.ndarray:
     """A mask at display resolution, as 0 and 1: a block is foreground where most of it is."""
     return (_downsample(mask, size) >= 0.5).view(np.uint8)
-
-
-def _dice(mask: np.ndarray, truth: np.ndarray) -> float:
-    """2 |mask & truth| / (|mask| + |truth|), as the episodes compute it; 1 if both are empty."""
-    sizes = np.count_nonzero(mask) + np.count_nonzero(truth)
-    return 2 * np.count_nonzero(mask & truth) / sizes if sizes else 1.0
 
 
 def _decimals(step: float) -> int:
@@ -470,9 +464,7 @@ def root_mass_explorer(
 
 class _RootMassExplorer(Explorer):
     def __init__(self, photo, truth, sigma, cut, notes):
-        super().__init__(
-            "root mass", photo, 2, (9.0, 6.6), notes
-        )  # panels large enough to see misses
+        super().__init__("root mass", photo, 2, (9.0, 6.6), notes)  # large enough to see misses
         self.photo, self.image = _downsample(photo, self.size), self.image.astype(np.float32)
         self._blurred, self.picture.format = (None, None), "jpeg"  # 10x faster than PNG
         self.truth = None if truth is None else np.asarray(truth, dtype=bool)
