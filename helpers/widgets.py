@@ -24,14 +24,7 @@ from PIL import Image
 from helpers import plotting
 from helpers.checks import _dice
 from helpers.images import UnknownImageError, load_image, load_mask, prepare_image
-from helpers.plotting import (
-    OKABE_ITO,
-    OVERLAY_COLOUR,
-    STYLE,
-    THRESHOLD_COLOUR,
-    _downsample,
-    _value_range,
-)
+from helpers.plotting import OKABE_ITO, OVERLAY_COLOUR, STYLE, THRESHOLD_COLOUR
 from helpers.roots import root_mask
 from helpers.thresholds import local_threshold
 
@@ -117,7 +110,7 @@ class Explorer(widgets.VBox):
         with mpl.rc_context(STYLE):
             self.figure = self._new_figure(figsize)
             self.axes = list(self.figure.subplots(1, ncols))
-        self.shown = _downsample(self.image, self.size)
+        self.shown = plotting._downsample(self.image, self.size)
         self.lock, self.draws, self.controls = threading.RLock(), 0, {}
         self.readout, self.message = widgets.HTML(), widgets.HTML()
         self._notes = self.message.value = "<br>".join(html.escape(n) for n in self.notes)
@@ -211,7 +204,7 @@ class Explorer(widgets.VBox):
 
 def _shown(mask: np.ndarray, size: int) -> np.ndarray:
     """A mask at display resolution, as 0 and 1: a block is foreground where most of it is."""
-    return (_downsample(mask, size) >= 0.5).view(np.uint8)
+    return (plotting._downsample(mask, size) >= 0.5).view(np.uint8)
 
 
 def _decimals(step: float) -> int:
@@ -263,7 +256,7 @@ def threshold_explorer(
 class _ThresholdExplorer(Explorer):
     def __init__(self, image, threshold, foreground):
         super().__init__("threshold", image, 3, (9.0, 3.0))
-        low, high = _value_range(image := self.image)
+        low, high = plotting._value_range(image := self.image)
         self.methods, self.sorted = {}, np.sort(image, axis=None)  # fractions by bisection
         integer = image.dtype == np.uint8
         span = (-0.5, 255.5) if integer else (low, high)
@@ -374,7 +367,7 @@ class _AdaptiveExplorer(Explorer):
     def __init__(self, image, block_size, offset, method, foreground):
         super().__init__("adaptive", image, 3, (9.0, 3.0))
         image, self.foreground = self.image, foreground
-        low, high = _value_range(image)
+        low, high = plotting._value_range(image)
         integer = image.dtype == np.uint8
         otsu = float(ski.filters.threshold_otsu(image))
         shown = self._picture(global_mask := self._mask(otsu))
@@ -465,7 +458,8 @@ def root_mass_explorer(
 class _RootMassExplorer(Explorer):
     def __init__(self, photo, truth, sigma, cut, notes):
         super().__init__("root mass", photo, 2, (9.0, 6.6), notes)  # large enough to see misses
-        self.photo, self.image = _downsample(photo, self.size), self.image.astype(np.float32)
+        self.photo = plotting._downsample(photo, self.size)
+        self.image = self.image.astype(np.float32)
         self._blurred, self.picture.format = (None, None), "jpeg"  # 10x faster than PNG
         self.truth = None if truth is None else np.asarray(truth, dtype=bool)
         if truth is not None and self.truth.shape != self.image.shape:
@@ -556,8 +550,8 @@ class _Annotator(Explorer):
         for name, array in (("labels", self.labels), ("truth", truth)):
             if array is not None and np.shape(array) != shape:
                 raise ValueError(f"The {name}' shape {np.shape(array)} differs from {shape}.")
-        low, high = _value_range(self.image)
-        self.gray = (_downsample(self.image, self.size) - low) / np.float32(high - low)
+        low, high = plotting._value_range(self.image)
+        self.gray = (plotting._downsample(self.image, self.size) - low) / np.float32(high - low)
         self.version, self._last = 0, None
         colours = ["none", OKABE_ITO["blue"], OKABE_ITO["orange"]]  # none, background, cell
         self.colours = (mpl.colors.to_rgba_array(colours) * 255).round().astype(np.uint8)
@@ -591,7 +585,7 @@ class _Annotator(Explorer):
     def _strokes(self) -> np.ndarray:
         codes = np.zeros(self.gray.shape, np.uint8)
         for label in (1, 2):  # a label shows where any pixel of a block has it
-            codes[_downsample(self.labels == label, self.size) > 0] = label
+            codes[plotting._downsample(self.labels == label, self.size) > 0] = label
         return self.colours.take(codes, axis=0)
 
     def paint(self, points, label: int | None = None, radius: int | None = None) -> None:
@@ -635,7 +629,8 @@ class _Annotator(Explorer):
         if self.predict is not None and all(counts):
             found = np.asarray(self.predict(self.labels))
             found = found == 2 if found.dtype != bool else found
-            self.prediction.set_data(plotting.overlay(self.gray, _downsample(found, self.size)))
+            shown = plotting._downsample(found, self.size)  # how much of each block
+            self.prediction.set_data(plotting.overlay(self.gray, shown))
             text += f" · prediction: {100 * np.count_nonzero(found) / found.size:.1f} % foreground"
             if self.truth is not None:
                 text += f" · Dice {_dice(found, self.truth):.3f}"
