@@ -5,8 +5,8 @@ Builds the site once (as `make site` does, every episode executed), serves it fr
 and checks that no image is broken or lacks alt text, that every link inside the site leads
 to a page and anchor that exist, that no request leaves the machine (any such request is
 blocked and reported), that widget figures show as pictures and solutions are folded, and
-that no page logs an error or warning; pages are visited at a desktop width (1280 pixels)
-and a phone width (390). Screenshots of every page go to _build/site-screenshots/ (the
+that no page logs an error or warning; pages are visited at a desktop width (1280 pixels),
+and over http at a phone width (390). Screenshots of every page go to _build/site-screenshots/ (the
 phone's end in -phone.png). Skips without chromium or Playwright. LESSON_SITE=_build/site
 checks an existing build instead of building one.
 """
@@ -138,11 +138,11 @@ def from_disk(browser, site, pages):
     return {name: _visit(browser, (site / name).as_uri(), None) for name in pages}
 
 
-@pytest.fixture(scope="module", params=["http", "file", "http-phone", "file-phone"])
+@pytest.fixture(scope="module", params=["http", "file", "http-phone"])
 def visits(request):
-    """Every page over http and from disk, at a desktop width and at a phone width."""
-    fixtures = {"http": "served", "file": "from_disk", "http-phone": "served_phone",
-                "file-phone": "from_disk_phone"}  # fmt: skip
+    """Every page over http and from disk at a desktop width, and over http at a phone width
+    (the layout is the same from disk: one visit at each width per way of opening)."""
+    fixtures = {"http": "served", "file": "from_disk", "http-phone": "served_phone"}
     return request.getfixturevalue(fixtures[request.param])
 
 
@@ -410,12 +410,6 @@ def served_phone(browser, server, pages, served):
             ".html", "-phone.png"), PHONE)
         for name in pages
     }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def from_disk_phone(browser, site, pages):
-    """Every page from disk at a phone's width."""
-    return {name: _visit(browser, (site / name).as_uri(), None, PHONE) for name in pages}
 
 
 def test_the_site_title_shows_once(visits):
