@@ -68,8 +68,7 @@ def _slider(description, value, low, high, step, kind=widgets.FloatSlider):
         look["readout_format"] = f".{(digits := _decimals(step))}f"
         low = round(float(np.floor(low / step + 1e-9)) * step, digits)
         high = round(float(np.ceil(high / step - 1e-9)) * step, digits)
-    limits = {"value": value, "min": low, "max": high, "step": step}
-    return kind(description=description, **limits, **look)
+    return kind(description=description, value=value, min=low, max=high, step=step, **look)
 
 
 class Explorer(widgets.VBox):
