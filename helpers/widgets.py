@@ -372,8 +372,7 @@ class _AdaptiveExplorer(Explorer):
         shown = self._picture(global_mask := self._mask(otsu))
         self.global_fraction = np.count_nonzero(global_mask) / image.size
         largest = max(3, min(255, min(image.shape) - (1 - min(image.shape) % 2)))
-        block = min(max(3, block_size), largest)
-        block = _slider("block size", block, 3, largest, 2, kind=OddIntSlider)
+        block = _slider("block size", block_size, 3, largest, 2, kind=OddIntSlider)  # clamps it
         step = 1.0 if integer else float(f"{(high - low) / 1000:.1g}")
         span = 30.0 if integer else (high - low) * 0.12
         shift = _slider("offset", offset, -span, span, step)
