@@ -399,11 +399,9 @@ def _check_mask(challenge_id: str, answer: object) -> CheckResult:
         if not shape:
             summary = f"your answer is one value ({answer}); the answer is a mask."
         return CheckResult(challenge_id, False, summary, problem)
-    dice = _dice(mask, expected)
-    least = f"{1 - challenge.tolerance:g} or more"
-    summary = f"Dice {dice:.4f} against the expected mask (right is {least})."
-    right = dice >= 1 - challenge.tolerance
-    mistake = None if right else _mask_mistake(mask, _answers(challenge_id))
+    dice, least = _dice(mask, expected), 1 - challenge.tolerance
+    summary = f"Dice {dice:.4f} against the expected mask (right is {least:g} or more)."
+    mistake = None if dice >= least else _mask_mistake(mask, _answers(challenge_id))
     return _pictured(challenge_id, summary, mistake, mask, expected)
 
 

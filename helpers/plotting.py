@@ -85,12 +85,9 @@ def show_images(
     ncols = ncols or min(len(images), 4)
     figure, axes = _new_figure(ncols, -(-len(images) // ncols), size)
     for ax, image, title in zip(axes, images, titles or [""] * len(images), strict=False):
-        image = np.asarray(image)
-        if image.ndim == 2:  # over the full range of its type: panels compare
-            vmin, vmax = _value_range(image)
-            ax.imshow(image, cmap="gray", vmin=vmin, vmax=vmax, interpolation="antialiased")
-        else:
-            ax.imshow(image, interpolation="antialiased")
+        image = np.asarray(image)  # gray over the full range of its type: panels compare
+        vmin, vmax = _value_range(image) if image.ndim == 2 else (None, None)
+        ax.imshow(image, cmap="gray", vmin=vmin, vmax=vmax, interpolation="antialiased")
         ax.set_axis_off()
         ax.set_title(title)
     for ax in axes[len(images) :]:

@@ -68,8 +68,7 @@ def _slider(description, value, low, high, step, kind=widgets.FloatSlider):
         look["readout_format"] = f".{(digits := _decimals(step))}f"
         low = round(float(np.floor(low / step + 1e-9)) * step, digits)
         high = round(float(np.ceil(high / step - 1e-9)) * step, digits)
-    limits = {"value": value, "min": low, "max": high, "step": step}
-    return kind(description=description, **limits, **look)
+    return kind(description=description, value=value, min=low, max=high, step=step, **look)
 
 
 class Explorer(widgets.VBox):
@@ -373,8 +372,7 @@ class _AdaptiveExplorer(Explorer):
         shown = self._picture(global_mask := self._mask(otsu))
         self.global_fraction = np.count_nonzero(global_mask) / image.size
         largest = max(3, min(255, min(image.shape) - (1 - min(image.shape) % 2)))
-        block = min(max(3, block_size), largest)
-        block = _slider("block size", block, 3, largest, 2, kind=OddIntSlider)
+        block = _slider("block size", block_size, 3, largest, 2, kind=OddIntSlider)  # clamps it
         step = 1.0 if integer else float(f"{(high - low) / 1000:.1g}")
         span = 30.0 if integer else (high - low) * 0.12
         shift = _slider("offset", offset, -span, span, step)

@@ -173,9 +173,11 @@ def helpers_lines() -> int:
 # catalogue of mistakes (checks.py, ~480 lines) came on top of the four explorers (widgets.py,
 # ~640). From 1,855, room was made by dropping the thresholds no episode calls (otsu_threshold,
 # adaptive_threshold), moving what only the root-mass command needs to rootmass/ (its pixel
-# limit, its option checks) and keeping one Dice and one downsampling. This bound is what
-# helpers/ holds now, so that it can only shrink; lower it as lines go, down to 1,500.
-HELPERS_LINE_BUDGET = 1739
+# limit, its option checks), keeping one Dice and one downsampling, and then (to 1,732) one
+# imshow in show_images and shorter paths in the check and the sliders. What is left would only
+# go by dropping a feature (an explorer, a control, a named mistake) or cramming code. This
+# bound is what helpers/ holds now, so that it can only shrink; lower it as lines go.
+HELPERS_LINE_BUDGET = 1732
 
 
 def test_helpers_stays_within_its_line_budget():

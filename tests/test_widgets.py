@@ -106,6 +106,14 @@ def test_block_size_stays_odd():
         assert block.min <= block.value <= block.max
 
 
+@pytest.mark.parametrize(("start", "shown"), [(1, 3), (34, 35), (99, 39)])
+def test_starting_block_size_is_made_odd_and_fits_the_image(start, shown):
+    image = np.random.default_rng(0).random((40, 48))  # the largest window is 39 x 39
+    explorer = adaptive_explorer(image, block_size=start)
+    assert explorer.controls["block_size"].value == shown
+    assert f"local (block {shown})" in explorer.figure.axes[2].get_title()
+
+
 def test_adaptive_readout_and_local_mask_follow_the_sliders():
     page = helpers.load_image("page", gray=True, dtype="uint8")
     explorer = adaptive_explorer(page, block_size=35, offset=0)
