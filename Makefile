@@ -46,8 +46,10 @@ lab: $(LEARNER)  ## Create the learner environment and open the lesson in Jupyte
 	$(BIN)/jupyter lab $(LAB_OPTIONS) $(LAB_ARGS)
 
 # `make test` spreads the tests over TEST_JOBS processes (pytest-xdist), a module's tests in
-# one of them, the slowest modules first (tests/conftest.py).
-TEST_JOBS ?= 2
+# one of them, the slowest modules first (tests/conftest.py). Three on two cores: the browser
+# tests spend much of their time waiting on JupyterLab and chromium, and a third process fills
+# those gaps (compare: `time make test TEST_JOBS=2`).
+TEST_JOBS ?= 3
 test: $(TESTING) lint  ## Create the test environment and run every test, offline
 	tests/offline $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadscope --no-loadscope-reorder
 

@@ -7,7 +7,7 @@ so `make test-quick` leaves the notebooks out (they are `slow`); `make test` run
 tests/test_episodes.py, which is quick, still fails when an episode no longer matches its
 executed copy in tests/expected/.
 
-`make test` runs the tests in two processes (pytest-xdist, ``-n 2 --dist loadscope``): the
+`make test` runs the tests in three processes (pytest-xdist, ``-n 3 --dist loadscope``): the
 tests of one module go to the same process (module fixtures are made once, and an episode's
 cells run in order in one kernel). The website is built once for all the processes; each
 process starts at most one JupyterLab. The modules that drive a browser go first: they take
