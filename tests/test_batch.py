@@ -192,6 +192,10 @@ import rootmass.measuring
 # non-interactive shell (nohup, `make test &`, some CI runners), which starts them with
 # SIGINT ignored; Python then keeps it ignored, and so would the command.
 signal.signal(signal.SIGINT, signal.default_int_handler)
+# Likewise a hang-up: `nohup make test` starts them with SIGHUP ignored, and the command
+# rightly keeps an ignored SIGHUP ignored. A run plays a terminal session unless the test
+# asks for nohup's (``hangup=signal.SIG_IGN``).
+signal.signal(signal.SIGHUP, signal.{hangup})
 
 _measure_file = rootmass.measuring.measure_file
 _RELEASE = Path({release!r})
@@ -245,13 +249,21 @@ def wait_for_signal(tmp_path: Path, signum: int, process: subprocess.Popen) -> N
         time.sleep(0.005)
 
 
-def start_held_run(photos: Path, out: Path, hold_from: int, jobs: int, tmp_path: Path):
+def start_held_run(
+    photos: Path,
+    out: Path,
+    hold_from: int,
+    jobs: int,
+    tmp_path: Path,
+    hangup: signal.Handlers = signal.SIG_DFL,
+):
     """Start the command on ``photos``; the photographs from ``hold_from`` on wait for
-    the returned release file to exist."""
+    the returned release file to exist. SIGHUP starts as ``hangup`` (SIG_IGN: as nohup)."""
     release = tmp_path / "release"
     hook = tmp_path / "hook"
     hook.mkdir()
-    (hook / "sitecustomize.py").write_text(HOLD.format(release=str(release), hold_from=hold_from))
+    code = HOLD.format(release=str(release), hold_from=hold_from, hangup=hangup.name)
+    (hook / "sitecustomize.py").write_text(code)
     command = [sys.executable, "-m", "rootmass", str(photos / "*.jpg")]
     command += ["--out", str(out), "--jobs", str(jobs), "--quiet"]
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(hook), str(ROOT)]))

@@ -98,6 +98,25 @@ def test_sighup_stops_the_run_with_a_message(photos, tmp_path):
     assert "Hung up" in stderr and "--resume" in stderr and "Traceback" not in stderr
 
 
+def test_a_run_started_with_sighup_ignored_keeps_it_ignored(photos, tmp_path):
+    """As under nohup: a hang-up does not stop the run, which measures every photograph."""
+    out = tmp_path / "results.csv"
+    process, release = start_held_run(
+        photos, out, hold_from=4, jobs=1, tmp_path=tmp_path, hangup=signal.SIG_IGN
+    )
+    try:
+        wait_for_lines(out, 5, process)
+        # while the fifth photograph is held: a handler would run before the command next
+        # looks for the release file (the signal interrupts its wait), and stop the run
+        process.send_signal(signal.SIGHUP)
+        release.touch()
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        release.touch()
+    assert process.returncode == 0, stderr
+    assert len(files_in(out)) == 12
+
+
 SLOW_SEARCH = """
 import time
 from pathlib import Path
