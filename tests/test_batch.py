@@ -20,6 +20,7 @@ from helpers.roots import root_mask
 from rootmass.command import COLUMNS, find_images, main, measure_file, measure_files
 from rootmass.montage import SKY_BLUE
 from rootmass.results_csv import UsageError
+from tests.support.dask_cluster import local_cluster
 from tests.support.synthetic_photos import root_photograph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -249,6 +250,11 @@ def wait_for_signal(tmp_path: Path, signum: int, process: subprocess.Popen) -> N
         time.sleep(0.005)
 
 
+def hold_hook(release: Path, hold_from: int, hangup: signal.Handlers = signal.SIG_DFL) -> str:
+    """A sitecustomize.py that holds the photographs from ``hold_from`` on (see HOLD)."""
+    return HOLD.format(release=str(release), hold_from=hold_from, hangup=hangup.name)
+
+
 def start_held_run(
     photos: Path,
     out: Path,
@@ -262,8 +268,7 @@ def start_held_run(
     release = tmp_path / "release"
     hook = tmp_path / "hook"
     hook.mkdir()
-    code = HOLD.format(release=str(release), hold_from=hold_from, hangup=hangup.name)
-    (hook / "sitecustomize.py").write_text(code)
+    (hook / "sitecustomize.py").write_text(hold_hook(release, hold_from, hangup))
     command = [sys.executable, "-m", "rootmass", str(photos / "*.jpg")]
     command += ["--out", str(out), "--jobs", str(jobs), "--quiet"]
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(hook), str(ROOT)]))
@@ -445,12 +450,7 @@ def test_a_dask_cluster_gives_identical_results(photos, tmp_path):
     local = tmp_path / "local.csv"
     assert run(photos / "*.jpg", "--out", local, "--jobs", 2, "--masks", tmp_path / "m1") == 0
     with (
-        distributed.LocalCluster(
-            n_workers=1,
-            threads_per_worker=2,
-            host="127.0.0.1",  # scheduler and worker on loopback only
-            dashboard_address=None,
-        ) as cluster,
+        local_cluster() as cluster,
         distributed.Client(cluster) as client,
     ):
         files = find_images([str(photos / "*.jpg")])

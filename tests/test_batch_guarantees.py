@@ -25,6 +25,7 @@ import pytest
 import rootmass.reading
 from rootmass.command import find_images, main, measure_file, measure_files
 from rootmass.results_csv import UsageError, lock_path
+from tests.support.dask_cluster import local_cluster
 from tests.support.synthetic_photos import root_photograph, write_photo_folder
 from tests.test_batch import (
     ROOT,
@@ -252,9 +253,7 @@ def test_a_photograph_that_kills_its_dask_worker_gets_a_problem_row(photos, tmp_
     out = tmp_path / "results.csv"
     with (
         dask.config.set({"distributed.scheduler.allowed-failures": 0}),
-        distributed.LocalCluster(
-            n_workers=1, threads_per_worker=2, host="127.0.0.1", dashboard_address=None
-        ) as cluster,
+        local_cluster() as cluster,
         distributed.Client(cluster) as client,
     ):
         files = find_images([str(photos / "*.jpg")])

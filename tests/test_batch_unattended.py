@@ -25,11 +25,12 @@ from rootmass.command import find_images, measure_file, measure_files
 from rootmass.reading import load_image_limited
 from rootmass.results_csv import lock_path
 from rootmass.saving import write_atomically
+from tests.support.dask_cluster import local_cluster
 from tests.support.synthetic_photos import root_photograph, write_photo_folder
 from tests.test_batch import (
-    HOLD,
     ROOT,
     count_lines,
+    hold_hook,
     read_rows,
     run,
     start_held_run,
@@ -291,9 +292,9 @@ def test_a_hand_edited_csv_resumes_without_loss(photos, tmp_path, edit):
 
 @pytest.mark.slow  # starts a Dask scheduler
 def test_a_scheduler_without_workers_fails_with_a_message_in_bounded_time(photos, tmp_path):
-    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("distributed")
     out = tmp_path / "r.csv"
-    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None) as cluster:
+    with local_cluster(n_workers=0) as cluster:
         started = time.monotonic()
         process = rootmass_process(
             photos / "*.jpg", "--out", out, "--scheduler", cluster.scheduler_address,
@@ -480,14 +481,12 @@ def test_a_scheduler_that_dies_mid_run_ends_with_status_3_keeping_the_rows(
     photos, tmp_path, monkeypatch
 ):
     """Before, a FuturesCancelledError traceback."""
-    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("distributed")
     release, hook, out = tmp_path / "release", tmp_path / "hook", tmp_path / "r.csv"
     hook.mkdir()
-    (hook / "sitecustomize.py").write_text(HOLD.format(release=str(release), hold_from=4))
+    (hook / "sitecustomize.py").write_text(hold_hook(release, hold_from=4))
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hook), str(ROOT)]))  # the workers'
-    cluster = distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, host="127.0.0.1", dashboard_address=None
-    )
+    cluster = local_cluster()
     command = [sys.executable, "-m", "rootmass", str(photos / "*.jpg"), "--out", str(out)]
     command += ["--scheduler", cluster.scheduler_address, "--quiet"]
     environment = dict(os.environ, PYTHONPATH=str(ROOT))  # the hook is the workers' alone
