@@ -290,20 +290,30 @@ def open_and_run(page, url: str, figures: int, timeout: float = 120_000) -> None
     canvases = page.locator(f"{NOTEBOOK} .jupyter-matplotlib-figure canvas").or_(
         page.locator(f"{NOTEBOOK} img.widget-image")
     )
-    outputs = page.locator(f"{NOTEBOOK} .jp-OutputArea-output")
+    prompts = page.locator(f"{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt")
     deadline = time.monotonic() + timeout / 1000
     run_at = 0.0
     while canvases.count() < figures or not _idle(page):
         _accept_dialogs(page)
-        if outputs.count() == 0 and time.monotonic() - run_at > 30:
-            # Run All (again, if a first click came before the kernel was ready)
+        if not _started(prompts) and time.monotonic() - run_at > 30:
+            # Run All, and again only if no cell took it (the first click came before the
+            # kernel was ready): on a busy machine, the first cells can print nothing for
+            # longer than that, and a second Run All would run every cell twice
             page.wait_for_timeout(1000)
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
             run_at = time.monotonic()
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{canvases.count()} of {figures} figures after Run All")
+            raise TimeoutError(
+                f"{canvases.count()} of {figures} figures after Run All; kernel "
+                f"{'idle' if _idle(page) else 'busy'}; prompts {prompts.all_inner_texts()}"
+            )
         page.wait_for_timeout(250)
+
+
+def _started(prompts) -> bool:
+    """Whether Run All took: a code cell is queued or running (``[*]:``) or has run (``[3]:``)."""
+    return any(text.strip() not in ("", "[ ]:") for text in prompts.all_inner_texts())
 
 
 def _accept_dialogs(page) -> None:
