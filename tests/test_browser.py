@@ -113,7 +113,7 @@ def _wait_for_change(output, before: tuple[str, bytes], timeout: float = 30) -> 
 
 @pytest.mark.parametrize("episode", list(EPISODE_SLIDERS))
 def test_episode_runs_and_its_sliders_move(lab, page, episode):
-    open_and_run(page, lab.notebook_url(f"episodes/{episode}"), figures=1, timeout=240_000)
+    open_and_run(page, lab.notebook_url(f"episodes/{episode}"), figures=1, timeout=480_000)
     stem = Path(episode).stem
     page.screenshot(path=SCREENSHOTS / f"{stem}-after-run-all.png")
     errors = page.locator(f"{NOTEBOOK} [data-mime-type='application/vnd.jupyter.stderr']")
@@ -146,7 +146,7 @@ def test_episode_runs_and_its_sliders_move(lab, page, episode):
 
 
 def test_method_menu_moves_the_threshold(lab, page):
-    open_and_run(page, lab.notebook_url("episodes/03-global-fails.md"), figures=1, timeout=240_000)
+    open_and_run(page, lab.notebook_url("episodes/03-global-fails.md"), figures=1, timeout=480_000)
     output = explorer_outputs(page).first
     output.scroll_into_view_if_needed()
     before = _state(output)
@@ -159,7 +159,7 @@ def test_method_menu_moves_the_threshold(lab, page):
 
 def test_episode_7_strokes_drawn_with_the_mouse_retrain_the_forest(lab, page):
     episode = "07-learned-segmentation.md"
-    open_and_run(page, lab.notebook_url(f"episodes/{episode}"), figures=1, timeout=240_000)
+    open_and_run(page, lab.notebook_url(f"episodes/{episode}"), figures=1, timeout=480_000)
     page.screenshot(path=SCREENSHOTS / "07-learned-segmentation-after-run-all.png")
     errors = page.locator(f"{NOTEBOOK} [data-mime-type='application/vnd.jupyter.stderr']")
     assert errors.count() == 0, errors.first.inner_text()

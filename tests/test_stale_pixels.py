@@ -103,7 +103,7 @@ def page(lab):  # the session's JupyterLab (tests/conftest.py)
     notebook_from_markdown(explorers, lab.root / "explorers.ipynb")
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        open_and_run(page, lab.notebook_url("explorers.ipynb"), figures=5, timeout=240_000)
+        open_and_run(page, lab.notebook_url("explorers.ipynb"), figures=5, timeout=480_000)
         page.evaluate(RECORD_PAINTS)
         yield page
 

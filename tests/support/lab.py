@@ -290,30 +290,27 @@ def open_and_run(page, url: str, figures: int, timeout: float = 120_000) -> None
     canvases = page.locator(f"{NOTEBOOK} .jupyter-matplotlib-figure canvas").or_(
         page.locator(f"{NOTEBOOK} img.widget-image")
     )
-    prompts = page.locator(f"{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt")
     deadline = time.monotonic() + timeout / 1000
-    run_at = 0.0
+    clicked, idle_since = False, None
     while canvases.count() < figures or not _idle(page):
         _accept_dialogs(page)
-        if not _started(prompts) and time.monotonic() - run_at > 30:
-            # Run All, and again only if no cell took it (the first click came before the
-            # kernel was ready): on a busy machine, the first cells can print nothing for
-            # longer than that, and a second Run All would run every cell twice
+        now = time.monotonic()
+        idle_since = (idle_since or now) if _idle(page) else None
+        # Run All; again only once the kernel has been idle a while with figures missing (the
+        # click came before the kernel was ready, or the run stopped short), never while it
+        # runs: a loaded machine's cells take long, and each extra click queues them all again
+        if canvases.count() < figures and (not clicked or (idle_since and now - idle_since > 15)):
             page.wait_for_timeout(1000)
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-            run_at = time.monotonic()
-        if time.monotonic() > deadline:
+            clicked, idle_since = True, None
+        if now > deadline:
+            prompts = page.locator(f"{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt")
             raise TimeoutError(
                 f"{canvases.count()} of {figures} figures after Run All; kernel "
                 f"{'idle' if _idle(page) else 'busy'}; prompts {prompts.all_inner_texts()}"
             )
         page.wait_for_timeout(250)
-
-
-def _started(prompts) -> bool:
-    """Whether Run All took: a code cell is queued or running (``[*]:``) or has run (``[3]:``)."""
-    return any(text.strip() not in ("", "[ ]:") for text in prompts.all_inner_texts())
 
 
 def _accept_dialogs(page) -> None:
