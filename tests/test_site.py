@@ -359,10 +359,13 @@ def test_where_next_closes_the_lesson(served):
 
 
 def test_without_helpers_sheet_agrees_with_the_helpers(served):
-    """Each plain-library version on the sheet printed True next to its helper call."""
+    """Each plain-library version on the sheet printed True next to its helper call, and
+    the check named the mistake made on purpose (one string: a print of several values can
+    reach the page as two outputs when the kernel flushes between them, as it did loaded)."""
     lines = [line.strip() for line in served["website/without-helpers.html"].text.splitlines()]
     assert lines.count("True") >= 9, lines
     assert "False" not in lines
+    assert "right: False; mistake: no-blur; its Dice: True" in lines, lines
 
 
 # Polish (issue 15): one title, one search box, one "Solution" label per fold, no code line
