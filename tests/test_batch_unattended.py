@@ -85,9 +85,14 @@ def test_any_number_of_signals_ends_the_run_within_seconds_keeping_the_rows(
     assert files_in(out) == sorted(set(files_in(out))) and len(files_in(out)) == 12
 
 
-def test_sighup_stops_the_run_with_a_message(photos, tmp_path):
+def hang_up(photos: Path, tmp_path: Path, hangup: signal.Handlers) -> tuple[Path, int, str]:
+    """Send SIGHUP to a run (started with SIGHUP as ``hangup``) while its fifth photograph is
+    held, then release it: the CSV, the exit status and stderr. A handler runs before the
+    command next looks for the release file (the signal interrupts its wait)."""
     out = tmp_path / "results.csv"
-    process, release = start_held_run(photos, out, hold_from=4, jobs=1, tmp_path=tmp_path)
+    process, release = start_held_run(
+        photos, out, hold_from=4, jobs=1, tmp_path=tmp_path, hangup=hangup
+    )
     try:
         wait_for_lines(out, 5, process)
         process.send_signal(signal.SIGHUP)
@@ -95,26 +100,19 @@ def test_sighup_stops_the_run_with_a_message(photos, tmp_path):
         _, stderr = process.communicate(timeout=60)
     finally:
         release.touch()
-    assert process.returncode == 129, stderr
+    return out, process.returncode, stderr
+
+
+def test_sighup_stops_the_run_with_a_message(photos, tmp_path):
+    _, status, stderr = hang_up(photos, tmp_path, signal.SIG_DFL)
+    assert status == 129, stderr
     assert "Hung up" in stderr and "--resume" in stderr and "Traceback" not in stderr
 
 
 def test_a_run_started_with_sighup_ignored_keeps_it_ignored(photos, tmp_path):
     """As under nohup: a hang-up does not stop the run, which measures every photograph."""
-    out = tmp_path / "results.csv"
-    process, release = start_held_run(
-        photos, out, hold_from=4, jobs=1, tmp_path=tmp_path, hangup=signal.SIG_IGN
-    )
-    try:
-        wait_for_lines(out, 5, process)
-        # while the fifth photograph is held: a handler would run before the command next
-        # looks for the release file (the signal interrupts its wait), and stop the run
-        process.send_signal(signal.SIGHUP)
-        release.touch()
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        release.touch()
-    assert process.returncode == 0, stderr
+    out, status, stderr = hang_up(photos, tmp_path, signal.SIG_IGN)
+    assert status == 0, stderr
     assert len(files_in(out)) == 12
 
 
