@@ -290,20 +290,24 @@ def open_and_run(page, url: str, figures: int, timeout: float = 120_000) -> None
     canvases = page.locator(f"{NOTEBOOK} .jupyter-matplotlib-figure canvas").or_(
         page.locator(f"{NOTEBOOK} img.widget-image")
     )
+    outputs = page.locator(f"{NOTEBOOK} .jp-OutputArea-output")
     deadline = time.monotonic() + timeout / 1000
-    clicked, idle_since = False, None
+    clicked_at, idle_since = None, None
     while canvases.count() < figures or not _idle(page):
         _accept_dialogs(page)
         now = time.monotonic()
         idle_since = (idle_since or now) if _idle(page) else None
-        # Run All; again only once the kernel has been idle a while with figures missing (the
-        # click came before the kernel was ready, or the run stopped short), never while it
-        # runs: a loaded machine's cells take long, and each extra click queues them all again
-        if canvases.count() < figures and (not clicked or (idle_since and now - idle_since > 15)):
+        # Run All; again when the kernel has sat idle 15 s with figures missing (the run
+        # stopped short), or nothing at all has shown for a minute (the click was lost); not
+        # sooner: a loaded machine's first cells are slow and silent, and each extra click
+        # queues every cell again
+        stalled = clicked_at is not None and outputs.count() == 0 and now - clicked_at > 60
+        idle = idle_since is not None and now - idle_since > 15
+        if canvases.count() < figures and (clicked_at is None or stalled or idle):
             page.wait_for_timeout(1000)
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-            clicked, idle_since = True, None
+            clicked_at, idle_since = time.monotonic(), None
         if now > deadline:
             prompts = page.locator(f"{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt")
             raise TimeoutError(
