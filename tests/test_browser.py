@@ -3,8 +3,8 @@
 A private JupyterLab serves a copy of the episodes (so nothing they write lands in the
 repository). The tests check that a double-click on an episode opens it as a notebook,
 then open each episode that has an explorer, Run All, move every slider by keyboard and
-by drag (episode 7: draw a stroke with the mouse), and check that the readout changes and
-that the figure is repainted (its pixels change). Screenshots go to
+by drag, and check that the readout changes and that the figure is repainted (its pixels
+change); in episode 7, draw a stroke with the mouse and train the forest on it. Screenshots go to
 _build/browser-screenshots/. Skips where /usr/bin/chromium or Playwright is missing.
 """
 
@@ -157,25 +157,44 @@ def test_method_menu_moves_the_threshold(lab, page):
     (SCREENSHOTS / "03-global-fails-method-triangle.png").write_bytes(after[1])
 
 
-def test_episode_7_strokes_drawn_with_the_mouse_retrain_the_forest(lab, page):
+def _printed(cell) -> str:
+    return " ".join(cell.locator(".jp-OutputArea-output").all_text_contents())
+
+
+def test_episode_7_strokes_drawn_with_the_mouse_train_your_forest(lab, page):
+    """stackview.annotate paints a stroke drawn with the mouse into the labels, and the next
+    cell, run again, trains on it: more cell pixels, and another Dice."""
     episode = "07-learned-segmentation.md"
     open_and_run(page, lab.notebook_url(f"episodes/{episode}"), figures=1, timeout=480_000)
-    page.screenshot(path=SCREENSHOTS / "07-learned-segmentation-after-run-all.png")
     errors = page.locator(f"{NOTEBOOK} [data-mime-type='application/vnd.jupyter.stderr']")
     assert errors.count() == 0, errors.first.inner_text()
-    output = explorer_outputs(page).first
-    canvas = output.locator(".jupyter-matplotlib-figure canvas").last
+    cells = page.locator(f"{NOTEBOOK} .jp-CodeCell")
+    drawing = cells.filter(has_text="stackview.annotate(tissue, my_strokes)")
+    training = cells.filter(has_text="your forest: Dice")
+    canvas = drawing.locator(".jp-OutputArea-output canvas").first
+    training.scroll_into_view_if_needed()
+    sync_api.expect(training.locator(".jp-OutputArea-output")).to_contain_text("your forest")
+    before = _printed(training)
     canvas.scroll_into_view_if_needed()
-    before = _state(output)
-    box = canvas.bounding_box()  # the strokes panel is the left half of the figure
+    drawing.get_by_role("button", name="+").first.click()  # Label ID 1 -> 2: cells
+    box = canvas.bounding_box()
     y = box["y"] + 0.55 * box["height"]
-    page.mouse.move(box["x"] + 0.08 * box["width"], y)
+    page.mouse.move(box["x"] + 0.1 * box["width"], y)
     page.mouse.down()
-    page.mouse.move(box["x"] + 0.42 * box["width"], y, steps=12)
+    page.mouse.move(box["x"] + 0.9 * box["width"], y, steps=40)
     page.mouse.up()
-    after = _wait_for_change(output, before, timeout=60)
-    (SCREENSHOTS / "07-learned-segmentation-stroke.png").write_bytes(after[1])
-    counts = [int(text.split(" foreground")[0].split()[-1]) for text in (before[0], after[0])]
-    assert counts[1] > counts[0], (before[0], after[0])  # the stroke is in the labels
-    predictions = [text.split("prediction:")[1] for text in (before[0], after[0])]
-    assert predictions[0] != predictions[1], predictions  # the forest, trained again
+    page.screenshot(path=SCREENSHOTS / "07-learned-segmentation-stroke.png")
+    training.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    deadline = time.monotonic() + 120
+    while (after := _printed(training)) in (before, "") and time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+    assert "your forest: Dice" in after, (before, after)
+    counts = [
+        [int(n) for n in text.split("cell = [")[1].split("]")[0].split()]
+        for text in (before, after)
+    ]
+    assert counts[1][2] > counts[0][2] + 200, (before, after)  # the stroke is in the labels
+    assert counts[1][1] <= counts[0][1], (before, after)  # no background painted
+    dices = [text.split("your forest: Dice")[1].split()[0] for text in (before, after)]
+    assert dices[0] != dices[1], dices  # a forest trained on the new strokes

@@ -48,6 +48,7 @@ LESSON_STACK = {
     "tqdm",
     "opencv-python-headless",
     "scikit-learn",
+    "stackview",
 }
 
 

@@ -111,6 +111,16 @@ def test_a_deeper_tree_fits_the_strokes_better_and_the_unseen_image_worse(printe
     assert unseen[-1] < max(unseen) - 0.05  # the deepest tree really overfits
 
 
+def test_before_any_drawing_your_forest_is_the_forest_above(printed):
+    """The copy that stackview.annotate paints into starts as the stored strokes, so the
+    forest trained on it, with the same settings, finds what the first forest found."""
+    assert "Before you draw, your strokes are the stored ones, and so is the Dice" in _prose()
+    unseen = _number(r"forest: Dice [\d.]+ on the training image, ([\d.]+) on the unseen", printed)
+    assert _number(r"your forest: Dice ([\d.]+)", printed) == unseen
+    pixels = re.findall(r"pixels: unlabelled, background, cell = (\[[\d ]+\])", printed)
+    assert len(pixels) >= 2 and pixels[0] == pixels[1], pixels  # (Challenge 3 prints its own)
+
+
 def test_every_kind_of_feature_counted(printed):
     prose = " ".join(_prose().split())
     assert "Every kind counted. The largest single importances belong to the texture" in prose

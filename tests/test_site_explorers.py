@@ -192,11 +192,15 @@ def test_without_javascript_the_still_picture_and_its_alt_text_show(browser, sit
     page.context.close()
 
 
-def test_the_annotation_explorer_says_painting_needs_the_notebook(browser, site):
+def test_the_stroke_drawing_says_painting_needs_the_notebook(browser, site):
     page = _open(browser, (site / "episodes/07-learned-segmentation.html").as_uri(), False)
     assert page.locator(".live-explorer").count() == 0
-    note = page.locator("p.site-note").inner_text()
-    assert "still picture" in note and "JupyterLab (make lab)" in note
+    note = page.locator("p.site-note")
+    assert note.count() == 1, "one note, under the stackview.annotate cell"
+    assert "no kernel to paint into" in note.inner_text()
+    assert "JupyterLab (make lab)" in note.inner_text()
+    above = note.evaluate("note => note.previousElementSibling.textContent")
+    assert "stackview.annotate(tissue, my_strokes)" in above  # right under the cell
     page.context.close()
 
 

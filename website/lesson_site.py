@@ -7,9 +7,8 @@
   Markdown episodes need no Sphinx-only syntax and still render in JupyterLab. A term in
   bold (where the episode introduces it) is preferred to an earlier plain use.
 - The threshold, adaptive and root-mass explorers run in the page (``live_explorers.py``
-  and ``static/explorers.js``); the annotation explorer, which retrains a random forest
-  after every stroke, stays a picture, and a note under it says that painting needs the
-  notebook.
+  and ``static/explorers.js``); episode 7's stroke drawing (``stackview.annotate``)
+  needs a kernel, and a note where it would be says that painting needs the notebook.
 - A solution's code cells (tagged ``solution`` and ``hide-input``) fold away with their
   outputs, behind "Show the solution" (myst-nb's ``hide-cell``): a folded code cell whose
   figure or numbers show would give the answer away. Each fold names the solution once:
@@ -127,11 +126,11 @@ def drop_solution_labels(app: Sphinx, doctree: nodes.document, docname: str) -> 
         label.parent.remove(label)
 
 
-#: Under an explorer that stays a picture on the website: where it runs.
+#: Under a widget that needs a kernel, which the website has not: where it runs.
 NOTEBOOK_ONLY = {
-    "annotation_explorer(": "On this website the annotation explorer is a still picture: to "
-    "paint strokes and see the forest retrained, open the episode as a notebook in "
-    "JupyterLab (make lab).",
+    "stackview.annotate(": "On this website there is no kernel to paint into: to draw "
+    "strokes and train the forest on them, open the episode as a notebook in JupyterLab "
+    "(make lab).",
 }
 
 

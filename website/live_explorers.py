@@ -39,8 +39,7 @@ import skimage as ski
 from helpers.roots import root_mask
 from helpers.widgets import DISPLAY_SIZE, METHODS, Explorer
 
-#: The explorers the page can rebuild (their ``kind``); the annotation explorer is left out:
-#: it retrains a random forest after every stroke.
+#: The explorers the page can rebuild (their ``kind``).
 KINDS = ("threshold", "adaptive", "root mass")
 #: 16 bits: 65,535 steps between the image's least and largest values.
 STEPS = 65535

@@ -280,14 +280,14 @@ def notebook_from_markdown(markdown: Path, notebook: Path) -> Path:
 
 
 def open_and_run(page, url: str, figures: int, timeout: float = 120_000) -> None:
-    """Open a notebook, Run All, and wait until ``figures`` figures (ipympl's or explorers'
-    pictures) are shown."""
+    """Open a notebook, Run All, and wait until ``figures`` figures (canvases in outputs, such
+    as ipympl's or stackview's, or explorers' pictures) are shown."""
     page.goto(url)
     page.locator(f"{NOTEBOOK} .jp-Cell").first.wait_for(timeout=timeout)
     page.locator(f"{NOTEBOOK} .jp-Notebook-ExecutionIndicator[data-status='idle']").or_(
         page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
     ).first.wait_for(timeout=timeout)
-    canvases = page.locator(f"{NOTEBOOK} .jupyter-matplotlib-figure canvas").or_(
+    canvases = page.locator(f"{NOTEBOOK} .jp-OutputArea-output canvas").or_(
         page.locator(f"{NOTEBOOK} img.widget-image")
     )
     outputs = page.locator(f"{NOTEBOOK} .jp-OutputArea-output")
@@ -336,9 +336,8 @@ def _idle(page) -> bool:
     return page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count() > 0
 
 
-#: An explorer's figure: a picture (helpers.widgets' ipywidgets.Image) or, for the
-#: annotation explorer, an ipympl figure.
-PICTURE = "img.widget-image, .jupyter-matplotlib-figure"
+#: An explorer's figure: a picture (helpers.widgets' ipywidgets.Image).
+PICTURE = "img.widget-image"
 
 
 def explorer_outputs(page):
