@@ -122,10 +122,6 @@ def main() -> None:
         print(f"  episode {episode} {label:36} median {median:6.1f} ms, worst {worst:6.1f} ms "
               f"({len(times)} presses)  target: median <= {TARGET_MS} ms ({verdicts[0]}), "
               f"worst < {WORST_MS} ms ({verdicts[1]})")  # fmt: skip
-    print(
-        "  annotation_explorer's brush radius slider repaints nothing (it sets the next "
-        "stroke's width);\n  its stroke -> prediction time: python -m benchmarks.annotation"
-    )
 
 
 if __name__ == "__main__":

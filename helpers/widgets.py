@@ -1,14 +1,13 @@
 """Interactive explorers: one line in an episode, sliders that answer at once.
 
 Each factory returns an :class:`Explorer`: controls and a figure drawn by Agg, each frame a
-whole picture in an :class:`ipywidgets.Image`; the annotation explorer's is an ipympl canvas.
+whole picture in an :class:`ipywidgets.Image`.
 """
 
 import base64
 import html
 import io
 import threading
-from collections.abc import Callable
 from typing import Literal
 
 import cv2
@@ -77,13 +76,13 @@ class Explorer(widgets.VBox):
     Attributes
     ----------
     kind : str
-        ``'threshold'``, ``'adaptive'``, ``'root mass'`` or ``'annotation'``: which explorer.
+        ``'threshold'``, ``'adaptive'`` or ``'root mass'``: which explorer.
     image, shown : ndarray
         The grayscale image computed on; its block means shown (:data:`DISPLAY_SIZE`).
     controls, readout, message
         The sliders, menus and toggles by name; the numbers they give and notes on the input
         and any error an update raised (ipywidgets.HTML).
-    picture : ipywidgets.Image or ipympl canvas
+    picture : ipywidgets.Image
         The figure (after the words :meth:`alt_text` gives screen readers).
     figure, lock, draws
         The figure; held to update or draw (widget messages may come on JupyterLab's subshell
@@ -106,19 +105,16 @@ class Explorer(widgets.VBox):
         self.image = prepare_image(image, gray=True, dtype=keep)
         if self.image.min() == self.image.max():  # refused before the figure is built
             raise ValueError(f"The image is constant ({self.image.flat[0]:g}): check it is right.")
+        self.picture = widgets.Image(format="png", layout={"max_width": "100%", "height": "auto"})
         with mpl.rc_context(STYLE):
-            self.figure = self._new_figure(figsize)
+            figure = Figure(figsize=figsize, dpi=_FIGURE_DPI, layout="constrained")
+            self.figure = FigureCanvasAgg(figure).figure
             self.axes = list(self.figure.subplots(1, ncols))
         self.shown = plotting._downsample(self.image, self.size)
         self.lock, self.draws, self.controls = threading.RLock(), 0, {}
         self.readout, self.message = widgets.HTML(), widgets.HTML()
         self._notes = self.message.value = "<br>".join(html.escape(n) for n in self.notes)
         self._shown = self._background = None
-
-    def _new_figure(self, figsize) -> Figure:
-        self.picture = widgets.Image(format="png", layout={"max_width": "100%", "height": "auto"})
-        figure = Figure(figsize=figsize, dpi=_FIGURE_DPI, layout="constrained")
-        return FigureCanvasAgg(figure).figure
 
     def _start(self, controls: dict, changing: list) -> None:
         """Freeze the layout, stack the widgets, show the first state (its errors raise)."""
@@ -164,8 +160,6 @@ class Explorer(widgets.VBox):
         with self.lock:
             self.draws += 1
             canvas = self.figure.canvas
-            if not isinstance(self.picture, widgets.Image):  # ipympl's canvas draws itself
-                return canvas.draw_idle()
             if self._background is None:  # the rest of the figure, drawn once
                 for artist in self._changing:
                     artist.set_visible(False)
@@ -180,9 +174,6 @@ class Explorer(widgets.VBox):
 
     def png(self, image_format: str = "png") -> bytes:
         """The figure as shown now, as PNG (or JPEG) bytes."""
-        if not isinstance(self.picture, widgets.Image):  # an ipympl canvas: drawn afresh
-            self.figure.savefig(buffer := io.BytesIO(), format=image_format)
-            return buffer.getvalue()
         buffer, pixels = io.BytesIO(), np.asarray(self.figure.canvas.buffer_rgba())[..., :3]
         options = {"compress_level": 1} if image_format == "png" else {"subsampling": 0}
         Image.fromarray(pixels).save(buffer, format=image_format, quality=90, **options)
@@ -491,147 +482,4 @@ class _RootMassExplorer(Explorer):
             truth = np.count_nonzero(self.truth) / self.truth.size
             text += f" · truth {100 * truth:.1f} % · Dice {_dice(mask, self.truth):.3f}"
         self.comparison.set_data(self.colours.take(found, axis=0))
-        self.readout.value = html.escape(text)
-
-
-def annotation_explorer(
-    image: np.ndarray,
-    labels: np.ndarray | None = None,
-    *,
-    predict: Callable[[np.ndarray], np.ndarray] | None = None,
-    truth: np.ndarray | None = None,
-) -> Explorer:
-    """Draw training strokes on an image with the mouse; see the prediction after each one.
-
-    Drag over the left panel to paint with the ``'label'`` control's label, 2 (foreground),
-    1 (background) or 0 (eraser), and its ``'brush'`` radius (not in the toolbar's zoom or
-    pan mode). On release, ``predict(labels)`` runs and the right panel shows its answer.
-
-    Parameters
-    ----------
-    image : ndarray
-        Grayscale image, not constant.
-    labels : ndarray of int, optional
-        Strokes to start from (copied): 0 none, 1 background, 2 foreground.
-    predict : callable, optional
-        Takes the labels, returns the foreground: a bool mask, or labels where 2 is it.
-    truth : ndarray of bool, optional
-        Ground truth: the readout then gives the prediction's Dice coefficient.
-
-    Returns
-    -------
-    Explorer
-        Its ``labels`` are the strokes as drawn; its ``paint`` draws one without a mouse.
-
-    Examples
-    --------
-    >>> import matplotlib.pyplot as plt
-    >>> plt.switch_backend("module://ipympl.backend_nbagg")  # as %matplotlib widget does
-    >>> image = np.zeros((20, 20))
-    >>> image[5:15, 5:15] = 1
-    >>> explorer = annotation_explorer(image, predict=lambda labels: image > 0.5, truth=image > 0)
-    >>> explorer.paint([(10, 7), (10, 12)], label=2, radius=1)  # a stroke of 3 x 8 pixels
-    >>> explorer.paint([(1, 1)], label=1, radius=1)
-    >>> explorer.readout.value
-    'strokes: 24 foreground, 9 background pixels · prediction: 25.0 % foreground · Dice 1.000'
-    >>> plt.close("all")
-    """
-    return _Annotator(image, labels, predict, truth)
-
-
-class _Annotator(Explorer):
-    def __init__(self, image, labels, predict, truth):
-        super().__init__("annotation", image, 2, (8.0, 4.2))
-        shape, self.predict = self.image.shape, predict
-        self.truth = None if truth is None else np.asarray(truth, dtype=bool)
-        self.labels = np.zeros(shape, np.uint8) if labels is None else np.array(labels, np.uint8)
-        for name, array in (("labels", self.labels), ("truth", truth)):
-            if array is not None and np.shape(array) != shape:
-                raise ValueError(f"The {name}' shape {np.shape(array)} differs from {shape}.")
-        low, high = plotting._value_range(self.image)
-        self.gray = (plotting._downsample(self.image, self.size) - low) / np.float32(high - low)
-        self.version, self._last = 0, None
-        colours = ["none", OKABE_ITO["blue"], OKABE_ITO["orange"]]  # none, background, cell
-        self.colours = (mpl.colors.to_rgba_array(colours) * 255).round().astype(np.uint8)
-        extent = (-0.5, shape[1] - 0.5, shape[0] - 0.5, -0.5)  # the image's own pixels
-        ax, ax_prediction = self.axes
-        with mpl.rc_context(STYLE):
-            _image_axes(ax, self.gray, "strokes: orange foreground, blue background", extent=extent)
-            self.strokes = ax.imshow(self._strokes(), interpolation="nearest", extent=extent)
-            title = "prediction (sky blue)"
-            self.prediction = _image_axes(ax_prediction, self.gray, title, extent=extent)
-        options = [("foreground", 2), ("background", 1), ("eraser", 0)]
-        mode = widgets.ToggleButtons(options=options, value=2, description="label")
-        brush = _slider("brush radius", 3, 1, 15, 1, kind=widgets.IntSlider)
-        for name in ("button_press_event", "motion_notify_event", "button_release_event"):
-            self.figure.canvas.mpl_connect(name, lambda event: self._react({"event": event}))
-        self._start({"label": mode, "brush": brush}, [self.strokes, self.prediction])
-
-    def _new_figure(self, figsize) -> Figure:
-        import matplotlib.pyplot as plt  # ipympl's documented route: its canvas is the widget
-
-        with plt.ioff():
-            figure = plt.figure(figsize=figsize, dpi=_FIGURE_DPI, layout="constrained")
-        if not isinstance(figure.canvas, widgets.DOMWidget):
-            plt.close(figure)
-            raise RuntimeError("The annotation explorer needs `%matplotlib widget` (ipympl) first.")
-        self.picture = canvas = figure.canvas
-        canvas.header_visible = canvas.footer_visible = canvas.resizable = False
-        canvas.toolbar_position = "right"
-        return figure
-
-    def _strokes(self) -> np.ndarray:
-        codes = np.zeros(self.gray.shape, np.uint8)
-        for label in (1, 2):  # a label shows where any pixel of a block has it
-            codes[plotting._downsample(self.labels == label, self.size) > 0] = label
-        return self.colours.take(codes, axis=0)
-
-    def paint(self, points, label: int | None = None, radius: int | None = None) -> None:
-        """Paint a stroke through ``points`` ((row, column) pairs), then predict."""
-        with self.lock:
-            self._paint(points, label, radius)
-            self._refresh()
-
-    def _paint(self, points, label, radius) -> None:
-        label = self.controls["label"].value if label is None else label
-        radius = self.controls["brush"].value if radius is None else radius
-        points = np.asarray(points, float).reshape(-1, 2)[[0, *range(len(points))]]
-        for start, end in zip(points[:-1], points[1:], strict=True):  # each segment
-            steps = int(np.hypot(*(end - start)) / max(radius / 2, 0.5)) + 1
-            for centre in np.linspace(start, end, steps + 1):
-                self.labels[ski.draw.disk(centre, radius + 0.5, shape=self.labels.shape)] = label
-        self.version += 1
-        self.strokes.set_data(self._strokes())
-
-    def _on_change(self, change: dict) -> None:
-        if (event := change.get("event")) is None:  # a control: nothing to draw until a stroke
-            return
-        if event.name == "button_release_event" and self._last is not None:
-            self._last = None
-            return self._refresh()  # the stroke is finished: predict
-        drawing = event.name == "button_press_event" or self._last is not None
-        toolbar = self.figure.canvas.toolbar
-        if not drawing or event.inaxes is not self.axes[0] or (toolbar and toolbar.mode):
-            return
-        point = (event.ydata, event.xdata)
-        self._paint([self._last or point, point], None, None)
-        self._last = point
-        self.redraw()
-
-    def _state(self) -> tuple:
-        return (self.version,)
-
-    def _show(self, version: int) -> None:  # the strokes are drawn as they are painted
-        counts = [np.count_nonzero(self.labels == label) for label in (2, 1)]
-        text = f"strokes: {counts[0]} foreground, {counts[1]} background pixels"
-        if self.predict is not None and all(counts):
-            found = np.asarray(self.predict(self.labels))
-            found = found == 2 if found.dtype != bool else found
-            shown = plotting._downsample(found, self.size)  # how much of each block
-            self.prediction.set_data(plotting.overlay(self.gray, shown))
-            text += f" · prediction: {100 * np.count_nonzero(found) / found.size:.1f} % foreground"
-            if self.truth is not None:
-                text += f" · Dice {_dice(found, self.truth):.3f}"
-        elif self.predict is not None:
-            text += " · draw both foreground and background to predict"
         self.readout.value = html.escape(text)

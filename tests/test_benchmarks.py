@@ -75,15 +75,6 @@ def test_explorer_benchmark_compares_in_place_updates_with_replotting():
     assert_ratio(ratio, naive, fast)
 
 
-def test_annotation_benchmark_compares_a_stroke_with_training_alone():
-    output = _run("annotation")
-    stroke = _numbers(rf"stroke to new prediction: median +{NUMBER} ms", output)[0]
-    floor = _numbers(rf"training and predicting alone: median +{NUMBER} ms", output)[0]
-    ratio = _numbers(rf"ratio stroke / training alone: +{NUMBER}", output)[0]
-    assert_ratio(ratio, stroke, floor)
-    assert re.search(r"target: within 1000 ms \((met|NOT met)\)", output)
-
-
 def test_episode_benchmark_compares_the_episodes_with_an_empty_notebook():
     output = _run("episodes")
     empty = _numbers(rf"^empty notebook \(baseline\) +{NUMBER} s wall", output)[0]

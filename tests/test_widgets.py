@@ -12,8 +12,8 @@ from helpers.widgets import adaptive_explorer, root_mass_explorer, threshold_exp
 
 @pytest.fixture(scope="module", autouse=True)
 def widget_backend():
-    """pyplot on ipympl, as after the episodes' ``%matplotlib widget`` (the annotation
-    explorer's figure is an ipympl canvas; the others use no pyplot)."""
+    """pyplot on ipympl, as after the episodes' ``%matplotlib widget`` (the explorers draw
+    with Agg, without pyplot, whatever its backend)."""
     before = plt.get_backend()
     plt.switch_backend("module://ipympl.backend_nbagg")
     yield
@@ -158,7 +158,6 @@ ALL_EXPLORERS = [
     threshold_explorer,
     adaptive_explorer,
     root_mass_explorer,
-    helpers.widgets.annotation_explorer,
 ]
 
 
@@ -360,93 +359,3 @@ def test_histogram_legend_covers_no_bar(name, coins):
         under = (left[:, 0] < legend.x1) & (right[:, 0] > legend.x0)
         assert under.any()
         assert left[under, 1].max() < legend.y0, f"a bar reaches into the legend on {name}"
-
-
-# The annotation explorer: strokes drawn with the mouse (issue 16) ----------------------
-
-
-@pytest.fixture
-def square():
-    image = np.full((60, 80), 0.2)
-    image[20:40, 30:50] = 0.8
-    return image
-
-
-def _mouse(explorer, name, row, column, ax_index=0):
-    """Send a matplotlib mouse event at an image pixel, as ipympl does for the browser's."""
-    from matplotlib.backend_bases import MouseEvent
-
-    x, y = explorer.axes[ax_index].transData.transform((column, row))
-    button = None if name == "motion_notify_event" else 1
-    event = MouseEvent(name, explorer.figure.canvas, x, y, button=button)
-    explorer.figure.canvas.callbacks.process(name, event)
-
-
-def _stroke(explorer, points, ax_index=0):
-    _mouse(explorer, "button_press_event", *points[0], ax_index)
-    for point in points[1:]:
-        _mouse(explorer, "motion_notify_event", *point, ax_index)
-    _mouse(explorer, "button_release_event", *points[-1], ax_index)
-
-
-def test_annotation_drag_paints_and_predicts_once_per_stroke(square):
-    calls = []
-
-    def predict(labels):
-        calls.append(labels.copy())
-        return square > 0.5
-
-    explorer = helpers.widgets.annotation_explorer(square, predict=predict, truth=square > 0.5)
-    explorer.controls["brush"].value = 1
-    _stroke(explorer, [(30, 32), (30, 40), (30, 47)])
-    cells = np.argwhere(explorer.labels == 2)
-    assert set(cells[:, 0]) == {29, 30, 31} and cells[:, 1].min() == 31
-    assert cells[:, 1].max() == 48  # the whole drag, not only its ends
-    assert calls == []  # one class only: nothing to train on
-    assert "draw both" in explorer.readout.value
-    explorer.controls["label"].value = 1
-    _stroke(explorer, [(5, 5), (5, 20)])
-    assert len(calls) == 1 and np.array_equal(calls[0], explorer.labels)
-    assert explorer.readout.value.endswith("Dice 1.000")
-    explorer.controls["label"].value = 0  # the eraser
-    _stroke(explorer, [(5, 5), (5, 20)])
-    assert not (explorer.labels == 1).any() and len(calls) == 1
-
-
-def test_annotation_motion_without_a_press_or_outside_the_image_paints_nothing(square):
-    explorer = helpers.widgets.annotation_explorer(square)
-    _mouse(explorer, "motion_notify_event", 30, 40)
-    _stroke(explorer, [(30, 30), (30, 50)], ax_index=1)  # on the prediction panel
-    assert not explorer.labels.any()
-
-
-def test_annotation_in_zoom_mode_paints_nothing(square):
-    explorer = helpers.widgets.annotation_explorer(square)
-    explorer.figure.canvas.toolbar.zoom()
-    _stroke(explorer, [(30, 30), (30, 50)])
-    assert not explorer.labels.any()
-
-
-def test_annotation_starts_from_a_copy_of_the_labels(square):
-    strokes = np.zeros(square.shape, np.uint8)
-    strokes[30, 40], strokes[5, 5] = 2, 1
-    explorer = helpers.widgets.annotation_explorer(square, strokes, predict=lambda lab: lab == 2)
-    explorer.paint([(10, 10)], label=2, radius=2)
-    assert strokes.sum() == 3 and (explorer.labels == 2).sum() > 1
-    assert "prediction:" in explorer.readout.value
-
-
-def test_annotation_prediction_error_shows_in_the_message(square):
-    def predict(labels):
-        raise RuntimeError("the forest fell over")
-
-    explorer = helpers.widgets.annotation_explorer(square, predict=predict)
-    explorer.paint([(30, 40)], label=2)
-    explorer.controls["label"].value = 1
-    _stroke(explorer, [(5, 5), (5, 9)])  # both labels now: it predicts, and fails
-    assert "the forest fell over" in explorer.message.value
-
-
-def test_annotation_labels_of_another_shape_are_refused(square):
-    with pytest.raises(ValueError, match="labels' shape"):
-        helpers.widgets.annotation_explorer(square, np.zeros((3, 3)))
