@@ -43,6 +43,9 @@ DISTRIBUTION = "thresholding-lesson-helpers"
 LAB_EXTENSIONS = {
     "@jupyter-widgets/jupyterlab-manager": "ipywidgets",
     "jupyter-matplotlib": "ipympl",
+    # episode 7's stroke drawing (stackview.annotate draws on an ipycanvas, with ipyevents)
+    "ipycanvas": "ipycanvas",
+    "ipyevents": "ipyevents",
 }
 #: How to rebuild everything at once, for either route.
 REBUILD = "`make lab` (or, with conda: `conda env update -f environment.yml`)"
