@@ -174,14 +174,14 @@ def test_constant_or_empty_image_is_refused_before_building(factory, image):
         factory(image)
 
 
-@pytest.mark.slow  # builds 25 explorers
-def test_no_pyplot_figures_left_after_25_explorers(coins):
+@pytest.mark.slow  # builds 27 explorers
+def test_no_pyplot_figures_left_after_27_explorers(coins):
     before = plt.get_fignums()
     for _ in range(9):
         threshold_explorer(coins)
         adaptive_explorer(coins)
         root_mass_explorer(coins)
-    assert plt.get_fignums() == before  # (the annotation explorer is a pyplot figure)
+    assert plt.get_fignums() == before
 
 
 def test_large_image_updates_show_display_resolution_only():
