@@ -201,6 +201,7 @@ def test_the_stroke_drawing_says_painting_needs_the_notebook(browser, site):
     assert "JupyterLab (make lab)" in note.inner_text()
     above = note.evaluate("note => note.previousElementSibling.textContent")
     assert "stackview.annotate(tissue, my_strokes)" in above  # right under the cell
+    assert "HBox(" not in above  # the widget's text stand-in is left off (remove-output)
     page.context.close()
 
 
