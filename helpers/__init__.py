@@ -13,10 +13,8 @@ answer for learners on their own (:mod:`~helpers.checks`).
 from helpers.checks import check
 from helpers.images import bundled_names, data_dir, image_info, load_image, load_mask, prepare_image
 from helpers.plotting import overlay, plot_histogram, show_images
-from helpers.thresholds import between_class_variance, image_histogram
 
 __all__ = [
-    "between_class_variance", "bundled_names", "check", "data_dir", "image_histogram",
-    "image_info", "load_image", "load_mask", "overlay", "plot_histogram",
-    "prepare_image", "show_images",
+    "bundled_names", "check", "data_dir", "image_info", "load_image", "load_mask", "overlay",
+    "plot_histogram", "prepare_image", "show_images",
 ]  # fmt: skip

@@ -1,5 +1,5 @@
-"""Thresholds: Otsu's method as episode 2 writes it, and the local threshold of the adaptive
-explorer with ``cv2.adaptiveThreshold``'s conventions (episode 4). Arrays in, arrays out."""
+"""Thresholds: the local threshold of the adaptive explorer, with ``cv2.adaptiveThreshold``'s
+conventions (episode 4). Arrays in, arrays out."""
 
 from __future__ import annotations
 
@@ -7,41 +7,6 @@ from typing import Literal
 
 import cv2
 import numpy as np
-import skimage as ski
-
-
-def image_histogram(image: np.ndarray, nbins: int = 256) -> tuple[np.ndarray, np.ndarray]:
-    """Histogram of a grayscale image from its smallest to its largest value: ``counts,
-    centers``, one bin per value for integer images, ``nbins`` for float ones. It is
-    ``ski.exposure.histogram(image, nbins, source_range="image")``, as Otsu's uses.
-
-    Examples
-    --------
-    >>> counts, centers = image_histogram(np.array([[1, 1, 3]], dtype=np.uint8))
-    >>> counts.tolist(), centers.tolist()
-    ([2, 0, 1], [1, 2, 3])
-    """
-    return ski.exposure.histogram(np.asarray(image), nbins, source_range="image")
-
-
-def between_class_variance(counts: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    """Otsu's between-class variance for every split of a histogram: episode 2's lines.
-
-    For each candidate (every bin centre but the last), ``w0 * w1 * (m0 - m1) ** 2``, with
-    ``w0``, ``w1`` the fractions of the pixels at or below it and above it, and ``m0``,
-    ``m1`` their means; NaN where class 0 is empty.
-
-    Examples
-    --------
-    >>> between_class_variance(np.array([2, 0, 2]), np.array([0.0, 0.5, 1.0]))
-    array([0.25, 0.25])
-    """
-    p = np.asarray(counts, dtype=np.float64) / np.sum(counts)
-    w0 = np.cumsum(p)[:-1]
-    class0_sum = np.cumsum(p * centers)[:-1]
-    with np.errstate(invalid="ignore", divide="ignore"):  # an empty class: NaN
-        m0, m1 = class0_sum / w0, (np.sum(p * centers) - class0_sum) / (1 - w0)
-    return w0 * (1 - w0) * (m0 - m1) ** 2
 
 
 def local_threshold(
