@@ -338,11 +338,6 @@ def _picture(gray: np.ndarray, mask: np.ndarray, expected: np.ndarray, longest: 
     return (rgb * 255).round().astype(np.uint8), counts
 
 
-def _html(text: str) -> str:
-    """Text as HTML, with `code` in backticks as code."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False))
-
-
 @dataclass(frozen=True, repr=False)
 class CheckResult:
     """What :func:`check` found: a notebook shows it with its picture, ``print`` as text."""
@@ -355,14 +350,11 @@ class CheckResult:
     picture: np.ndarray | None = None  # RGB: the image coloured by agreement
     counts: dict[str, int] = field(default_factory=dict)  # pixels that agree, missed, extra
 
-    def _lines(self) -> list[str]:
-        lines = [f"{'Right!' if self.right else 'Not yet.'} {self.challenge_id}: {self.summary}"]
-        if self.mistake is not None:
-            lines.append("Most likely, {}. {}".format(*MISTAKES[self.mistake]))
-        return lines
-
     def __repr__(self) -> str:
-        return "\n".join(self._lines())
+        text = f"{'Right!' if self.right else 'Not yet.'} {self.challenge_id}: {self.summary}"
+        if self.mistake is not None:
+            text += "\nMost likely, {}. {}".format(*MISTAKES[self.mistake])
+        return text
 
     def _counted(self, name: str) -> str:
         return f"{self.counts[name]:,} pixels {WORDS[name]} ({COLOURS[name]})"
@@ -374,9 +366,10 @@ class CheckResult:
         return f"The image {image}, coloured where your mask differs: {parts}."
 
     def _repr_html_(self) -> str:
-        lines = [f"<p>{line}</p>" for line in map(_html, self._lines())]
         verdict = "Right!" if self.right else "Not yet."
-        lines[0] = lines[0].replace(verdict, f"<strong>{verdict}</strong>", 1)
+        text = html.escape(repr(self), quote=False).replace(verdict, f"<strong>{verdict}</strong>")
+        text = re.sub(r"`([^`]+)`", r"<code>\1</code>", text)  # `code` in backticks as code
+        lines = [f"<p>{line}</p>" for line in text.splitlines()]
         if self.picture is not None:
             jpeg = iio.imwrite("<bytes>", self.picture, extension=".jpg", quality=85, subsampling=0)
             legend = "<br>".join(
