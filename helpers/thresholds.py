@@ -16,8 +16,8 @@ def local_threshold(
     method: Literal["mean", "gaussian"] = "mean",
 ) -> np.ndarray:
     """Threshold for every pixel: the mean of its ``block_size`` window minus ``offset``
-    (OpenCV's ``C``), the edge pixels repeated; ``method="gaussian"`` weighs the window by
-    ``cv2.getGaussianKernel``. For ``uint8`` the mean is rounded and the offset rounded up,
+    (OpenCV's ``C``), the edge pixels repeated; ``method="gaussian"`` weighs the window as
+    ``cv2.GaussianBlur`` does. For ``uint8`` the mean is rounded and the offset rounded up,
     as OpenCV does.
 
     Examples
@@ -39,10 +39,9 @@ def local_threshold(
             f"Expected a grayscale image (2-D), got shape {image.shape}. "
             "Convert colour images first, e.g. ski.color.rgb2gray(image)."
         )
-    values, edges = image.astype(np.float64), cv2.BORDER_REPLICATE
+    values, size, edges = image.astype(np.float64), (block_size, block_size), cv2.BORDER_REPLICATE
     if method == "mean":
-        mean = cv2.blur(values, (block_size, block_size), borderType=edges)
-    else:
-        weights = cv2.getGaussianKernel(block_size, 0)
-        mean = cv2.sepFilter2D(values, cv2.CV_64F, weights, weights, borderType=edges)
+        mean = cv2.blur(values, size, borderType=edges)
+    else:  # as cv2.adaptiveThreshold's ADAPTIVE_THRESH_GAUSSIAN_C
+        mean = cv2.GaussianBlur(values, size, 0, borderType=edges)
     return np.rint(mean) - np.ceil(offset) if image.dtype == np.uint8 else mean - offset
