@@ -268,18 +268,6 @@ def _pieces(mask: np.ndarray) -> int:
     return int(ski.measure.label(mask, connectivity=1).max())
 
 
-def _as_mask(answer: object, shape: tuple[int, ...]) -> tuple[np.ndarray | None, str | None]:
-    """The answer as a mask of ``shape``, or None and the mistake that keeps it from one."""
-    array = np.asarray(answer)
-    if array.ndim == 0:  # a threshold, say, where the challenge asks for its mask
-        return None, "not-a-mask"
-    if array.shape != shape:
-        return None, "colour" if array.shape[:2] == shape and array.ndim == 3 else "wrong-array"
-    if array.dtype != bool and not np.isin(array, (0, 1, 255)).all():  # 255: OpenCV's masks
-        return None, "not-a-mask"
-    return array != 0, None
-
-
 def _mask_mistake(mask: np.ndarray, answers: dict) -> str:
     """The named mistake most like a wrong mask: the one whose wrong pixels it shares."""
     expected = answers["expected"]
@@ -385,13 +373,17 @@ class CheckResult:
 
 def _check_mask(challenge_id: str, answer: object) -> CheckResult:
     challenge, expected = CHALLENGES[challenge_id], _answers(challenge_id)["expected"]
-    mask, problem = _as_mask(answer, expected.shape)
-    if mask is None:
-        shape, dtype = np.shape(answer), np.asarray(answer).dtype
-        summary = f"your answer has shape {shape} ({dtype}); the mask has {expected.shape}."
-        if not shape:
-            summary = f"your answer is one value ({answer}); the answer is a mask."
-        return CheckResult(challenge_id, False, summary, problem)
+    array, shape = np.asarray(answer), expected.shape
+    summary = f"your answer has shape {array.shape} ({array.dtype}); the mask has {shape}."
+    if array.ndim == 0:  # a threshold, say, where the challenge asks for its mask
+        summary = f"your answer is one value ({answer}); the answer is a mask."
+        return CheckResult(challenge_id, False, summary, "not-a-mask")
+    if array.shape != shape:
+        colour = array.shape[:2] == shape and array.ndim == 3
+        return CheckResult(challenge_id, False, summary, "colour" if colour else "wrong-array")
+    if array.dtype != bool and not np.isin(array, (0, 1, 255)).all():  # 255: OpenCV's masks
+        return CheckResult(challenge_id, False, summary, "not-a-mask")
+    mask = array != 0
     dice, least = _dice(mask, expected), 1 - challenge.tolerance
     summary = f"Dice {dice:.4f} against the expected mask (right is {least:g} or more)."
     mistake = None if dice >= least else _mask_mistake(mask, _answers(challenge_id))
