@@ -124,7 +124,6 @@ def plot_histogram(
     counts, edges = np.histogram(image, bins=bins, range=value_range)
     if ax is None:
         ax = _new_figure(size=6.0)[1][0]
-    figure = ax.figure
     with mpl.rc_context(STYLE):
         ax.stairs(counts, edges, fill=True, color="0.35")
         ax.set(xlim=value_range, xlabel="pixel value", ylabel="number of pixels", title=title)
@@ -132,7 +131,7 @@ def plot_histogram(
             label = f"t = {threshold:.3g}"
             ax.axvline(threshold, color=THRESHOLD_COLOUR, linestyle="--", lw=2, label=label)
             ax.legend(loc="upper right")
-    return figure
+    return ax.figure
 
 
 def overlay(
