@@ -61,13 +61,11 @@ class OddIntSlider(widgets.IntSlider):
 
 
 def _slider(description, value, low, high, step, kind=widgets.FloatSlider):
-    """A slider as wide as the screen allows; a float one has its ends on its steps and the
-    digits they need. While dragged, ipywidgets sends the latest value once one is handled."""
+    """A slider as wide as the screen allows; a float one shows the digits its step needs (its
+    ends are on its steps). While dragged, ipywidgets sends the latest value once one is handled."""
     look = {"style": {"description_width": "initial"}, "layout": _WIDE}
     if kind is widgets.FloatSlider:  # so that the readout shows every value exactly
-        look["readout_format"] = f".{(digits := _decimals(step))}f"
-        low = round(float(np.floor(low / step + 1e-9)) * step, digits)
-        high = round(float(np.ceil(high / step - 1e-9)) * step, digits)
+        look["readout_format"] = f".{_decimals(step)}f"
     return kind(description=description, value=value, min=low, max=high, step=step, **look)
 
 
@@ -260,7 +258,7 @@ class _ThresholdExplorer(Explorer):
         integer = image.dtype == np.uint8
         span = (-0.5, 255.5) if integer else (low, high)
         self.counts, self.edges = counts, edges = np.histogram(image, bins=256, range=span)
-        self.step = 1.0 if integer else float(f"{(high - low) / 100:.1g}")
+        self.step = 1.0 if integer else 0.01  # uint8, or float in [0, 1] (prepare_image)
         start = self._method("Otsu") if threshold is None else float(threshold)
         first = "Otsu" if threshold is None else "manual"
         method = widgets.Dropdown(options=["manual", *METHODS], value=first, description="method")
@@ -373,8 +371,7 @@ class _AdaptiveExplorer(Explorer):
         self.global_fraction = np.count_nonzero(global_mask) / image.size
         largest = max(3, min(255, min(image.shape) - (1 - min(image.shape) % 2)))
         block = _slider("block size", block_size, 3, largest, 2, kind=OddIntSlider)  # clamps it
-        step = 1.0 if integer else float(f"{(high - low) / 1000:.1g}")
-        span = 30.0 if integer else (high - low) * 0.12
+        step, span = (1.0, 30.0) if integer else (0.001, 0.12)  # uint8, or float in [0, 1]
         shift = _slider("offset", offset, -span, span, step)
         kinds = ["mean", "gaussian"]
         kind = widgets.Dropdown(options=kinds, value=method, description="local mean")
