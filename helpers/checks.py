@@ -295,10 +295,9 @@ def _number_mistake(values: np.ndarray, answers: dict, tolerance: float) -> str:
     """The named mistake that gives these numbers (within the tolerance), or the nearest kind."""
     expected = np.ravel(answers["expected"])
 
-    def near(other, scale: float = 1.0) -> bool:
+    def near(other, scale: float = 1.0) -> bool:  # each within the tolerance
         other = np.ravel(other)
-        same = other.shape == values.shape
-        return same and bool(np.all(abs(values / scale - other) <= tolerance))
+        return other.shape == values.shape and np.allclose(values / scale, other, 0, tolerance)
 
     named = [name for name, other in answers.items() if name != "expected" and near(other)]
     if named:
