@@ -4,8 +4,6 @@
 compares, and names the most likely of :data:`MISTAKES`. A new challenge is an entry of
 :data:`CHALLENGES` and a solution ending with its check line."""
 
-from __future__ import annotations
-
 import base64
 import difflib
 import html

@@ -1,8 +1,6 @@
 """Thresholds: the local threshold of the adaptive explorer, with ``cv2.adaptiveThreshold``'s
 conventions (episode 4). Arrays in, arrays out."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 import cv2
