@@ -364,10 +364,11 @@ class _AdaptiveExplorer(Explorer):
     def __init__(self, image, block_size, offset, method, foreground):
         super().__init__("adaptive", image, 3, (9.0, 3.0))
         image, self.foreground = self.image, foreground
+        self.compare = np.greater if foreground == ">" else np.less  # the mask: image > or < t
         low, high = plotting._value_range(image)
         integer = image.dtype == np.uint8
         otsu = float(ski.filters.threshold_otsu(image))
-        shown = self._picture(global_mask := self._mask(otsu))
+        shown = self._picture(global_mask := self.compare(image, otsu))
         self.global_fraction = np.count_nonzero(global_mask) / image.size
         largest = max(3, min(255, min(image.shape) - (1 - min(image.shape) % 2)))
         block = _slider("block size", block_size, 3, largest, 2, kind=OddIntSlider)  # clamps it
@@ -384,14 +385,11 @@ class _AdaptiveExplorer(Explorer):
         controls = {"block_size": block, "offset": shift, "method": kind}
         self._start(controls, [self.local, ax_local.title])
 
-    def _mask(self, threshold) -> np.ndarray:
-        return self.image > threshold if self.foreground == ">" else self.image < threshold
-
     def _picture(self, mask: np.ndarray) -> np.ndarray:
         return _BLACK_WHITE.take(_shown(mask, self.size), axis=0)
 
     def _show(self, block: int, offset: float, kind: str) -> None:
-        mask = self._mask(local_threshold(self.image, block, offset, kind))
+        mask = self.compare(self.image, local_threshold(self.image, block, offset, kind))
         self.local.set_data(self._picture(mask))
         fraction = np.count_nonzero(mask) / mask.size
         self.axes[2].set_title(f"local (block {block}): {100 * fraction:.1f} %")
