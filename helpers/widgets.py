@@ -61,8 +61,8 @@ class OddIntSlider(widgets.IntSlider):
 
 
 def _slider(description, value, low, high, step, kind=widgets.FloatSlider):
-    """A slider as wide as the screen allows; a float one shows the digits its step needs (its
-    ends are on its steps). While dragged, ipywidgets sends the latest value once one is handled."""
+    """A slider as wide as the screen allows; a float one shows the digits its step needs (give
+    it ends on steps). While dragged, ipywidgets sends the latest value once one is handled."""
     look = {"style": {"description_width": "initial"}, "layout": _WIDE}
     if kind is widgets.FloatSlider:  # so that the readout shows every value exactly
         look["readout_format"] = f".{_decimals(step)}f"
