@@ -10,16 +10,20 @@ from helpers import bundled_names, load_image
 from tests.support.episode_notebooks import EPISODES
 
 EPISODE = EPISODES / "02-otsu.md"
-#: The episode's cell that computes ``t_ours`` from ``blurred``.
+#: The episode's cell that computes ``t_ours`` from ``blurred`` (None if it has none).
 OTSU_CELL = next(
-    cell.source
-    for cell in jupytext.read(EPISODE).cells
-    if cell.cell_type == "code" and "t_ours =" in cell.source
+    (
+        cell.source
+        for cell in jupytext.read(EPISODE).cells
+        if cell.cell_type == "code" and "t_ours =" in cell.source
+    ),
+    None,
 )
 
 
 def otsu(blurred) -> dict:
     """Episode 2's lines run on an image: their names (``variance``, ``t_ours``, ...)."""
+    assert OTSU_CELL, f"{EPISODE.name} has no cell that computes t_ours from blurred"
     namespace = {"np": np, "ski": ski, "blurred": blurred}
     exec(compile(OTSU_CELL, str(EPISODE), "exec"), namespace)
     return namespace
