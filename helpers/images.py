@@ -29,8 +29,7 @@ MASK_SUFFIX = "-mask.png"
 class UnknownImageError(KeyError):
     """A bundled image name that does not exist (the message lists those that do)."""
 
-    def __str__(self) -> str:  # KeyError would show the message in quotes
-        return str(self.args[0])
+    __str__ = Exception.__str__  # the message itself: KeyError's would show it in quotes
 
 
 def data_dir() -> Path:
