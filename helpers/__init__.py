@@ -1,9 +1,9 @@
 """Helpers for the image thresholding lesson: what the episodes call, beyond the lesson.
 
 Images (:mod:`~helpers.images`), figures (:mod:`~helpers.plotting`), explorers
-(:mod:`~helpers.widgets`), the computations that the explorers and the root-mass command
-share (:mod:`~helpers.thresholds`, :mod:`~helpers.roots`), and a check of a challenge's
-answer for learners on their own (:mod:`~helpers.checks`).
+(:mod:`~helpers.widgets`), the computations behind the explorers and the root-mass command
+(:mod:`~helpers.thresholds`, :mod:`~helpers.roots`), and a check of a challenge's answer for
+learners on their own (:mod:`~helpers.checks`).
 
 >>> import helpers
 >>> helpers.load_image("coins", gray=True).shape
@@ -13,10 +13,8 @@ answer for learners on their own (:mod:`~helpers.checks`).
 from helpers.checks import check
 from helpers.images import bundled_names, data_dir, image_info, load_image, load_mask, prepare_image
 from helpers.plotting import overlay, plot_histogram, show_images
-from helpers.thresholds import between_class_variance, image_histogram
 
 __all__ = [
-    "between_class_variance", "bundled_names", "check", "data_dir", "image_histogram",
-    "image_info", "load_image", "load_mask", "overlay", "plot_histogram",
-    "prepare_image", "show_images",
+    "bundled_names", "check", "data_dir", "image_info", "load_image", "load_mask", "overlay",
+    "plot_histogram", "prepare_image", "show_images",
 ]  # fmt: skip

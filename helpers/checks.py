@@ -4,8 +4,6 @@
 compares, and names the most likely of :data:`MISTAKES`. A new challenge is an entry of
 :data:`CHALLENGES` and a solution ending with its check line."""
 
-from __future__ import annotations
-
 import base64
 import difflib
 import html
@@ -268,18 +266,6 @@ def _pieces(mask: np.ndarray) -> int:
     return int(ski.measure.label(mask, connectivity=1).max())
 
 
-def _as_mask(answer: object, shape: tuple[int, ...]) -> tuple[np.ndarray | None, str | None]:
-    """The answer as a mask of ``shape``, or None and the mistake that keeps it from one."""
-    array = np.asarray(answer)
-    if array.ndim == 0:  # a threshold, say, where the challenge asks for its mask
-        return None, "not-a-mask"
-    if array.shape != shape:
-        return None, "colour" if array.shape[:2] == shape and array.ndim == 3 else "wrong-array"
-    if array.dtype != bool and not np.isin(array, (0, 1, 255)).all():  # 255: OpenCV's masks
-        return None, "not-a-mask"
-    return array != 0, None
-
-
 def _mask_mistake(mask: np.ndarray, answers: dict) -> str:
     """The named mistake most like a wrong mask: the one whose wrong pixels it shares."""
     expected = answers["expected"]
@@ -307,10 +293,9 @@ def _number_mistake(values: np.ndarray, answers: dict, tolerance: float) -> str:
     """The named mistake that gives these numbers (within the tolerance), or the nearest kind."""
     expected = np.ravel(answers["expected"])
 
-    def near(other, scale: float = 1.0) -> bool:
+    def near(other, scale: float = 1.0) -> bool:  # each within the tolerance
         other = np.ravel(other)
-        same = other.shape == values.shape
-        return same and bool(np.all(abs(values / scale - other) <= tolerance))
+        return other.shape == values.shape and np.allclose(values / scale, other, 0, tolerance)
 
     named = [name for name, other in answers.items() if name != "expected" and near(other)]
     if named:
@@ -338,11 +323,6 @@ def _picture(gray: np.ndarray, mask: np.ndarray, expected: np.ndarray, longest: 
     return (rgb * 255).round().astype(np.uint8), counts
 
 
-def _html(text: str) -> str:
-    """Text as HTML, with `code` in backticks as code."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False))
-
-
 @dataclass(frozen=True, repr=False)
 class CheckResult:
     """What :func:`check` found: a notebook shows it with its picture, ``print`` as text."""
@@ -355,14 +335,11 @@ class CheckResult:
     picture: np.ndarray | None = None  # RGB: the image coloured by agreement
     counts: dict[str, int] = field(default_factory=dict)  # pixels that agree, missed, extra
 
-    def _lines(self) -> list[str]:
-        lines = [f"{'Right!' if self.right else 'Not yet.'} {self.challenge_id}: {self.summary}"]
-        if self.mistake is not None:
-            lines.append("Most likely, {}. {}".format(*MISTAKES[self.mistake]))
-        return lines
-
     def __repr__(self) -> str:
-        return "\n".join(self._lines())
+        text = f"{'Right!' if self.right else 'Not yet.'} {self.challenge_id}: {self.summary}"
+        if self.mistake is not None:
+            text += "\nMost likely, {}. {}".format(*MISTAKES[self.mistake])
+        return text
 
     def _counted(self, name: str) -> str:
         return f"{self.counts[name]:,} pixels {WORDS[name]} ({COLOURS[name]})"
@@ -374,9 +351,10 @@ class CheckResult:
         return f"The image {image}, coloured where your mask differs: {parts}."
 
     def _repr_html_(self) -> str:
-        lines = [f"<p>{line}</p>" for line in map(_html, self._lines())]
         verdict = "Right!" if self.right else "Not yet."
-        lines[0] = lines[0].replace(verdict, f"<strong>{verdict}</strong>", 1)
+        text = html.escape(repr(self), quote=False).replace(verdict, f"<strong>{verdict}</strong>")
+        text = re.sub(r"`([^`]+)`", r"<code>\1</code>", text)  # `code` in backticks as code
+        lines = [f"<p>{line}</p>" for line in text.splitlines()]
         if self.picture is not None:
             jpeg = iio.imwrite("<bytes>", self.picture, extension=".jpg", quality=85, subsampling=0)
             legend = "<br>".join(
@@ -392,13 +370,17 @@ class CheckResult:
 
 def _check_mask(challenge_id: str, answer: object) -> CheckResult:
     challenge, expected = CHALLENGES[challenge_id], _answers(challenge_id)["expected"]
-    mask, problem = _as_mask(answer, expected.shape)
-    if mask is None:
-        shape, dtype = np.shape(answer), np.asarray(answer).dtype
-        summary = f"your answer has shape {shape} ({dtype}); the mask has {expected.shape}."
-        if not shape:
-            summary = f"your answer is one value ({answer}); the answer is a mask."
-        return CheckResult(challenge_id, False, summary, problem)
+    array, shape = np.asarray(answer), expected.shape
+    summary = f"your answer has shape {array.shape} ({array.dtype}); the mask has {shape}."
+    if array.ndim == 0:  # a threshold, say, where the challenge asks for its mask
+        summary = f"your answer is one value ({answer}); the answer is a mask."
+        return CheckResult(challenge_id, False, summary, "not-a-mask")
+    if array.shape != shape:
+        colour = array.shape[:2] == shape and array.ndim == 3
+        return CheckResult(challenge_id, False, summary, "colour" if colour else "wrong-array")
+    if array.dtype != bool and not np.isin(array, (0, 1, 255)).all():  # 255: OpenCV's masks
+        return CheckResult(challenge_id, False, summary, "not-a-mask")
+    mask = array != 0
     dice, least = _dice(mask, expected), 1 - challenge.tolerance
     summary = f"Dice {dice:.4f} against the expected mask (right is {least:g} or more)."
     mistake = None if dice >= least else _mask_mistake(mask, _answers(challenge_id))

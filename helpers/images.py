@@ -29,8 +29,7 @@ MASK_SUFFIX = "-mask.png"
 class UnknownImageError(KeyError):
     """A bundled image name that does not exist (the message lists those that do)."""
 
-    def __str__(self) -> str:  # KeyError would show the message in quotes
-        return str(self.args[0])
+    __str__ = Exception.__str__  # the message itself: KeyError's would show it in quotes
 
 
 def data_dir() -> Path:
@@ -194,10 +193,8 @@ def prepare_image(
         raise ValueError(f"dtype must be 'float' or 'uint8', not {dtype!r}.")
     image = _checked(np.asarray(image), source)
     if image.ndim == 3 and image.shape[-1] in (2, 4):  # alpha: transparent shown as white
-        image = ski.util.img_as_float64(image)
-        colour, alpha = image[..., :-1], image[..., -1:]
-        image = np.clip(colour * alpha + (1.0 - alpha), 0.0, 1.0)
-    if image.ndim == 3 and image.shape[-1] == 1:  # one channel (as gray + alpha leaves): gray
+        image = ski.color.rgba2rgb(image[..., [0, 0, 0, 1]] if image.shape[-1] == 2 else image)
+    if image.ndim == 3 and image.shape[-1] == 1:  # one channel: gray
         image = image[..., 0]
     if dtype == "float" or image.dtype != np.uint8:  # uint8 for uint8 needs no float copy
         image = ski.util.img_as_float64(image)
@@ -209,8 +206,8 @@ def prepare_image(
 
 
 def _checked(image: np.ndarray, source: str) -> np.ndarray:
-    """A 2-D image (1 to 4 channels) with pixels; finite floats in [0, 1] or integers of at
-    least 0 (bool becomes 0 and 255)."""
+    """A 2-D image (1 to 4 channels) with pixels: bool, finite floats in [0, 1] or integers
+    of at least 0."""
     if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[-1] not in (1, 2, 3, 4)):
         raise ValueError(
             f"{source} has shape {image.shape}, which is not a 2-D grayscale or colour image. "
@@ -219,11 +216,9 @@ def _checked(image: np.ndarray, source: str) -> np.ndarray:
         )
     if image.size == 0:
         raise ValueError(f"{source} has no pixels (shape {image.shape}).")
-    if image.dtype == bool:
-        return image.astype(np.uint8) * 255
-    if image.dtype.kind not in "uif":
+    if image.dtype.kind not in "buif":
         raise ValueError(f"{source} has data type {image.dtype}, which is not an image type.")
-    if image.dtype.kind == "u":
+    if image.dtype.kind in "bu":
         return image
     low, high = float(image.min()), float(image.max())  # NaN if there is one
     if not np.isfinite(low + high):

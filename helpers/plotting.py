@@ -99,12 +99,11 @@ def plot_histogram(
     image: np.ndarray,
     threshold: float | None = None,
     *,
-    bins: int = 256,
     ax: Axes | None = None,
     title: str | None = "Histogram",
 ) -> Figure:
-    """Histogram of a grayscale image in ``bins`` bins, with the ``threshold`` as a vertical
-    line: a new figure, or drawn into ``ax`` (and its figure returned).
+    """Histogram of a grayscale image in 256 bins (as episode 1's), with the ``threshold`` as a
+    vertical line: a new figure, or drawn into ``ax`` (and its figure returned).
 
     Examples
     --------
@@ -121,10 +120,9 @@ def plot_histogram(
             "convert it with ski.color.rgb2gray first."
         )
     value_range = _value_range(image)
-    counts, edges = np.histogram(image, bins=bins, range=value_range)
+    counts, edges = np.histogram(image, bins=256, range=value_range)
     if ax is None:
         ax = _new_figure(size=6.0)[1][0]
-    figure = ax.figure
     with mpl.rc_context(STYLE):
         ax.stairs(counts, edges, fill=True, color="0.35")
         ax.set(xlim=value_range, xlabel="pixel value", ylabel="number of pixels", title=title)
@@ -132,7 +130,7 @@ def plot_histogram(
             label = f"t = {threshold:.3g}"
             ax.axvline(threshold, color=THRESHOLD_COLOUR, linestyle="--", lw=2, label=label)
             ax.legend(loc="upper right")
-    return figure
+    return ax.figure
 
 
 def overlay(

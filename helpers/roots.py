@@ -4,8 +4,6 @@ The root-mass episode's steps on OpenCV's kernels in float32, for the explorer a
 (``python -m rootmass``); the root fractions agree with the episode's within 1e-4 (tested).
 """
 
-from __future__ import annotations
-
 import cv2
 import numpy as np
 import skimage as ski

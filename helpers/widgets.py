@@ -60,13 +60,11 @@ class OddIntSlider(widgets.IntSlider):
 
 
 def _slider(description, value, low, high, step, kind=widgets.FloatSlider):
-    """A slider as wide as the screen allows; a float one has its ends on its steps and the
-    digits they need. While dragged, ipywidgets sends the latest value once one is handled."""
+    """A slider as wide as the screen allows; a float one shows the digits its step needs (give
+    it ends on steps). While dragged, ipywidgets sends the latest value once one is handled."""
     look = {"style": {"description_width": "initial"}, "layout": _WIDE}
     if kind is widgets.FloatSlider:  # so that the readout shows every value exactly
-        look["readout_format"] = f".{(digits := _decimals(step))}f"
-        low = round(float(np.floor(low / step + 1e-9)) * step, digits)
-        high = round(float(np.ceil(high / step - 1e-9)) * step, digits)
+        look["readout_format"] = f".{_decimals(step)}f"
     return kind(description=description, value=value, min=low, max=high, step=step, **look)
 
 
@@ -251,7 +249,7 @@ class _ThresholdExplorer(Explorer):
         integer = image.dtype == np.uint8
         span = (-0.5, 255.5) if integer else (low, high)
         self.counts, self.edges = counts, edges = np.histogram(image, bins=256, range=span)
-        self.step = 1.0 if integer else float(f"{(high - low) / 100:.1g}")
+        self.step = 1.0 if integer else 0.01  # uint8, or float in [0, 1] (prepare_image)
         start = self._method("Otsu") if threshold is None else float(threshold)
         first = "Otsu" if threshold is None else "manual"
         method = widgets.Dropdown(options=["manual", *METHODS], value=first, description="method")
@@ -357,15 +355,15 @@ class _AdaptiveExplorer(Explorer):
     def __init__(self, image, block_size, offset, method, foreground):
         super().__init__("adaptive", image, 3, (9.0, 3.0))
         image, self.foreground = self.image, foreground
+        self.compare = np.greater if foreground == ">" else np.less  # the mask: image > or < t
         low, high = plotting._value_range(image)
         integer = image.dtype == np.uint8
         otsu = float(ski.filters.threshold_otsu(image))
-        shown = self._picture(global_mask := self._mask(otsu))
+        shown = self._picture(global_mask := self.compare(image, otsu))
         self.global_fraction = np.count_nonzero(global_mask) / image.size
         largest = max(3, min(255, min(image.shape) - (1 - min(image.shape) % 2)))
         block = _slider("block size", block_size, 3, largest, 2, kind=OddIntSlider)  # clamps it
-        step = 1.0 if integer else float(f"{(high - low) / 1000:.1g}")
-        span = 30.0 if integer else (high - low) * 0.12
+        step, span = (1.0, 30.0) if integer else (0.001, 0.12)  # uint8, or float in [0, 1]
         shift = _slider("offset", offset, -span, span, step)
         kinds = ["mean", "gaussian"]
         kind = widgets.Dropdown(options=kinds, value=method, description="local mean")
@@ -378,14 +376,11 @@ class _AdaptiveExplorer(Explorer):
         controls = {"block_size": block, "offset": shift, "method": kind}
         self._start(controls, [self.local, ax_local.title])
 
-    def _mask(self, threshold) -> np.ndarray:
-        return self.image > threshold if self.foreground == ">" else self.image < threshold
-
     def _picture(self, mask: np.ndarray) -> np.ndarray:
         return _BLACK_WHITE.take(_shown(mask, self.size), axis=0)
 
     def _show(self, block: int, offset: float, kind: str) -> None:
-        mask = self._mask(local_threshold(self.image, block, offset, kind))
+        mask = self.compare(self.image, local_threshold(self.image, block, offset, kind))
         self.local.set_data(self._picture(mask))
         fraction = np.count_nonzero(mask) / mask.size
         self.axes[2].set_title(f"local (block {block}): {100 * fraction:.1f} %")

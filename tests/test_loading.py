@@ -139,6 +139,15 @@ def test_prepare_image_boolean_and_signed():
         prepare_image(np.zeros((2, 2)), dtype="float32")
 
 
+def test_one_channel_and_gray_with_alpha_arrays_are_gray():
+    one = np.array([[[0], [255]]], dtype=np.uint8)  # (1, 2, 1), as a one-channel TIFF gives
+    assert prepare_image(one, gray=True, dtype="uint8").tolist() == [[0, 255]]
+    assert prepare_image(one).shape == (1, 2, 3)
+    gray_alpha = np.array([[[0, 255], [200, 0]]], dtype=np.uint8)  # the second: transparent
+    assert prepare_image(gray_alpha, gray=True, dtype="uint8").tolist() == [[0, 255]]
+    assert prepare_image(gray_alpha, dtype="uint8").tolist() == [[[0, 0, 0], [255, 255, 255]]]
+
+
 @pytest.mark.parametrize("dtype", ["float", "uint8"])
 def test_grayscale_files_load_as_colour_unless_gray(folder, dtype):
     """Code written for colour photographs (rgb2gray, image[~mask] = 0) works on gray files."""
