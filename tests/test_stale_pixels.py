@@ -310,7 +310,7 @@ HELD_KEYS = [
     (0, "threshold t", "ArrowRight", 30),
     (1, "offset", "ArrowRight", 30),
     (2, "leave out", "ArrowLeft", 30),
-    (4, "blur sigma", "ArrowRight", 12),
+    (3, "blur sigma", "ArrowRight", 12),
 ]
 
 
