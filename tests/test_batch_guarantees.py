@@ -29,9 +29,9 @@ from tests.support.dask_cluster import local_cluster
 from tests.support.synthetic_photos import root_photograph, write_photo_folder
 from tests.test_batch import (
     ROOT,
+    held_run,
     read_rows,
     run,
-    start_held_run,
     wait_for_lines,
     wait_for_signal,
 )
@@ -88,8 +88,7 @@ def test_a_second_run_on_the_same_csv_is_refused_naming_the_other_run(tmp_path):
     for index in range(20):
         iio.imwrite(folder / f"photo-{index:03}.jpg", photograph)
     out = tmp_path / "results.csv"
-    first, release = start_held_run(folder, out, hold_from=3, jobs=1, tmp_path=tmp_path)
-    try:
+    with held_run(folder, out, hold_from=3, jobs=1, tmp_path=tmp_path) as (first, release):
         wait_for_lines(out, 4, first)  # the header and 3 rows; the rest are held
         assert lock_path(out).read_text() == str(first.pid)
         started = time.monotonic()
@@ -98,7 +97,6 @@ def test_a_second_run_on_the_same_csv_is_refused_naming_the_other_run(tmp_path):
         assert second.returncode == 2, stderr
         assert time.monotonic() - started < 30  # at once, not after the first run
         assert f"{out} is being written by another run (process {first.pid}" in stderr
-    finally:
         release.touch()
         _, first_stderr = first.communicate(timeout=120)
     assert first.returncode == 0, first_stderr
@@ -273,8 +271,7 @@ def test_a_photograph_that_kills_its_dask_worker_gets_a_problem_row(photos, tmp_
 def test_workers_exit_when_the_command_is_killed(photos, tmp_path):
     """Before, the workers of a run killed with SIGKILL went on for minutes."""
     out = tmp_path / "results.csv"
-    process, release = start_held_run(photos, out, hold_from=0, jobs=2, tmp_path=tmp_path)
-    try:
+    with held_run(photos, out, hold_from=0, jobs=2, tmp_path=tmp_path) as (process, _):
         wait_for_lines(out, 1, process)  # the header: the workers are measuring (held)
         deadline = time.monotonic() + 60
         while len(workers := children(process.pid)) < 2:
@@ -286,22 +283,16 @@ def test_workers_exit_when_the_command_is_killed(photos, tmp_path):
         while any(map(living, workers)) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not any(map(living, workers)), "the workers outlived the command"
-    finally:
-        release.touch()
-        process.stderr.close()
 
 
 def test_sigterm_stops_the_run_as_ctrl_c_does(photos, tmp_path):
     out = tmp_path / "results.csv"
-    process, release = start_held_run(photos, out, hold_from=4, jobs=2, tmp_path=tmp_path)
-    try:
+    with held_run(photos, out, hold_from=4, jobs=2, tmp_path=tmp_path) as (process, release):
         wait_for_lines(out, 5, process)  # the header and 4 rows
         process.send_signal(signal.SIGTERM)
         wait_for_signal(tmp_path, signal.SIGTERM, process)
         release.touch()  # the photographs in flight finish
         _, stderr = process.communicate(timeout=120)
-    finally:
-        release.touch()
     assert process.returncode == 143, stderr
     assert "Terminated" in stderr and "--resume" in stderr and "Traceback" not in stderr
     assert not lock_path(out).exists()
