@@ -488,6 +488,7 @@ def test_a_scheduler_that_dies_mid_run_ends_with_status_3_keeping_the_rows(
         _, stderr = process.communicate(timeout=120)
     finally:
         end_held_run(process, release)
+        cluster.close()  # already, unless the test failed before it closed the cluster
     assert process.returncode == 3, stderr
     assert "The Dask cluster stopped answering" in stderr and "Traceback" not in stderr
     assert "--resume" in stderr and len(files_in(out)) >= 4
