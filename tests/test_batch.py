@@ -23,6 +23,7 @@ from rootmass.command import COLUMNS, find_images, main, measure_file, measure_f
 from rootmass.montage import SKY_BLUE
 from rootmass.results_csv import UsageError
 from tests.support.dask_cluster import local_cluster
+from tests.support.processes import living_in_group
 from tests.support.synthetic_photos import root_photograph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -292,10 +293,14 @@ def end_held_run(process: subprocess.Popen, release: Path) -> None:
     release.touch()  # first: held workers keep the stderr pipe open
     if process.poll() is None:
         process.kill()
-    # Its workers stay in its process group, orphaned or not; while one of them lives, or
-    # it is not yet reaped, no other group can have its number.
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
+    # Its workers stay in its process group, orphaned or not (while one of them lives, no
+    # other group can have its number); a killed process closes its files before it dies.
+    deadline = time.monotonic() + 60
+    while left := living_in_group(process.pid):
+        assert time.monotonic() < deadline, f"processes {left} of the held run outlive SIGKILL"
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        time.sleep(0.01)
     if process.stderr is not None and not process.stderr.closed:
         process.communicate()  # to the end of stderr, which its workers held open too
     process.wait()

@@ -26,6 +26,7 @@ import rootmass.reading
 from rootmass.command import find_images, main, measure_file, measure_files
 from rootmass.results_csv import UsageError, lock_path
 from tests.support.dask_cluster import local_cluster
+from tests.support.processes import children, living
 from tests.support.synthetic_photos import root_photograph, write_photo_folder
 from tests.test_batch import (
     ROOT,
@@ -56,25 +57,6 @@ def rootmass_process(*arguments: object, hook: str = "", tmp_path: Path | None =
     command = [sys.executable, "-m", "rootmass", *map(str, arguments), "--quiet"]
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
     return subprocess.Popen(command, cwd=ROOT, env=environment, stderr=subprocess.PIPE, text=True)
-
-
-def living(pid: int) -> bool:
-    """Whether process ``pid`` exists and is not a zombie."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    return found
 
 
 # ---- one writer per CSV ----------------------------------------------------------------

@@ -26,6 +26,7 @@ from rootmass.reading import load_image_limited
 from rootmass.results_csv import lock_path
 from rootmass.saving import write_atomically
 from tests.support.dask_cluster import local_cluster
+from tests.support.processes import children, living
 from tests.support.synthetic_photos import root_photograph, write_photo_folder
 from tests.test_batch import (
     ROOT,
@@ -37,7 +38,7 @@ from tests.test_batch import (
     run,
     wait_for_lines,
 )
-from tests.test_batch_guarantees import children, living, rootmass_process
+from tests.test_batch_guarantees import rootmass_process
 
 
 @pytest.fixture
