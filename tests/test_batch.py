@@ -1,6 +1,7 @@
 """The batch root-mass command: rows right, nothing lost, nothing overwritten, bad files
 reported, the same results locally and on a Dask cluster."""
 
+import contextlib
 import csv
 import os
 import re
@@ -9,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import imageio.v3 as iio
@@ -21,6 +23,7 @@ from rootmass.command import COLUMNS, find_images, main, measure_file, measure_f
 from rootmass.montage import SKY_BLUE
 from rootmass.results_csv import UsageError
 from tests.support.dask_cluster import local_cluster
+from tests.support.processes import living_in_group
 from tests.support.synthetic_photos import root_photograph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,16 +258,18 @@ def hold_hook(release: Path, hold_from: int, hangup: signal.Handlers = signal.SI
     return HOLD.format(release=str(release), hold_from=hold_from, hangup=hangup.name)
 
 
-def start_held_run(
+@contextlib.contextmanager
+def held_run(
     photos: Path,
     out: Path,
     hold_from: int,
     jobs: int,
     tmp_path: Path,
     hangup: signal.Handlers = signal.SIG_DFL,
-):
+) -> Iterator[tuple[subprocess.Popen, Path]]:
     """Start the command on ``photos``; the photographs from ``hold_from`` on wait for
-    the returned release file to exist. SIGHUP starts as ``hangup`` (SIG_IGN: as nohup)."""
+    the yielded release file to exist. SIGHUP starts as ``hangup`` (SIG_IGN: as nohup).
+    On leaving, however the test went, nothing of the run is left (:func:`end_held_run`)."""
     release = tmp_path / "release"
     hook = tmp_path / "hook"
     hook.mkdir()
@@ -273,9 +278,32 @@ def start_held_run(
     command += ["--out", str(out), "--jobs", str(jobs), "--quiet"]
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(hook), str(ROOT)]))
     process = subprocess.Popen(
-        command, cwd=ROOT, env=environment, stderr=subprocess.PIPE, text=True
+        command, cwd=ROOT, env=environment, stderr=subprocess.PIPE, text=True, process_group=0
     )
-    return process, release
+    try:
+        yield process, release
+    finally:
+        end_held_run(process, release)
+
+
+def end_held_run(process: subprocess.Popen, release: Path) -> None:
+    """Release a held run, kill it if it still runs, kill every process it started that
+    is left (its workers, even orphaned ones) and reap it. ``process`` must lead its own
+    process group (``process_group=0``), as :func:`held_run` starts it."""
+    release.touch()  # first: held workers keep the stderr pipe open
+    if process.poll() is None:
+        process.kill()
+    # Its workers stay in its process group, orphaned or not (while one of them lives, no
+    # other group can have its number); a killed process closes its files before it dies.
+    deadline = time.monotonic() + 60
+    while left := living_in_group(process.pid):
+        assert time.monotonic() < deadline, f"processes {left} of the held run outlive SIGKILL"
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        time.sleep(0.01)
+    if process.stderr is not None and not process.stderr.closed:
+        process.communicate()  # to the end of stderr, which its workers held open too
+    process.wait()
 
 
 def wait_for_lines(path: Path, lines: int, process: subprocess.Popen) -> None:
@@ -293,13 +321,9 @@ def count_lines(path: Path) -> int:
 
 def test_killed_run_resumes_with_no_row_missing_or_duplicated(many_photos, tmp_path):
     out = tmp_path / "results.csv"
-    process, release = start_held_run(many_photos, out, hold_from=5, jobs=1, tmp_path=tmp_path)
-    try:
+    with held_run(many_photos, out, hold_from=5, jobs=1, tmp_path=tmp_path) as (process, _):
         wait_for_lines(out, 6, process)  # the header and 5 rows
         process.send_signal(signal.SIGKILL)
-    finally:
-        process.communicate()
-        release.touch()
     written = count_lines(out) - 1
     assert process.returncode == -signal.SIGKILL
     assert written == 5, "the run should have been killed part-way, after 5 rows"
@@ -313,18 +337,12 @@ def test_killed_run_resumes_with_no_row_missing_or_duplicated(many_photos, tmp_p
 
 def test_ctrl_c_keeps_the_rows_and_says_how_to_resume(many_photos, tmp_path):
     out = tmp_path / "results.csv"
-    process, release = start_held_run(many_photos, out, hold_from=8, jobs=2, tmp_path=tmp_path)
-    try:
+    with held_run(many_photos, out, hold_from=8, jobs=2, tmp_path=tmp_path) as (process, release):
         wait_for_lines(out, 4, process)  # the header and 3 rows
         process.send_signal(signal.SIGINT)
         wait_for_signal(tmp_path, signal.SIGINT, process)
         release.touch()  # Ctrl-C has reached the command: the photographs in flight finish
         _, stderr = process.communicate(timeout=120)
-    finally:
-        release.touch()
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert process.returncode == 130, stderr
     assert "Interrupted" in stderr and "--resume" in stderr
     # photographs 8 and later were held until after Ctrl-C: only the ones in flight then

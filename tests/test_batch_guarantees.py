@@ -26,12 +26,13 @@ import rootmass.reading
 from rootmass.command import find_images, main, measure_file, measure_files
 from rootmass.results_csv import UsageError, lock_path
 from tests.support.dask_cluster import local_cluster
+from tests.support.processes import children, living
 from tests.support.synthetic_photos import root_photograph, write_photo_folder
 from tests.test_batch import (
     ROOT,
+    held_run,
     read_rows,
     run,
-    start_held_run,
     wait_for_lines,
     wait_for_signal,
 )
@@ -58,25 +59,6 @@ def rootmass_process(*arguments: object, hook: str = "", tmp_path: Path | None =
     return subprocess.Popen(command, cwd=ROOT, env=environment, stderr=subprocess.PIPE, text=True)
 
 
-def living(pid: int) -> bool:
-    """Whether process ``pid`` exists and is not a zombie."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    return found
-
-
 # ---- one writer per CSV ----------------------------------------------------------------
 
 
@@ -88,8 +70,7 @@ def test_a_second_run_on_the_same_csv_is_refused_naming_the_other_run(tmp_path):
     for index in range(20):
         iio.imwrite(folder / f"photo-{index:03}.jpg", photograph)
     out = tmp_path / "results.csv"
-    first, release = start_held_run(folder, out, hold_from=3, jobs=1, tmp_path=tmp_path)
-    try:
+    with held_run(folder, out, hold_from=3, jobs=1, tmp_path=tmp_path) as (first, release):
         wait_for_lines(out, 4, first)  # the header and 3 rows; the rest are held
         assert lock_path(out).read_text() == str(first.pid)
         started = time.monotonic()
@@ -98,7 +79,6 @@ def test_a_second_run_on_the_same_csv_is_refused_naming_the_other_run(tmp_path):
         assert second.returncode == 2, stderr
         assert time.monotonic() - started < 30  # at once, not after the first run
         assert f"{out} is being written by another run (process {first.pid}" in stderr
-    finally:
         release.touch()
         _, first_stderr = first.communicate(timeout=120)
     assert first.returncode == 0, first_stderr
@@ -273,8 +253,7 @@ def test_a_photograph_that_kills_its_dask_worker_gets_a_problem_row(photos, tmp_
 def test_workers_exit_when_the_command_is_killed(photos, tmp_path):
     """Before, the workers of a run killed with SIGKILL went on for minutes."""
     out = tmp_path / "results.csv"
-    process, release = start_held_run(photos, out, hold_from=0, jobs=2, tmp_path=tmp_path)
-    try:
+    with held_run(photos, out, hold_from=0, jobs=2, tmp_path=tmp_path) as (process, _):
         wait_for_lines(out, 1, process)  # the header: the workers are measuring (held)
         deadline = time.monotonic() + 60
         while len(workers := children(process.pid)) < 2:
@@ -286,22 +265,16 @@ def test_workers_exit_when_the_command_is_killed(photos, tmp_path):
         while any(map(living, workers)) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not any(map(living, workers)), "the workers outlived the command"
-    finally:
-        release.touch()
-        process.stderr.close()
 
 
 def test_sigterm_stops_the_run_as_ctrl_c_does(photos, tmp_path):
     out = tmp_path / "results.csv"
-    process, release = start_held_run(photos, out, hold_from=4, jobs=2, tmp_path=tmp_path)
-    try:
+    with held_run(photos, out, hold_from=4, jobs=2, tmp_path=tmp_path) as (process, release):
         wait_for_lines(out, 5, process)  # the header and 4 rows
         process.send_signal(signal.SIGTERM)
         wait_for_signal(tmp_path, signal.SIGTERM, process)
         release.touch()  # the photographs in flight finish
         _, stderr = process.communicate(timeout=120)
-    finally:
-        release.touch()
     assert process.returncode == 143, stderr
     assert "Terminated" in stderr and "--resume" in stderr and "Traceback" not in stderr
     assert not lock_path(out).exists()

@@ -26,17 +26,19 @@ from rootmass.reading import load_image_limited
 from rootmass.results_csv import lock_path
 from rootmass.saving import write_atomically
 from tests.support.dask_cluster import local_cluster
+from tests.support.processes import children, living
 from tests.support.synthetic_photos import root_photograph, write_photo_folder
 from tests.test_batch import (
     ROOT,
     count_lines,
+    end_held_run,
+    held_run,
     hold_hook,
     read_rows,
     run,
-    start_held_run,
     wait_for_lines,
 )
-from tests.test_batch_guarantees import children, living, rootmass_process
+from tests.test_batch_guarantees import rootmass_process
 
 
 @pytest.fixture
@@ -62,8 +64,7 @@ def test_any_number_of_signals_ends_the_run_within_seconds_keeping_the_rows(
     """Before, a second signal while the workers finished their photographs hung for good.
     Here the photographs in flight never finish: only the second signal can end the run."""
     out = tmp_path / "results.csv"
-    process, release = start_held_run(photos, out, hold_from=4, jobs=2, tmp_path=tmp_path)
-    try:
+    with held_run(photos, out, hold_from=4, jobs=2, tmp_path=tmp_path) as (process, _):
         wait_for_lines(out, 5, process)  # the header and 4 rows; 4 more held in flight
         workers = children(process.pid)
         for name in signals:
@@ -72,14 +73,11 @@ def test_any_number_of_signals_ends_the_run_within_seconds_keeping_the_rows(
         started = time.monotonic()
         _, stderr = process.communicate(timeout=60)
         assert time.monotonic() - started < 20, "the run did not end within seconds"
-    finally:
-        release.touch()  # first: held workers keep the stderr pipe open
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        # here, not after the block: leaving it kills whatever of the run is left
+        assert not any(map(living, workers)), "the workers outlived the command"
     assert process.returncode == (130 if signals[0] == "SIGINT" else 143), stderr
     assert "--resume" in stderr and "Traceback" not in stderr
-    assert not any(map(living, workers)) and not lock_path(out).exists()
+    assert not lock_path(out).exists()
     assert len(files_in(out)) == 4
     assert run(photos / "*.jpg", "--out", out, "--resume") == 0
     assert files_in(out) == sorted(set(files_in(out))) and len(files_in(out)) == 12
@@ -90,16 +88,12 @@ def hang_up(photos: Path, tmp_path: Path, hangup: signal.Handlers) -> tuple[Path
     held, then release it: the CSV, the exit status and stderr. A handler runs before the
     command next looks for the release file (the signal interrupts its wait)."""
     out = tmp_path / "results.csv"
-    process, release = start_held_run(
-        photos, out, hold_from=4, jobs=1, tmp_path=tmp_path, hangup=hangup
-    )
-    try:
+    held = held_run(photos, out, hold_from=4, jobs=1, tmp_path=tmp_path, hangup=hangup)
+    with held as (process, release):
         wait_for_lines(out, 5, process)
         process.send_signal(signal.SIGHUP)
         release.touch()
         _, stderr = process.communicate(timeout=60)
-    finally:
-        release.touch()
     return out, process.returncode, stderr
 
 
@@ -162,13 +156,11 @@ def test_resume_from_another_directory_adds_no_duplicate_row(photos, tmp_path, m
 def test_the_lock_and_the_final_replace_act_on_the_real_file(photos, tmp_path):
     out, link = tmp_path / "results.csv", tmp_path / "link.csv"
     link.symlink_to(out)
-    first, release = start_held_run(photos, out, hold_from=3, jobs=1, tmp_path=tmp_path)
-    try:
+    with held_run(photos, out, hold_from=3, jobs=1, tmp_path=tmp_path) as (first, release):
         wait_for_lines(out, 4, first)
         second = rootmass_process(photos / "*.jpg", "--out", link, "--resume")
         _, stderr = second.communicate(timeout=60)
         assert second.returncode == 2 and "is being written by another run" in stderr, stderr
-    finally:
         release.touch()
         first.communicate(timeout=120)
     assert first.returncode == 0 and len(files_in(out)) == 12
@@ -489,17 +481,15 @@ def test_a_scheduler_that_dies_mid_run_ends_with_status_3_keeping_the_rows(
     command += ["--scheduler", cluster.scheduler_address, "--quiet"]
     environment = dict(os.environ, PYTHONPATH=str(ROOT))  # the hook is the workers' alone
     process = subprocess.Popen(
-        command, cwd=ROOT, env=environment, stderr=subprocess.PIPE, text=True
+        command, cwd=ROOT, env=environment, stderr=subprocess.PIPE, text=True, process_group=0
     )
     try:
         wait_for_lines(out, 5, process)  # the header and 4 rows; the others held
         cluster.close()
         _, stderr = process.communicate(timeout=120)
     finally:
-        release.touch()
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        end_held_run(process, release)
+        cluster.close()  # already, unless the test failed before it closed the cluster
     assert process.returncode == 3, stderr
     assert "The Dask cluster stopped answering" in stderr and "Traceback" not in stderr
     assert "--resume" in stderr and len(files_in(out)) >= 4
