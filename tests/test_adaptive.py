@@ -94,14 +94,21 @@ def test_threshold_local_gaussian_is_the_reflected_gaussian_of_sigma_block_over_
         np.testing.assert_allclose(local, blurred - 0.01, atol=1e-9, err_msg=str(block))
 
 
-def test_a_gaussian_reaches_beyond_a_small_image_and_reflects_again():
-    """The explorer's largest block is the image's smaller side; its Gaussian's radius is
-    about 2/3 of the block, so its window reaches past the far side: scipy reflects again
-    (period twice the side), as the page's JavaScript must."""
-    line = np.array([[0.0, 1.0, 0.0, 0.0, 0.5]])  # 1 x 5: the block may be 5, radius 3
-    weights = _gaussian_weights(5)
-    assert weights.size // 2 == 3 > line.shape[1] // 2
-    padded = np.pad(line[0], 7, mode="symmetric")  # reflected twice on each side
-    oracle = np.convolve(padded, weights, mode="same")[7:-7]
-    local = ski.filters.threshold_local(line, (1, 5), "gaussian")  # sigma 0 down, 4/6 across
-    np.testing.assert_allclose(local[0], oracle, atol=1e-12)
+@pytest.mark.parametrize("side", [3, 4, 9, 10, 61])
+def test_largest_gaussian_window_and_a_longer_one_reflect_as_np_pad_symmetric(side):
+    """The explorer's largest block is the image's smaller side (made odd); the Gaussian's
+    radius, about 2/3 of the block, stays within the side (one reflection). A longer window
+    is reflected again (period twice the side): by scipy, by np.pad and by the page."""
+    image = np.random.default_rng(side).random((side, side + 5))
+    explorer = adaptive_explorer(image)
+    largest = explorer.controls["block_size"].max
+    assert largest == side - (1 - side % 2)
+    assert _gaussian_weights(largest).size // 2 < side
+    for block in (largest, 4 * side + 1):
+        weights = _gaussian_weights(block)
+        windows = _reflect_windows(image, weights.size // 2)
+        oracle = np.einsum("...ij,i,j->...", windows, weights, weights)
+        local = ski.filters.threshold_local(image, block, "gaussian")
+        np.testing.assert_allclose(local, oracle, atol=1e-12, err_msg=str(block))
+        box = _reflect_windows(image, block // 2).mean(axis=(-2, -1))
+        np.testing.assert_allclose(ski.filters.threshold_local(image, block, "mean"), box)
