@@ -5,6 +5,10 @@ histogram, mask) on every move. Each move is timed from setting the slider's val
 end of the callback, which updates the artists, blits them and encodes the PNG frame that
 the explorer's picture shows (a whole frame, every time). The naive version renders a PNG,
 as the inline backend does. Prints medians and their ratio; run with ``make bench``.
+
+Then adaptive_explorer's moves (a new block size, for each kind of local mean, and a new
+offset), on episode 4's page and on the same image, each beside the threshold explorer's
+move measured above (the ratio says how much more a move of the adaptive explorer costs).
 """
 
 import contextlib
@@ -20,7 +24,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from benchmarks import sized  # noqa: E402
-from helpers.widgets import threshold_explorer  # noqa: E402
+from helpers import load_image  # noqa: E402
+from helpers.widgets import adaptive_explorer, threshold_explorer  # noqa: E402
 
 MOVES = sized(60, 3)
 NAIVE_MOVES = sized(10, 2)  # seconds each: enough for a median that is 10x or 100x away
@@ -45,6 +50,20 @@ def time_explorer(image: np.ndarray) -> list[float]:
     for value in values(MOVES):
         start = time.perf_counter()
         slider.value = value  # the callback draws at once
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def time_adaptive(image: np.ndarray, method: str, control: str) -> list[float]:
+    """Seconds of each move of the adaptive explorer's ``control`` (block size or offset)."""
+    explorer = adaptive_explorer(image, block_size=35, method=method)
+    slider, order = explorer.controls[control], [index * 7 % 11 for index in range(sized(12, 2))]
+    times = []  # block sizes 25 to 45, or offsets from the least up, in a mixed order
+    for value in [
+        slider.min + i * slider.step if control == "offset" else 25 + 2 * i for i in order
+    ]:
+        start = time.perf_counter()
+        slider.value = value  # the callback computes the local mean (again) and draws
         times.append(time.perf_counter() - start)
     return times
 
@@ -84,6 +103,17 @@ def main() -> None:
         f"  target: under 20 ms ({'met' if fast_ms < 20 else 'NOT met'}), "
         f"at least 10 x ({'met' if naive_ms / fast_ms >= 10 else 'NOT met'})"
     )
+    page = load_image("uneven-text", gray=True)  # episode 4's page
+    for name, gray in (("episode 4's page", page), ("the image above", image)):
+        print(f"adaptive_explorer on {name}, {gray.shape[0]} x {gray.shape[1]}, one move")
+        for method, control in (
+            ("mean", "block_size"),
+            ("gaussian", "block_size"),
+            ("mean", "offset"),
+        ):
+            ms = 1000 * statistics.median(time_adaptive(gray, method, control))
+            label = f"{control.replace('_', ' ')} ({method})"
+            print(f"  {label:22} median {ms:7.1f} ms, {ms / fast_ms:6.1f} x the threshold move")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Helpers for the image thresholding lesson: what the episodes call, beyond the lesson.
 
 Images (:mod:`~helpers.images`), figures (:mod:`~helpers.plotting`), explorers
-(:mod:`~helpers.widgets`), the computations behind the explorers and the root-mass command
-(:mod:`~helpers.thresholds`, :mod:`~helpers.roots`), and a check of a challenge's answer for
-learners on their own (:mod:`~helpers.checks`).
+(:mod:`~helpers.widgets`), the root-mass measurement behind an explorer and the root-mass
+command (:mod:`~helpers.roots`), and a check of a challenge's answer for learners on their own
+(:mod:`~helpers.checks`).
 
 >>> import helpers
 >>> helpers.load_image("coins", gray=True).shape

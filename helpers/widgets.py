@@ -25,7 +25,6 @@ from helpers.checks import _dice
 from helpers.images import UnknownImageError, load_image, load_mask, prepare_image
 from helpers.plotting import OKABE_ITO, OVERLAY_COLOUR, STYLE, THRESHOLD_COLOUR
 from helpers.roots import root_mask
-from helpers.thresholds import local_threshold
 
 #: The threshold explorer's methods: label -> ``skimage.filters`` function name.
 METHODS = {name: f"threshold_{name.lower()}" for name in ("Otsu", "Li", "Yen", "triangle", "mean")}
@@ -317,7 +316,9 @@ def adaptive_explorer(
     method: Literal["mean", "gaussian"] = "mean",
     foreground: Literal[">", "<"] = ">",
 ) -> Explorer:
-    """Explore adaptive thresholding (:func:`helpers.thresholds.local_threshold`) beside Otsu's.
+    """Explore adaptive thresholding beside Otsu's: each pixel against its local threshold
+    ``ski.filters.threshold_local(image, block_size, method, offset=offset)``, as episode 4
+    computes it (its default borders, ``mode="reflect"``).
 
     Parameters
     ----------
@@ -380,7 +381,9 @@ class _AdaptiveExplorer(Explorer):
         return _BLACK_WHITE.take(_shown(mask, self.size), axis=0)
 
     def _show(self, block: int, offset: float, kind: str) -> None:
-        mask = self.compare(self.image, local_threshold(self.image, block, offset, kind))
+        mask = self.compare(
+            self.image, ski.filters.threshold_local(self.image, block, kind, offset=offset)
+        )
         self.local.set_data(self._picture(mask))
         fraction = np.count_nonzero(mask) / mask.size
         self.axes[2].set_title(f"local (block {block}): {100 * fraction:.1f} %")

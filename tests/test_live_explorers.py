@@ -6,7 +6,8 @@ compares what the page computed from the payload (decoded by the page's JavaScri
 the Python explorer (helpers.widgets) in the same state: for the threshold explorer, on two
 images, every method of the menu in both directions and a manual threshold, the mask at
 display resolution pixel for pixel, the histogram's foreground bars and the readout; for the
-adaptive explorer, the mask and the readout; for the root-mass explorer, the readout at
+adaptive explorer (ski.filters.threshold_local), on a uint8 and a float page, both kinds of
+mean up to the largest block, the mask and the readout; for the root-mass explorer, the readout at
 every setting tried, and the mask shown close to the notebook's.
 """
 
@@ -113,17 +114,24 @@ def test_threshold_masks_histograms_and_readouts_are_the_notebooks(browser, tmp_
     page.close()
 
 
-def test_adaptive_mask_and_readout_are_the_notebooks(browser, tmp_path):
-    page_image = helpers.load_image("page", gray=True, dtype="uint8")
-    explorer = adaptive_explorer(page_image, block_size=25, offset=0, foreground="<")
+@pytest.mark.parametrize(("name", "dtype"), [("page", "uint8"), ("uneven-text", "float")])
+def test_adaptive_mask_and_readout_are_the_notebooks(browser, tmp_path, name, dtype):
+    explorer = adaptive_explorer(
+        helpers.load_image(name, gray=True, dtype=dtype), block_size=25, offset=0, foreground="<"
+    )
     page, element = _open(browser, tmp_path, explorer)
-    for control, value in (("block size", 35), ("offset", 5), ("local mean", "gaussian")):
-        name = next(key for key, c in explorer.controls.items() if c.description == control)
-        explorer.controls[name].value = value
+    offset, largest = (5 if dtype == "uint8" else 0.02), explorer.controls["block_size"].max
+    # both kinds of mean, up to the largest block (a Gaussian's radius is 2/3 of it: the
+    # window reaches far into the reflected border)
+    steps = [("block size", 35), ("offset", offset), ("local mean", "gaussian"),
+             ("block size", largest), ("offset", -offset), ("local mean", "mean")]  # fmt: skip
+    for control, value in steps:
+        key = next(key for key, c in explorer.controls.items() if c.description == control)
+        explorer.controls[key].value = value
         _set(page, element, control, value)
         shown = element.evaluate(STATE)
-        assert " ".join(shown["readout"].split()) == _readout(explorer), control
-        assert np.array_equal(shown["mask"], _mask(explorer, explorer.local)), control
+        assert " ".join(shown["readout"].split()) == _readout(explorer), (control, value)
+        assert np.array_equal(shown["mask"], _mask(explorer, explorer.local)), (control, value)
     page.close()
 
 

@@ -24,8 +24,7 @@ ep4: adaptive thresholds), and ep8 names what episode 8 added:
   and sigma; the sign and units of ``C`` against ``offset``.
 - episode 8 (08-opencv): ``THRESH_OTSU`` on a 16-bit image is within a few levels of
   ``threshold_otsu``, and the masks differ in a handful of pixels.
-- website/without-helpers.md and website/where-next.md: the helper calls the sheet puts
-  next to OpenCV, and Otsu's flag against scikit-image.
+- website/where-next.md: Otsu's flag against scikit-image.
 """
 
 from __future__ import annotations
@@ -319,14 +318,3 @@ def test_where_next_otsu_flag_gives_scikit_image_threshold_on_8_bit(name):
     gray8 = _gray8(name)
     t_opencv, _ = cv2.threshold(gray8, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     assert t_opencv == ski.filters.threshold_otsu(gray8)
-
-
-def test_without_helpers_local_threshold_is_opencv_mean_c():
-    from helpers.thresholds import local_threshold
-
-    page8 = _page8()
-    above = cv2.adaptiveThreshold(
-        page8, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, BLOCK, C
-    )
-    ours = page8 > local_threshold(page8, BLOCK, offset=C, method="mean")
-    assert np.array_equal(above == 255, ours)

@@ -156,7 +156,6 @@ def test_helpers_holds_at_most_seven_modules_and_no_subpackage():
         "images.py",
         "plotting.py",
         "roots.py",
-        "thresholds.py",
         "widgets.py",
     ]
     folders = [path.name for path in (ROOT / "helpers").iterdir() if path.is_dir()]
@@ -176,9 +175,11 @@ def helpers_lines() -> int:
 # with ski.exposure.histogram itself (image_histogram and between_class_variance go), library
 # calls where hand-written code stood (rgba2rgb, cv2.GaussianBlur, np.allclose, np.greater),
 # one function per mask answer and per result text, sliders whose steps are constants, and
-# nothing that did nothing (__future__ annotations where none need it, plot_histogram's bins).
+# nothing that did nothing (__future__ annotations where none need it, plot_histogram's bins);
+# then (to 1,466) the adaptive explorer computes episode 4's ski.filters.threshold_local itself,
+# so helpers/thresholds.py (local_threshold, with OpenCV's conventions) went.
 # This bound is what helpers/ holds now, so that it can only shrink; lower it as lines go.
-HELPERS_LINE_BUDGET = 1660
+HELPERS_LINE_BUDGET = 1466
 
 
 def test_helpers_stays_within_its_line_budget():

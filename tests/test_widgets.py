@@ -122,7 +122,7 @@ def test_adaptive_readout_and_local_mask_follow_the_sliders():
     explorer.controls["offset"].value = 15
     assert explorer.readout.value != before_readout
     assert not np.array_equal(local.get_array(), before)
-    expected = np.mean(page > helpers.thresholds.local_threshold(page, 35, 15))
+    expected = np.mean(page > ski.filters.threshold_local(page, 35, "mean", offset=15))
     assert f"{100 * expected:.1f} %" in explorer.readout.value
 
 
@@ -204,13 +204,11 @@ def test_static_fallback_is_the_figure_and_the_readout(coins):
 
 
 def test_adaptive_explorer_finds_dark_ink_with_less_than():
-    from helpers.thresholds import local_threshold
-
     page = np.full((60, 80), 0.8)
     page[20:40, 30:35] = 0.2  # a dark stroke
     page *= np.linspace(0.5, 1.0, 80)  # uneven light
     explorer = adaptive_explorer(page, block_size=15, offset=0.02, foreground="<")
-    expected = page < local_threshold(page, 15, 0.02)
+    expected = page < ski.filters.threshold_local(page, 15, "mean", offset=0.02)
     assert f"{100 * expected.mean():.1f} %" in explorer.readout.value
     assert "image &lt; local mean" in explorer.readout.value
     with pytest.raises(ValueError, match="foreground"):

@@ -3,7 +3,8 @@
  * when scripts are off) and a JSON payload written by website/live_explorers.py: the
  * controls as the notebook has them, the pixels the page needs, and exact counts computed on
  * every pixel while the site was built. The arithmetic mirrors helpers/widgets.py,
- * helpers/thresholds.py and helpers/roots.py; each function below says which. Plain
+ * ski.filters.threshold_local (scipy.ndimage's filters) and helpers/roots.py; each function
+ * below says which. Plain
  * JavaScript. Each built explorer's element has ``liveExplorer`` ({mask(), histogram()}),
  * what the page shows as numbers, for the tests. */
 "use strict";
@@ -74,81 +75,114 @@
   // ---- the adaptive explorer's computing ---------------------------------------------------
   // Typed arrays and plain loops, with buffers kept between updates.
 
-  /** cv2.getGaussianKernel(size, 0): the fixed kernels for size <= 7. */
+  /** NumPy's sum of ``count`` values from ``first``: pairwise, in blocks of up to 128 added
+   *  in eight interleaved partial sums (the weights below are divided by the same sum). */
+  function pairwiseSum(values, first, count) {
+    if (count < 8) {
+      let sum = -0;
+      for (let i = first; i < first + count; i++) sum += values[i];
+      return sum;
+    }
+    if (count <= 128) {
+      const partial = values.slice(first, first + 8);
+      let i = 8;
+      for (; i < count - (count % 8); i += 8) for (let j = 0; j < 8; j++) partial[j] += values[first + i + j];
+      let sum = ((partial[0] + partial[1]) + (partial[2] + partial[3])) + ((partial[4] + partial[5]) + (partial[6] + partial[7]));
+      for (; i < count; i++) sum += values[first + i];
+      return sum;
+    }
+    const half = Math.floor(count / 2) - (Math.floor(count / 2) % 8);
+    return pairwiseSum(values, first, half) + pairwiseSum(values, first + half, count - half);
+  }
+
+  /** ski.filters.threshold_local's Gaussian weights for a block of ``size``: sigma
+   *  (size - 1) / 6, cut at int(4 sigma + 0.5) on each side (scipy.ndimage.gaussian_filter's
+   *  truncate=4.0), exp(-x^2 / (2 sigma^2)) divided by their sum (Math.exp and NumPy's exp
+   *  can differ in the last bit: the Gaussian means agree to a few units in the last place). */
   function gaussianKernel(size) {
-    const fixed = {3: [0.25, 0.5, 0.25], 5: [0.0625, 0.25, 0.375, 0.25, 0.0625],
-      7: [0.03125, 0.109375, 0.21875, 0.28125, 0.21875, 0.109375, 0.03125]};
-    if (fixed[size]) return Float64Array.from(fixed[size]);
-    const sigma = 0.3 * ((size - 1) * 0.5 - 1) + 0.8;
-    const weights = Float64Array.from({length: size}, (_, i) => Math.exp(-((i - (size - 1) / 2) ** 2) / (2 * sigma * sigma)));
-    const sum = weights.reduce((a, b) => a + b, 0);
+    const sigma = (size - 1) / 6;
+    const radius = Math.trunc(4 * sigma + 0.5);
+    const scale = -0.5 / (sigma * sigma);
+    const weights = Float64Array.from({length: 2 * radius + 1}, (_, i) => Math.exp(scale * (i - radius) ** 2));
+    const sum = pairwiseSum(weights, 0, weights.length);
     return weights.map((weight) => weight / sum);
   }
 
-  /** A line of ``length`` values from ``source`` (``first``, then every ``stride``-th), with
-   *  its ends repeated ``radius`` times on each side, into ``line``. */
-  function padded(line, source, first, stride, length, radius) {
-    for (let i = 0; i < radius; i++) line[i] = source[first];
-    for (let i = 0, at = first; i < length; i++, at += stride) line[radius + i] = source[at];
-    const end = source[first + (length - 1) * stride];
-    for (let i = radius + length; i < line.length; i++) line[i] = end;
+  /** scipy.ndimage's "reflect" border (d c b a | a b c d | d c b a), repeated for a window
+   *  longer than the line: the index, from 0 to ``length - 1``, that index ``i`` reads. */
+  function reflect(i, length) {
+    const period = 2 * length;
+    const at = ((i % period) + period) % period;
+    return at < length ? at : period - 1 - at;
   }
 
-  /** Correlate with ``kernel`` along rows, then columns, into ``out``; edge pixels repeated
-   *  (cv2.sepFilter2D with BORDER_REPLICATE). Each sum runs over the kernel in order. */
+  /** A line of ``length`` values from ``source`` (``first``, then every ``stride``-th), with
+   *  ``radius`` more at each end, the line reflected, into ``line``. */
+  function padded(line, source, first, stride, length, radius) {
+    for (let i = -radius; i < 0; i++) line[radius + i] = source[first + reflect(i, length) * stride];
+    for (let i = 0, at = first; i < length; i++, at += stride) line[radius + i] = source[at];
+    for (let i = length; i < length + radius; i++) line[radius + i] = source[first + reflect(i, length) * stride];
+  }
+
+  /** Where row ``y`` of the image reflected (any ``y``, above or below it) starts. */
+  const rowStart = (height, width) => (y) => reflect(y, height) * width;
+
+  /** scipy.ndimage.gaussian_filter with ``kernel``, "reflect" border: down the columns,
+   *  then along the rows, each sum as scipy's for a symmetric kernel (the centre, then the
+   *  pairs from the outside in), into ``out``. */
   function separable(values, width, height, kernel, across, out) {
-    const taps = kernel.length;
-    const radius = (taps - 1) / 2;
+    const radius = (kernel.length - 1) / 2;
+    const centre = kernel[radius];
+    const rowAt = rowStart(height, width);
+    const sums = new Float64Array(width);
+    for (let y = 0; y < height; y++) {
+      const middle = y * width;
+      for (let x = 0; x < width; x++) sums[x] = values[middle + x] * centre;
+      for (let k = -radius; k < 0; k++) {
+        const [above, below, weight] = [rowAt(y + k), rowAt(y - k), kernel[radius + k]];
+        for (let x = 0; x < width; x++) sums[x] += (values[above + x] + values[below + x]) * weight;
+      }
+      across.set(sums, middle);
+    }
     const line = new Float64Array(width + 2 * radius);
     for (let y = 0; y < height; y++) {
-      padded(line, values, y * width, 1, width, radius);
-      for (let x = 0; x < width; x++) {
-        let sum = 0;
-        for (let k = 0; k < taps; k++) sum += kernel[k] * line[x + k];
-        across[y * width + x] = sum;
+      padded(line, across, y * width, 1, width, radius);
+      for (let x = 0, i = y * width; x < width; x++, i++) {
+        let sum = line[x + radius] * centre;
+        for (let k = -radius; k < 0; k++) sum += (line[x + radius + k] + line[x + radius - k]) * kernel[radius + k];
+        out[i] = sum;
       }
-    }
-    const sums = new Float64Array(width); // a row of sums, the kernel's rows added in order
-    for (let y = 0; y < height; y++) {
-      sums.fill(0);
-      for (let k = 0; k < taps; k++) {
-        const source = Math.min(height - 1, Math.max(0, y + k - radius)) * width;
-        for (let x = 0; x < width; x++) sums[x] += kernel[k] * across[source + x];
-      }
-      out.set(sums, y * width);
     }
     return out;
   }
 
-  /** Running sums along each row of a window of ``size`` (edges repeated), into ``rows``. */
-  function rowSums(values, width, height, size, rows) {
+  /** scipy.ndimage.uniform_filter (ski.filters.threshold_local's "mean"), "reflect" border:
+   *  down the columns, then along the rows, each a running sum divided by ``size`` as scipy
+   *  computes it, into ``out``. */
+  function boxMean(values, width, height, size, out) {
     const radius = (size - 1) / 2;
-    const line = new Float64Array(width + 2 * radius + 1);
+    const rowAt = rowStart(height, width);
+    const down = new Float64Array(values.length);
+    const sums = new Float64Array(width); // a running sum for each column
+    for (let k = -radius; k <= radius; k++) {
+      for (let x = 0, at = rowAt(k); x < width; x++) sums[x] += values[at + x];
+    }
     for (let y = 0; y < height; y++) {
-      padded(line, values, y * width, 1, width, radius);
+      if (y > 0) {
+        const [add, remove] = [rowAt(y + radius), rowAt(y - radius - 1)];
+        for (let x = 0; x < width; x++) sums[x] += values[add + x] - values[remove + x];
+      }
+      for (let x = 0; x < width; x++) down[y * width + x] = sums[x] / size;
+    }
+    const line = new Float64Array(width + 2 * radius);
+    for (let y = 0; y < height; y++) {
+      padded(line, down, y * width, 1, width, radius);
       let sum = 0;
       for (let i = 0; i < size; i++) sum += line[i];
       for (let x = 0; x < width; x++) {
-        rows[y * width + x] = sum;
-        sum += line[x + size] - line[x];
+        if (x > 0) sum += line[x - 1 + size] - line[x - 1];
+        out[y * width + x] = sum / size;
       }
-    }
-    return rows;
-  }
-
-  /** A window's plain mean, by running sums (cv2.blur, BORDER_REPLICATE), into ``out``. */
-  function boxMean(values, width, height, size, out) {
-    const radius = (size - 1) / 2;
-    const rows = rowSums(values, width, height, size, new Float64Array(values.length));
-    const sums = new Float64Array(width); // down the columns, a row at a time
-    const clamp = (y) => Math.min(height - 1, Math.max(0, y)) * width;
-    for (let i = -radius; i <= radius; i++) {
-      for (let x = 0, source = clamp(i); x < width; x++) sums[x] += rows[source + x];
-    }
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) out[y * width + x] = sums[x] / (size * size);
-      const [add, remove] = [clamp(y + radius + 1), clamp(y - radius)];
-      for (let x = 0; x < width; x++) sums[x] += rows[add + x] - rows[remove + x];
     }
     return out;
   }
@@ -422,9 +456,8 @@
         else separable(values, width, height, gaussianKernel(size), across, mean);
         meanOf = `${kind.value} ${size}`;
       }
-      // helpers.thresholds.local_threshold: the window's mean minus the offset (for uint8,
-      // the mean rounded and the offset rounded up, as OpenCV)
-      const limit = integer ? (i) => Math.round(mean[i]) - Math.ceil(shift) : (i) => mean[i] - shift;
+      // ski.filters.threshold_local: the local mean minus the offset, in floating point
+      const limit = (i) => mean[i] - shift;
       const found = percentOfFraction(countMask(width, height, shown, blockCounts, brighter ? (i) => values[i] > limit(i) : (i) => values[i] < limit(i)), values.length);
       paintMask(local);
       local.setTitle(`local (block ${size}): ${found} %`);
