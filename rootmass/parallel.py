@@ -51,7 +51,8 @@ _KEEP = {_M_MMAP_THRESHOLD: 32 << 20, _M_TRIM_THRESHOLD: 1 << 30}
 
 
 def _exit_when_orphaned(parent: int) -> None:
-    """Exit this worker process as soon as its parent (the command) has gone."""
+    """Exit this worker process as soon as its parent, the command ``parent``, has gone (at
+    once if it went before this started)."""
     while os.getppid() == parent:
         time.sleep(_WATCHDOG_PERIOD)
     os._exit(1)
@@ -79,13 +80,16 @@ def keep_freed_memory() -> bool:
     return all(mallopt(parameter, value) == 1 for parameter, value in _KEEP.items())
 
 
-def _init_worker() -> None:
+def _init_worker(command: int) -> None:
     """Set up a worker process: signals are the command's to handle, and the worker does
-    not outlive the command (killed with SIGKILL, say), thanks to a watchdog thread."""
+    not outlive the command (killed with SIGKILL, say), thanks to a watchdog thread.
+    ``command`` is the command's process id, taken before the worker started: had the worker
+    asked for its parent here, a command killed before then would be replaced by whichever
+    process adopted the orphan, and the worker would wait on it for good."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited
     watchdog = threading.Thread(
-        target=_exit_when_orphaned, args=(os.getppid(),), name="watchdog", daemon=True
+        target=_exit_when_orphaned, args=(command,), name="watchdog", daemon=True
     )
     watchdog.start()
     keep_freed_memory()
@@ -166,7 +170,7 @@ def _surviving(
 def _pool(workers: int) -> Iterator[tuple[Callable, Callable]]:
     """``(submit, wait_first)`` on a pool of ``workers`` processes, shut down on leaving
     (the workers finish the photographs they have started; the others are cancelled)."""
-    pool = futures.ProcessPoolExecutor(workers, initializer=_init_worker)
+    pool = futures.ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(os.getpid(),))
 
     def submit(task: dict[str, Any]) -> futures.Future:
         try:

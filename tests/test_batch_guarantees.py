@@ -267,6 +267,53 @@ def test_workers_exit_when_the_command_is_killed(photos, tmp_path):
         assert not any(map(living, workers)), "the workers outlived the command"
 
 
+#: A sitecustomize that holds each worker before its set-up (the pool's initializer) until
+#: the file START exists: the command can then be killed between a worker's start and its
+#: set-up, a window that a loaded machine opens by chance.
+LATE_SET_UP = """
+import os, time
+from pathlib import Path
+import rootmass.parallel
+
+_set_up = rootmass.parallel._init_worker
+
+
+def _init_worker(*arguments):
+    while not Path({start!r}).exists():
+        time.sleep(0.01)
+    _set_up(*arguments)
+
+
+rootmass.parallel._init_worker = _init_worker
+"""
+
+
+def test_workers_exit_when_the_command_is_killed_before_they_are_set_up(photos, tmp_path):
+    """Before, a worker that asked for its parent only after the command had been killed got
+    the process that adopted it, and waited on that one for good (seen under load in CI)."""
+    start = tmp_path / "start"
+    hook = LATE_SET_UP.format(start=str(start))
+    arguments = [photos / "*.jpg", "--out", tmp_path / "results.csv", "--jobs", 2]
+    process = rootmass_process(*arguments, hook=hook, tmp_path=tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers := children(process.pid)) < 2:
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        start.touch()  # the workers set up only now, with their command gone
+        deadline = time.monotonic() + 10
+        while any(map(living, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(living, workers)), "the workers outlived the command"
+    finally:
+        start.touch()
+        for worker in filter(living, workers):
+            os.kill(worker, signal.SIGKILL)
+        process.communicate()
+
+
 def test_sigterm_stops_the_run_as_ctrl_c_does(photos, tmp_path):
     out = tmp_path / "results.csv"
     with held_run(photos, out, hold_from=4, jobs=2, tmp_path=tmp_path) as (process, release):
