@@ -135,7 +135,8 @@ def test_a_signal_before_any_row_says_nothing_was_written(photos, tmp_path):
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=30)
     finally:
-        process.kill()
+        process.kill()  # reaped (nothing left running), whether or not it ended in time
+        process.communicate()
     assert process.returncode == 143 and not out.exists()
     assert f"are in {out}" not in stderr and "Nothing was written" in stderr, stderr
 
@@ -295,6 +296,7 @@ def test_a_scheduler_without_workers_fails_with_a_message_in_bounded_time(photos
             _, stderr = process.communicate(timeout=60)
         finally:
             process.kill()
+            process.communicate()
     assert process.returncode == 2, stderr
     assert "has no workers" in stderr and "Traceback" not in stderr
     assert time.monotonic() - started < 30 and not out.exists()
