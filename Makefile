@@ -77,7 +77,7 @@ bench: $(TESTING)  ## Run the benchmarks
 # machine answers within nbclient's minute (myst-nb has no setting to lengthen it).
 # SITE_JOBS=auto runs one process per core.
 SITE_JOBS ?= 1
-site: $(TESTING)  ## Build the lesson's website into _build/site, executing every episode, offline
+site: $(TESTING)  ## Build the lesson's website into _build/site, executing every episode (their files in _build/execution), offline
 	tests/offline $(BIN)/sphinx-build -E -j $(SITE_JOBS) -W --keep-going -q -c website -b html . $(SITE)
 	@echo "The site is in $(SITE): open $(SITE)/index.html in a browser."
 

@@ -158,6 +158,15 @@ def _site_file(site: Path, url: str, base: str) -> tuple[Path, str] | None:
     return target, unquote(parts.fragment)
 
 
+def test_the_episodes_wrote_their_results_in_the_builds_own_folder(site):
+    """Episodes write to ../results/ beside the folder they run in; the build's own folder
+    holds it, not the system's temporary folder, where two builds at once mixed their CSV
+    files (a loaded run: episode 10 read another build's root-mass-all.csv and failed)."""
+    results = site.parent / "execution" / "results"
+    written = sorted(path.name for path in results.iterdir()) if results.is_dir() else []
+    assert "root-mass-all.csv" in written, f"no episode results in {results}: {written}"
+
+
 def test_the_site_has_every_page(pages):
     names = set(pages)
     for required in ("website/index.html", "website/setup.html",

@@ -44,7 +44,9 @@ exclude_patterns = [
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 nb_execution_mode = "force"
-nb_execution_in_temp = True  # episode 5 writes CSV files into its working folder
+# each episode in a fresh folder; they write to ../results/, beside it, which
+# lesson_site.execute_in_the_builds_own_folder keeps inside this build's own folder
+nb_execution_in_temp = True
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 # The only hidden cells are solutions (lesson_site.fold_solutions folds them with outputs).

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import html
 import re
+import tempfile
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -180,7 +182,19 @@ def drop_widget_state(app: Sphinx, pagename: str, templatename: str, context: di
     context["script_files"] = kept
 
 
+def execute_in_the_builds_own_folder(app: Sphinx) -> None:
+    """Give the temporary folders the episodes run in (``nb_execution_in_temp``) a parent of
+    this build's own, beside its output: an episode writes to ``../results/``, which in the
+    system's temporary folder (``/tmp/results``) two builds at once, or a build and the
+    tests, would share; one read the other's CSV. The standard library's documented
+    ``tempfile.tempdir`` sets where myst-nb's temporary folders go."""
+    folder = Path(app.outdir).parent / "execution"
+    folder.mkdir(parents=True, exist_ok=True)
+    tempfile.tempdir = str(folder)
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", execute_in_the_builds_own_folder)
     app.connect("source-read", fold_solutions)
     app.connect("doctree-resolved", drop_solution_labels)
     app.connect("html-page-context", refuse_math)
