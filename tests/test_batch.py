@@ -226,7 +226,8 @@ def measure_file(file, *args, **kwargs):
 rootmass.measuring.measure_file = measure_file
 
 # The test waits for this event, not for a clock: a file "signal-N" beside the release
-# file once the command's own handler of signal N has been called.
+# file once the command's own handler of signal N has run (a signal sent after that is
+# not merged with this one, as two sent at once can be).
 _signal = signal.signal
 
 
@@ -235,8 +236,10 @@ def _noting(signum, handler):
         return _signal(signum, handler)
 
     def noted(number, frame):
-        (_RELEASE.parent / f"signal-{{number}}").touch()
-        return handler(number, frame)
+        try:
+            return handler(number, frame)
+        finally:
+            (_RELEASE.parent / f"signal-{{number}}").touch()
 
     return _signal(signum, noted)
 
@@ -246,7 +249,7 @@ signal.signal = _noting
 
 
 def wait_for_signal(tmp_path: Path, signum: int, process: subprocess.Popen) -> None:
-    """Wait until the held run's handler of ``signum`` has been called (see HOLD)."""
+    """Wait until the held run's handler of ``signum`` has run (see HOLD)."""
     deadline = time.monotonic() + 60
     while not (tmp_path / f"signal-{int(signum)}").exists():
         assert process.poll() is None and time.monotonic() < deadline, "no signal handled"
