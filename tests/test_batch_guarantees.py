@@ -255,16 +255,28 @@ def test_workers_exit_when_the_command_is_killed(photos, tmp_path):
     out = tmp_path / "results.csv"
     with held_run(photos, out, hold_from=0, jobs=2, tmp_path=tmp_path) as (process, _):
         wait_for_lines(out, 1, process)  # the header: the workers are measuring (held)
-        deadline = time.monotonic() + 60
-        while len(workers := children(process.pid)) < 2:
-            assert time.monotonic() < deadline and process.poll() is None
-            time.sleep(0.01)
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=60)  # not its stderr: workers that outlive it hold the pipe
-        deadline = time.monotonic() + 10
-        while any(map(living, workers)) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not any(map(living, workers)), "the workers outlived the command"
+        kill_and_watch_the_workers(process)
+
+
+def kill_and_watch_the_workers(process: subprocess.Popen, then=lambda: None) -> list[int]:
+    """Wait for the command's two workers, kill the command (SIGKILL), call ``then``, and
+    fail unless the workers exit within 10 s (those left are killed: none outlives the
+    test); the workers' process ids."""
+    deadline = time.monotonic() + 60
+    while len(workers := children(process.pid)) < 2:
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)  # not its stderr: workers that outlive it hold the pipe
+    then()
+    deadline = time.monotonic() + 10
+    while any(map(living, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = list(filter(living, workers))
+    for worker in left:
+        os.kill(worker, signal.SIGKILL)
+    assert not left, "the workers outlived the command"
+    return workers
 
 
 #: A sitecustomize that holds each worker before its set-up (the pool's initializer) until
@@ -290,27 +302,16 @@ rootmass.parallel._init_worker = _init_worker
 
 def test_workers_exit_when_the_command_is_killed_before_they_are_set_up(photos, tmp_path):
     """Before, a worker that asked for its parent only after the command had been killed got
-    the process that adopted it, and waited on that one for good (seen under load in CI)."""
+    the process that adopted it, and waited on that one for good (seen once in a CI run)."""
     start = tmp_path / "start"
     hook = LATE_SET_UP.format(start=str(start))
     arguments = [photos / "*.jpg", "--out", tmp_path / "results.csv", "--jobs", 2]
     process = rootmass_process(*arguments, hook=hook, tmp_path=tmp_path)
-    try:
-        deadline = time.monotonic() + 60
-        while len(workers := children(process.pid)) < 2:
-            assert time.monotonic() < deadline and process.poll() is None
-            time.sleep(0.01)
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=60)
-        start.touch()  # the workers set up only now, with their command gone
-        deadline = time.monotonic() + 10
-        while any(map(living, workers)) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not any(map(living, workers)), "the workers outlived the command"
+    try:  # the workers set up only after the command has gone
+        kill_and_watch_the_workers(process, then=start.touch)
     finally:
         start.touch()
-        for worker in filter(living, workers):
-            os.kill(worker, signal.SIGKILL)
+        process.kill()
         process.communicate()
 
 
