@@ -4,9 +4,8 @@
  * controls as the notebook has them, the pixels the page needs, and exact counts computed on
  * every pixel while the site was built. The arithmetic mirrors helpers/widgets.py,
  * ski.filters.threshold_local (scipy.ndimage's filters) and helpers/roots.py; each function
- * below says which. Plain
- * JavaScript. Each built explorer's element has ``liveExplorer`` ({mask(), histogram()}),
- * what the page shows as numbers, for the tests. */
+ * below says which. Plain JavaScript. Each built explorer's element has ``liveExplorer``
+ * ({mask(), histogram()}), what the page shows as numbers, for the tests. */
 "use strict";
 
 (function () {
